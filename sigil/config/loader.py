@@ -1,0 +1,181 @@
+"""Load a pipeline YAML into a validated config: strict keys, dotted overrides, one-line errors."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError, create_model
+
+from sigil.config.schema import PLUGIN_SECTIONS, CoreConfig, StageSpec
+from sigil.errors import ConfigError
+
+
+def load_config(path: str | Path, overrides: Sequence[str] = ()) -> CoreConfig:
+    """Read, override and validate a pipeline file; every stage's overrides are validated too."""
+    path = Path(path)
+    raw = read_yaml(path)
+    for override in overrides:
+        apply_override(raw, override)
+    config = validate_config(raw, source=str(path))
+    if config.misc.output_dir is None:
+        config.misc.output_dir = str(Path("runs") / path.stem)
+    for spec in config.stages:
+        stage_config(config, spec, source=str(path))
+    return config
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """The file's top-level mapping; anything unreadable is a one-line ConfigError naming the file."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, expected a YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of keys, not {type(data).__name__}")
+    return data
+
+
+def apply_override(raw: dict[str, Any], override: str) -> None:
+    """Apply ``a.b.c=value`` (value parsed as YAML) to the raw config; list items by index (``stages.0.name``)."""
+    key, sep, value_text = override.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"override {override!r}: expected KEY=VALUE, e.g. train.lr=5e-5")
+    try:
+        value = yaml.safe_load(value_text)
+    except yaml.YAMLError:
+        value = value_text
+    parts = key.strip().split(".")
+    node: Any = raw
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ConfigError(f"override {override!r}: {'.'.join(parts[:depth])} has no item {part}")
+            index = int(part)
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise ConfigError(f"override {override!r}: {'.'.join(parts[:depth])} is not a section")
+
+
+def config_model() -> type[CoreConfig]:
+    """The full config model: the core keys plus every section registered by an installed plugin."""
+    from sigil.plugins import registry
+
+    sections: dict[str, Any] = {}
+    for entry in registry("config_sections"):
+        model = entry.component
+        if entry.name in CoreConfig.model_fields:
+            raise ConfigError(f"plugin {entry.plugin!r} registers config section {entry.name!r}, a core key")
+        sections[entry.name] = (model, model())
+    if not sections:
+        return CoreConfig
+    return create_model("PipelineConfig", __base__=CoreConfig, **sections)
+
+
+def validate_config(raw: dict[str, Any], source: str) -> CoreConfig:
+    """Validate raw data into the full config model, or raise a one-line ConfigError naming ``source``."""
+    model = config_model()
+    for key in raw:
+        if key not in model.model_fields and key in PLUGIN_SECTIONS:
+            raise ConfigError(
+                f"{source}: {key}: not available until the {PLUGIN_SECTIONS[key]} plugin is installed "
+                f"(pip install ./plugins/{PLUGIN_SECTIONS[key]})"
+            )
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {describe_errors(exc, model)}") from None
+
+
+def stage_config(config: CoreConfig, spec: StageSpec, source: str = "<config>") -> CoreConfig:
+    """The config one stage sees: the pipeline's config with the stage's ``overrides`` merged in."""
+    if not spec.overrides:
+        return config
+    merged = deep_merge(config.model_dump(mode="python"), spec.overrides)
+    return validate_config(merged, source=f"{source}: stages[{spec.name}].overrides")
+
+
+def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``update`` merged in; nested mappings merge, everything else replaces."""
+    result = copy.deepcopy(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = deep_merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def describe_errors(exc: ValidationError, model: type[BaseModel]) -> str:
+    """pydantic's errors as one line: ``dataset.min_lenght: unknown key (did you mean 'min_length'?)``."""
+    parts = []
+    for error in exc.errors():
+        location = _format_location(error["loc"])
+        if error["type"] == "extra_forbidden":
+            known = _known_keys(model, error["loc"][:-1])
+            close = difflib.get_close_matches(str(error["loc"][-1]), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            parts.append(f"{location}: unknown key{hint}")
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            parts.append(f"{location}: {message}" if location else message)
+    return "; ".join(parts)
+
+
+def _format_location(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) else None
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+        if current is None:
+            return []
+    return list(current.model_fields) if isinstance(current, type) else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None

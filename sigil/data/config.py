@@ -1,0 +1,103 @@
+"""The ``dataset`` config section: where training data comes from and which records are kept.
+
+Key names follow the reference system so its configs load unchanged; sigil's own keys are marked.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sigil.config.section import Section
+
+
+class ColumnMap(Section):
+    """Which column of a source holds what. Missing columns are simply absent from the record."""
+
+    content: str = Field(default="content", description="Source code of a file (raw code training).")
+    path: str = Field(default="path", description="File path inside its repository, used by path filters.")
+    prompt: str = Field(default="prompt", description="Instruction/prompt (prompt/completion training).")
+    gen: str = Field(default="gen", description="Completion for the prompt.")
+    text: str = Field(default="text", description="Fallback text column used when `content` is absent.")
+
+
+class DatasetConfig(Section):
+    """Sources, split and filters of the ``data`` stage."""
+
+    names: list[str] = Field(
+        default_factory=lambda: ["builtin:tiny-rust"],
+        description="Sources: hub names, `local:`/`parquet:`/`dir:` prefixes, or plain file/directory paths.",
+    )
+    split: str = Field(default="train", description="Split to read from hub datasets.")
+    validation_split: float = Field(
+        default=0.05, ge=0.0, lt=1.0, description="sigil: fraction of records held out for validation."
+    )
+    columns: ColumnMap = Field(default_factory=ColumnMap, description="sigil: column mapping.")
+    streaming: bool = Field(default=False, description="sigil: stream hub datasets instead of downloading.")
+    max_records: int | None = Field(default=None, gt=0, description="sigil: stop reading a source after N.")
+    min_length: int = Field(default=50, ge=0, description="Drop files shorter than this (characters).")
+    max_length: int = Field(default=100_000, gt=0, description="Drop files longer than this (characters).")
+    exclude_tests: bool = Field(default=True, description="Drop test files, `#[cfg(test)]` modules, `#[test]` fns.")
+    strip_test_modules: bool = Field(
+        default=False, description="sigil: strip `#[cfg(test)] mod` blocks instead of dropping the file."
+    )
+    exclude_examples: bool = Field(default=True, description="Drop files under examples/.")
+    exclude_benches: bool = Field(default=True, description="Drop files under benches/.")
+    exclude_vendor: bool = Field(default=True, description="sigil: drop vendor/, target/ and lock files.")
+    exclude_low_quality: bool = Field(
+        default=True, description="sigil: drop files with TODO/FIXME, debug prints, unsafe blocks or #[allow]."
+    )
+    prefer_idiomatic: bool = Field(
+        default=False, description="Keep idiomatic files first, see idiomatic_quality_ratio."
+    )
+    prefer_documented: bool = Field(default=False, description="Drop files with no documented items.")
+    idiomatic_quality_ratio: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Minimum idiomatic score a file needs (see docs/config.md)."
+    )
+    dedup: Literal["none", "exact", "near"] = Field(
+        default="near", description="sigil: remove exact duplicates, or exact and near duplicates."
+    )
+    near_dup_threshold: float = Field(
+        default=0.85, gt=0.0, le=1.0, description="sigil: Jaccard similarity above which files are near-duplicates."
+    )
+    use_cache: bool = Field(default=True, description="Cache downloaded/tokenized data on disk.")
+    cache_dir: str | None = Field(default=None, description="Cache directory; default ~/.cache/sigil.")
+    shuffle_seed: int = Field(default=42, description="Seed of the shuffle before the split.")
+    interleave_mode: Literal["concat", "interleave", "weighted"] = Field(
+        default="concat", description="How several sources are combined."
+    )
+    dataset_weights: list[float] | None = Field(
+        default=None, description="Sampling weight per source (interleave_mode: weighted)."
+    )
+    task_weights: dict[str, float] | None = Field(
+        default=None, description="Sampling weight per task kind: `code` (raw files) and `instruct` (prompt/gen)."
+    )
+    workers: int | None = Field(default=None, ge=1, description="sigil: filter processes; default all cores.")
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _split_semicolon_string(cls, value: object) -> object:
+        # The reference accepted "a;b" strings as well as lists.
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(";") if name.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> DatasetConfig:
+        if not self.names:
+            raise ValueError("dataset.names: at least one source is needed")
+        if self.min_length >= self.max_length:
+            raise ValueError(f"min_length ({self.min_length}) must be below max_length ({self.max_length})")
+        if self.dataset_weights is not None:
+            if len(self.dataset_weights) != len(self.names):
+                raise ValueError(
+                    f"dataset_weights has {len(self.dataset_weights)} entries for {len(self.names)} sources"
+                )
+            if any(weight < 0 for weight in self.dataset_weights) or sum(self.dataset_weights) <= 0:
+                raise ValueError("dataset_weights must be non-negative with a positive sum")
+        if self.task_weights is not None:
+            unknown = set(self.task_weights) - {"code", "instruct"}
+            if unknown:
+                raise ValueError(f"task_weights: unknown task(s) {sorted(unknown)}; known: code, instruct")
+        return self

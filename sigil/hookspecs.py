@@ -1,0 +1,165 @@
+"""Every hook sigil offers, typed and documented.
+
+Plugins implement these with ``@sigil.hookimpl``. Built-in plugins use exactly the same hooks as third-party
+ones. Hooks are always called with keyword arguments. The ``register_*`` hooks hand the plugin a ``register``
+callback; the host owns the registry, records which plugin supplied each component and refuses duplicate names.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from sigil.pipeline.stage import StageContext, StageResult
+
+hookspec = pluggy.HookspecMarker("sigil")
+hookimpl = pluggy.HookimplMarker("sigil")
+
+#: ``register(name, component)``: add one named component to a registry.
+Register = Callable[[str, Any], None]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Components: each hook adds named components to one registry
+# --------------------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_config_sections(register: Register) -> None:
+    """Register the top-level config sections a plugin owns, each with its own strict schema.
+
+    Call ``register(section_name, model)`` where ``model`` is a pydantic model class whose fields are the
+    section's keys (unknown keys must be errors: derive from ``sigil.config.Section``). The section then
+    becomes valid at the top level of a pipeline YAML, e.g. the training plugin registers ``train``, ``lora``
+    and ``bnb_4bit``. A section that is known to sigil but registered by no installed plugin is rejected with
+    "not available until the <plugin> plugin is installed".
+
+    :param register: the registry callback; a second plugin registering the same section name is an error.
+    """
+
+
+@hookspec
+def register_filters(register: Register) -> None:
+    """Register data filters for the ``data`` stage.
+
+    Call ``register(name, factory)``. ``factory(config)`` receives the fully resolved pipeline config
+    (``sigil.config.PipelineConfig``) and returns a ``sigil.data.filters.Filter`` or ``None`` when the config
+    disables it. Filters run in registration order (built-ins first; use ``tryfirst``/``trylast`` to move a
+    plugin's filters). Each dropped record carries the filter's reason string into the statistics.
+
+    :param register: the registry callback; duplicate filter names are an error naming both plugins.
+    """
+
+
+@hookspec
+def register_scorers(register: Register) -> None:
+    """Register scorers that turn evaluated samples into named metrics.
+
+    Call ``register(name, scorer)`` where ``scorer`` follows ``sigil.scoring.Scorer``: it receives the
+    samples, their extracted sources and the evaluator's check results and returns one ``dict[str, float]``
+    of named metrics per sample. The config chooses which scorers run.
+
+    :param register: the registry callback; duplicate scorer names are an error naming both plugins.
+    """
+
+
+@hookspec
+def register_trainers(register: Register) -> None:
+    """Register trainers that fine-tune a model for the ``train`` stage.
+
+    Call ``register(name, trainer)`` where ``trainer`` follows ``sigil.training.Trainer``. The stage's
+    ``trainer`` option picks one by name.
+
+    :param register: the registry callback; duplicate trainer names are an error naming both plugins.
+    """
+
+
+@hookspec
+def register_generators(register: Register) -> None:
+    """Register sample generators (model → completions for prompts) for the ``generate`` stage.
+
+    Call ``register(name, generator)`` where ``generator`` follows ``sigil.generation.Generator``.
+
+    :param register: the registry callback; duplicate generator names are an error naming both plugins.
+    """
+
+
+@hookspec
+def register_stages(register: Register) -> None:
+    """Register pipeline stage types usable as ``type:`` in a pipeline's ``stages`` list.
+
+    Call ``register(type_name, stage_class)`` where ``stage_class`` follows ``sigil.pipeline.Stage``: it has
+    an ``Options`` model (the stage entry's ``options:``, validated strictly), a ``config_keys`` tuple naming
+    the config sections its result depends on (they go into its fingerprint) and a ``run(ctx)`` method.
+
+    :param register: the registry callback; duplicate stage types are an error naming both plugins.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add commands to the ``sigil`` command-line interface.
+
+    Called once when the CLI starts, after plugins are loaded. Use ``@cli.command()`` as usual.
+
+    :param cli: the top-level click group.
+    """
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Observation: a run announces what it does; loggers listen without the runner knowing them
+# --------------------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def on_run_start(run_dir: str, config: dict[str, Any]) -> None:
+    """Called once when ``sigil run`` starts, after the config is validated and the run directory exists.
+
+    :param run_dir: the run directory (absolute path).
+    :param config: the fully resolved config as plain data (what ``config.resolved.yaml`` holds).
+    """
+
+
+@hookspec
+def on_run_end(run_dir: str, status: str) -> None:
+    """Called once when a run ends, successfully or not; loggers flush and close here.
+
+    :param run_dir: the run directory.
+    :param status: ``"completed"``, ``"failed"`` or ``"interrupted"``.
+    """
+
+
+@hookspec
+def on_stage_start(ctx: StageContext) -> None:
+    """Called before a stage runs (not when it is skipped because its fingerprint is unchanged).
+
+    :param ctx: the stage's context: name, type, options, directories.
+    """
+
+
+@hookspec
+def on_stage_end(ctx: StageContext, result: StageResult | None, error: BaseException | None) -> None:
+    """Called after a stage ran, with its result or the error that stopped it.
+
+    :param ctx: the stage's context.
+    :param result: the stage's result when it completed, else ``None``.
+    :param error: the exception when it failed or was interrupted, else ``None``.
+    """
+
+
+@hookspec
+def on_metrics(run_dir: str, stage: str, step: int | None, metrics: dict[str, Any]) -> None:
+    """Called for every batch of metrics a stage logs (training loss, evaluation rates, filter counts).
+
+    The built-in JSONL logger writes each call as one line of ``metrics.jsonl``; the TensorBoard logger writes
+    numeric values as scalars. Implementations must not modify ``metrics``.
+
+    :param run_dir: the run directory.
+    :param stage: the name of the stage that logged them.
+    :param step: the step they belong to (training step, RSFT round), or ``None``.
+    :param metrics: metric name → value (JSON-serialisable).
+    """

@@ -1,0 +1,13 @@
+"""Reading and writing files safely: atomic writes, JSONL with line-numbered errors."""
+
+from sigil.io.atomic import atomic_write_bytes, atomic_write_json, atomic_write_text, atomic_writer
+from sigil.io.jsonl import append_jsonl_line, read_jsonl
+
+__all__ = [
+    "append_jsonl_line",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "atomic_write_text",
+    "atomic_writer",
+    "read_jsonl",
+]

@@ -1,0 +1,1 @@
+"""Observing runs: metric loggers (plugins on the observation hooks), progress bars, console logging."""

@@ -1,0 +1,182 @@
+"""``sigil run``: validate, plan every stage, then run them in order, skipping what is already done.
+
+Read top to bottom: set up → plan → for each stage: skip or run → clean up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sigil.config.loader import describe_errors, stage_config
+from sigil.config.schema import CoreConfig, StageSpec
+from sigil.errors import ConfigError, SigilError
+from sigil.pipeline.rundir import RunDir, now
+from sigil.pipeline.stage import StageContext, StageOutput, StageResult
+from sigil.plugins import hook, registry
+
+log = logging.getLogger("sigil.run")
+
+
+@dataclass
+class PlannedStage:
+    """A stage entry resolved against the registry: its type, validated options and its own config."""
+
+    spec: StageSpec
+    stage_type: Any
+    options: BaseModel
+    config: CoreConfig
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which stages must run even if their result is up to date (``--from``, ``--only``, ``--force``)."""
+
+    from_stage: str | None = None
+    only: str | None = None
+    force: bool = False
+
+    def forced(self, index: int, names: list[str]) -> bool:
+        if self.force:
+            return True
+        if self.only is not None:
+            return names[index] == self.only
+        if self.from_stage is not None:
+            return index >= names.index(self.from_stage)
+        return False
+
+    def allowed(self, index: int, names: list[str]) -> bool:
+        return self.only is None or names[index] == self.only
+
+
+def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
+    """Resolve every stage before any work starts, so that a config error costs nothing."""
+    stages = registry("stages")
+    planned = []
+    for index, spec in enumerate(config.stages):
+        if spec.type not in stages:
+            raise ConfigError(f"{source}: stages[{index}].type: {stages.unknown_message(spec.type)}")
+        stage_type = stages.get(spec.type)
+        try:
+            options = stage_type.Options.model_validate(spec.options)
+        except ValidationError as exc:
+            raise ConfigError(f"{source}: stages[{index}].options: {describe_errors(exc, stage_type.Options)}") from None
+        planned.append(PlannedStage(spec, stage_type, options, stage_config(config, spec, source)))
+    return planned
+
+
+def run_pipeline(config: CoreConfig, source: str, selection: Selection = Selection()) -> dict[str, StageOutput]:
+    """Run the pipeline described by ``config``; return every stage's output by name."""
+    # --- set up
+    plan = plan_stages(config, source)
+    names = [planned.spec.name for planned in plan]
+    for wanted in (selection.from_stage, selection.only):
+        if wanted is not None and wanted not in names:
+            raise ConfigError(f"{source}: no stage named {wanted!r}; stages: {', '.join(names)}")
+    assert config.misc.output_dir is not None
+    run_dir = RunDir(config.misc.output_dir)
+    config_data = config.model_dump(mode="json")
+
+    with run_dir.locked():
+        run_dir.write_config(config_data)
+        run_dir.start_manifest(seed=config.misc.seed, source=source)
+        hook().on_run_start(run_dir=str(run_dir.path), config=config_data)
+        status = "failed"
+        upstream: dict[str, StageOutput] = {}
+        try:
+            # --- run each stage in order, or reuse its result when nothing it depends on changed
+            for index, planned in enumerate(plan):
+                name = planned.spec.name
+                fingerprint = stage_fingerprint(planned, upstream)
+                previous = run_dir.completed(name)
+                if not selection.allowed(index, names):
+                    if previous is None:
+                        raise SigilError(f"stage {name!r} has no completed result yet; run it first (without --only)")
+                    upstream[name] = previous
+                    continue
+                if previous and previous.fingerprint == fingerprint and not selection.forced(index, names):
+                    log.info("stage %s: up to date, skipped", name)
+                    upstream[name] = previous
+                    continue
+                upstream[name] = run_stage(planned, fingerprint, upstream, run_dir)
+            status = "completed"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            # --- clean up
+            run_dir.update_manifest(status=status, finished=now())
+            hook().on_run_end(run_dir=str(run_dir.path), status=status)
+    return upstream
+
+
+def run_stage(
+    planned: PlannedStage, fingerprint: str, upstream: dict[str, StageOutput], run_dir: RunDir
+) -> StageOutput:
+    """Run one stage in a fresh partial directory and commit it atomically when it succeeds."""
+    name = planned.spec.name
+    out_dir, work_dir = run_dir.begin_stage(name)
+    ctx = StageContext(
+        spec=planned.spec,
+        config=planned.config,
+        options=planned.options,
+        run_dir=run_dir.path,
+        out_dir=out_dir,
+        work_dir=work_dir,
+        upstream=dict(upstream),
+        log=logging.getLogger(f"sigil.stage.{name}"),
+    )
+    started, clock = now(), time.monotonic()
+    log.info("stage %s (%s): running", name, planned.spec.type)
+    hook().on_stage_start(ctx=ctx)
+    result: StageResult | None = None
+    try:
+        result = planned.stage_type().run(ctx)
+        for key, relative in result.artifacts.items():
+            if not (out_dir / relative).exists():
+                raise SigilError(f"stage {name!r} declared artifact {key!r} ({relative}) but did not write it")
+    except BaseException as error:
+        run_dir.discard_partial(name)
+        status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+        run_dir.record_stage(name, {"type": planned.spec.type, "status": status, "started": started, "error": str(error)})
+        hook().on_stage_end(ctx=ctx, result=None, error=error)
+        raise
+    record = {
+        "type": planned.spec.type,
+        "status": "completed",
+        "fingerprint": fingerprint,
+        "started": started,
+        "finished": now(),
+        "duration_s": round(time.monotonic() - clock, 3),
+        "artifacts": result.artifacts,
+        "metrics": result.metrics,
+    }
+    output = run_dir.commit_stage(name, out_dir, record)
+    run_dir.record_stage(name, record)
+    ctx.out_dir = output.dir
+    hook().on_stage_end(ctx=ctx, result=result, error=None)
+    log.info("stage %s: completed in %.1fs", name, record["duration_s"])
+    return output
+
+
+def stage_fingerprint(planned: PlannedStage, upstream: dict[str, StageOutput]) -> str:
+    """A hash of everything the stage's result depends on: its type and version, options, the config keys it
+    reads, and the fingerprints of every earlier stage."""
+    config_data = planned.config.model_dump(mode="json")
+    missing = [key for key in planned.stage_type.config_keys if key not in config_data]
+    if missing:
+        raise ConfigError(f"stage type {planned.spec.type!r} depends on unknown config keys: {', '.join(missing)}")
+    payload = {
+        "type": planned.spec.type,
+        "version": planned.stage_type.version,
+        "options": planned.options.model_dump(mode="json"),
+        "config": {key: config_data[key] for key in planned.stage_type.config_keys},
+        "upstream": [output.fingerprint for output in upstream.values()],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

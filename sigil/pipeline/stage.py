@@ -1,0 +1,109 @@
+"""What a stage is: the protocol stage types follow, the context a stage runs in, what it returns."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from pydantic import BaseModel
+
+from sigil.config.section import Section
+from sigil.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sigil.config.schema import CoreConfig, StageSpec
+
+
+class NoOptions(Section):
+    """Options model of a stage type that takes none."""
+
+
+class Stage(Protocol):
+    """A stage type. Registered with ``register_stages``; instantiated once per run of the stage."""
+
+    #: The ``options:`` of a stage entry, validated strictly.
+    Options: ClassVar[type[BaseModel]]
+    #: Config sections (or top-level keys) the stage's result depends on; part of its fingerprint.
+    config_keys: ClassVar[tuple[str, ...]]
+    #: Bump when the stage's code changes what it produces, so old results are not reused.
+    version: ClassVar[str]
+
+    def run(self, ctx: StageContext) -> StageResult:
+        """Do the work, writing artifacts under ``ctx.out_dir``."""
+        ...
+
+
+@dataclass(frozen=True)
+class StageOutput:
+    """A completed stage's result as later stages see it."""
+
+    name: str
+    type: str
+    dir: Path
+    fingerprint: str
+    artifacts: dict[str, str]
+    metrics: dict[str, Any]
+
+    def artifact(self, key: str) -> Path:
+        """The absolute path of an artifact this stage declared."""
+        try:
+            return self.dir / self.artifacts[key]
+        except KeyError:
+            raise ConfigError(
+                f"stage {self.name!r} ({self.type}) has no artifact {key!r}; it has: {', '.join(self.artifacts)}"
+            ) from None
+
+
+@dataclass
+class StageResult:
+    """What a stage returns: artifact paths relative to ``out_dir``, and summary metrics."""
+
+    artifacts: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StageContext:
+    """Everything a running stage may use. Stages write only under ``out_dir`` and ``work_dir``."""
+
+    spec: StageSpec
+    config: CoreConfig
+    options: Any
+    run_dir: Path
+    #: Fresh, private directory; renamed into place only when the stage completes.
+    out_dir: Path
+    #: Kept across crashes and re-runs of this stage (checkpoints, partial progress).
+    work_dir: Path
+    upstream: dict[str, StageOutput]
+    log: logging.Logger
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def type(self) -> str:
+        return self.spec.type
+
+    def input(self, role: str, types: tuple[str, ...]) -> StageOutput:
+        """The earlier stage that feeds this one in ``role``: the one named in the stage's ``inputs``, else the
+        latest earlier stage whose type is in ``types``."""
+        if role in self.spec.inputs:
+            wanted = self.spec.inputs[role]
+            if wanted not in self.upstream:
+                raise ConfigError(f"stage {self.name!r}: inputs.{role} names {wanted!r}, which is not an earlier stage")
+            return self.upstream[wanted]
+        for output in reversed(list(self.upstream.values())):
+            if output.type in types:
+                return output
+        raise ConfigError(
+            f"stage {self.name!r} needs an earlier stage of type {' or '.join(types)} for its {role!r} input"
+        )
+
+    def log_metrics(self, metrics: dict[str, Any], step: int | None = None) -> None:
+        """Send metrics to every logger plugin (``on_metrics``): metrics.jsonl, TensorBoard, ..."""
+        from sigil.plugins import hook
+
+        hook().on_metrics(run_dir=str(self.run_dir), stage=self.name, step=step, metrics=metrics)

@@ -1,0 +1,189 @@
+"""The one module that talks to pluggy: the plugin manager, built-in plugins, entry points, registries.
+
+Environment variables:
+
+- ``SIGIL_LOAD_PLUGINS``: comma-separated entry-point names of the third-party plugins to load (empty: none).
+  Unset: every installed plugin of entry-point group ``sigil`` is loaded. Built-ins always load.
+- ``SIGIL_TRACE_HOOKS``: when set to a non-empty value, every hook call is printed to stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from sigil import __version__, hookspecs
+from sigil.errors import PluginError
+from sigil.registry import Registry
+
+ENTRY_POINT_GROUP = "sigil"
+
+#: Built-in plugins, registered through the same hooks as third-party ones. Order is registration order.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "sigil.data.builtin_filters",
+    "sigil.data.stage",
+    "sigil.observe.metrics_jsonl",
+    "sigil.observe.tensorboard",
+    "sigil.cli.run",
+    "sigil.cli.config_show",
+    "sigil.cli.plugins_list",
+)
+
+#: Component kinds: the registry called ``kind`` is filled by the hook ``register_<kind>``.
+COMPONENT_KINDS: tuple[str, ...] = (
+    "config_sections",
+    "filters",
+    "scorers",
+    "trainers",
+    "generators",
+    "stages",
+)
+
+pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+pm.add_hookspecs(hookspecs)
+
+
+@dataclass
+class PluginInfo:
+    """What ``sigil plugins`` shows about one plugin."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    builtin: bool
+    components: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class _LoadState:
+    loaded: bool = False
+    distributions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+_state = _LoadState()
+
+
+def load_plugins() -> None:
+    """Register the built-in plugins and the installed third-party ones. Safe to call many times."""
+    if _state.loaded:
+        return
+    _state.loaded = True
+    for module_name in BUILTIN_PLUGINS:
+        if pm.get_plugin(module_name) is None:
+            pm.register(importlib.import_module(module_name), name=module_name)
+    _load_entry_points()
+    if os.environ.get("SIGIL_TRACE_HOOKS"):
+        pm.trace.root.setwriter(lambda message: sys.stderr.write(message))
+        pm.enable_tracing()
+
+
+def _load_entry_points() -> None:
+    allow = _allow_list()
+    seen: set[str] = set()
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if allow is not None and entry_point.name not in allow:
+            continue
+        seen.add(entry_point.name)
+        if pm.get_plugin(entry_point.name) is not None:
+            continue
+        distribution = entry_point.dist.name if entry_point.dist else None
+        try:
+            module = entry_point.load()
+            pm.register(module, name=entry_point.name)
+            pm.check_pending()
+        except Exception as exc:  # a broken plugin must not stop sigil
+            if pm.get_plugin(entry_point.name) is not None:
+                pm.unregister(name=entry_point.name)
+            _report_failure(f"plugin {entry_point.name!r} ({distribution}) skipped: {type(exc).__name__}: {exc}")
+            continue
+        if entry_point.dist is not None:
+            _state.distributions[entry_point.name] = (entry_point.dist.name, entry_point.dist.version)
+    for missing in sorted((allow or set()) - seen):
+        _report_failure(f"SIGIL_LOAD_PLUGINS names {missing!r}, but no installed plugin has that name")
+
+
+def _allow_list() -> set[str] | None:
+    value = os.environ.get("SIGIL_LOAD_PLUGINS")
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def _report_failure(message: str) -> None:
+    first_line = message.splitlines()[0] if message else message
+    _state.failures.append(first_line)
+    sys.stderr.write(f"sigil: warning: {first_line}\n")
+
+
+def plugin_load_failures() -> list[str]:
+    """One line for each third-party plugin that failed to load and was skipped."""
+    return list(_state.failures)
+
+
+def registry(kind: str) -> Registry:
+    """Collect one kind of component from every plugin, recording which plugin supplied each.
+
+    Each plugin's ``register_<kind>`` implementation is called on its own (in pluggy's call order) so that
+    the registry knows whom each component came from and can name both plugins on a duplicate.
+    """
+    if kind not in COMPONENT_KINDS:
+        raise ValueError(f"unknown component kind {kind!r}")
+    load_plugins()
+    result = Registry(kind.removesuffix("s").replace("_", " "))
+    hook_name = f"register_{kind}"
+    hook_impls = getattr(pm.hook, hook_name).get_hookimpls()
+    plugins = [impl.plugin for impl in hook_impls]
+    for impl in reversed(hook_impls):  # pluggy calls the last-registered first, tryfirst/trylast respected
+        others = [plugin for plugin in plugins if plugin is not impl.plugin]
+        caller = pm.subset_hook_caller(hook_name, remove_plugins=others)
+
+        def register(name: str, component: Any, _plugin: str = impl.plugin_name) -> None:
+            result.add(name, component, _plugin)
+
+        caller(register=register)
+    return result
+
+
+def hook() -> Any:
+    """The hook relay (``hook().on_metrics(...)``), with plugins loaded. Always call hooks with keywords."""
+    load_plugins()
+    return pm.hook
+
+
+def plugin_infos() -> list[PluginInfo]:
+    """Every registered plugin with its distribution, version and the components it provides."""
+    load_plugins()
+    infos: dict[str, PluginInfo] = {}
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        builtin = name in BUILTIN_PLUGINS
+        dist, version = _state.distributions.get(name, ("sigil", __version__) if builtin else (None, None))
+        infos[name] = PluginInfo(name=name, distribution=dist, version=version, builtin=builtin)
+    for kind in COMPONENT_KINDS:
+        for entry in registry(kind):
+            infos[entry.plugin].components.setdefault(kind, []).append(entry.name)
+    return list(infos.values())
+
+
+def register_plugin(plugin: object, name: str | None = None) -> str:
+    """Register a plugin object (module, class or instance) at run time, e.g. from a test or a notebook."""
+    load_plugins()
+    registered = pm.register(plugin, name=name)
+    if registered is None:
+        raise PluginError(f"plugin {name or plugin!r} is already registered")
+    pm.check_pending()
+    return registered
+
+
+def unregister_plugin(name: str) -> None:
+    """Remove a plugin registered with :func:`register_plugin`."""
+    pm.unregister(name=name)
+
