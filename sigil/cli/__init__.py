@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from sigil import __version__
@@ -47,7 +45,3 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("interrupted: completed stages are kept; run the same command again to resume", err=True)
         return 130
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

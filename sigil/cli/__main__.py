@@ -1,0 +1,7 @@
+"""``python -m sigil.cli``: the same as the ``sigil`` command."""
+
+import sys
+
+from sigil.cli import main
+
+sys.exit(main())

@@ -1,0 +1,76 @@
+"""The command line: exit codes, one-line errors, built-in and plugin commands."""
+
+from __future__ import annotations
+
+import click
+import click.testing
+import pytest
+
+from sigil import hookimpl
+from sigil.cli import main
+from sigil.plugins import hook
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_version_and_help(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and "sigil, version" in out
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("run", "validate", "config", "plugins"):
+        assert command in out
+
+
+def test_validate_ok_and_bad(capsys, write_yaml):
+    code, out, _ = run(capsys, "validate", str(write_yaml("max_seq_len: 64\n")))
+    assert code == 0 and "valid (1 stages: data)" in out
+    bad = write_yaml("max_seq_len: 64\nbogus: 1\n", name="bad.yaml")
+    code, out, err = run(capsys, "validate", str(bad))
+    assert code == 1
+    assert err == f"error: {bad}: bogus: unknown key\n"
+
+
+def test_config_show_prints_defaults(capsys, write_yaml):
+    code, out, _ = run(capsys, "config", "show", str(write_yaml("{}\n")), "-o", "dataset.min_length=9")
+    assert code == 0
+    assert "min_length: 9" in out and "max_seq_len: 2048" in out and "seed: 42" in out
+
+
+def test_usage_error_exit_code(capsys, write_yaml):
+    code, _, err = run(capsys, "run", str(write_yaml("{}\n")), "--from", "a", "--only", "b")
+    assert code == 2 and "--from and --only cannot be combined" in err
+
+
+def test_plugins_lists_builtins(capsys):
+    code, out, _ = run(capsys, "plugins")
+    assert code == 0
+    assert "sigil.data.stage  (built-in)" in out and "stages: data" in out
+
+
+def test_hook_register_commands(plugin):
+    class Commands:
+        @hookimpl
+        def register_commands(self, cli):
+            @cli.command()
+            def hello() -> None:
+                """Say hello."""
+                click.echo("hello from a plugin")
+
+    plugin(Commands(), name="commands-plugin")
+    group = click.Group("fresh")
+    hook().register_commands(cli=group)
+    assert "hello" in group.commands
+    assert {"run", "validate", "config", "plugins"} <= set(group.commands)
+    result = click.testing.CliRunner().invoke(group, ["hello"])
+    assert result.output == "hello from a plugin\n"
+
+
+@pytest.mark.parametrize("argv", [("run", "absent.yaml"), ("validate", "absent.yaml"), ("config", "show", "absent.yaml")])
+def test_missing_file_is_one_line(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 1 and err == "error: absent.yaml: no such file\n"
