@@ -23,3 +23,11 @@ def register_commands(cli: click.Group) -> None:
 
         config = load_config(pipeline, overrides)
         click.echo(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), nl=False)
+
+    @config.command()
+    def reference() -> None:
+        """Print the config reference (Markdown) for every installed section."""
+        from sigil.config.loader import config_model
+        from sigil.config.reference import render_reference
+
+        click.echo(render_reference(config_model()), nl=False)

@@ -165,17 +165,18 @@ def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         field = current.model_fields.get(part) if isinstance(current, type) else None
         if field is None:
             return []
-        current = _model_in(field.annotation)
+        current = model_in_annotation(field.annotation)
         if current is None:
             return []
     return list(current.model_fields) if isinstance(current, type) else []
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in_annotation(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation (``X``, ``X | None``, ``list[X]``), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for argument in getattr(annotation, "__args__", ()):
-        found = _model_in(argument)
+        found = model_in_annotation(argument)
         if found is not None:
             return found
     return None
