@@ -28,11 +28,14 @@ ENTRY_POINT_GROUP = "sigil"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "sigil.data.builtin_filters",
     "sigil.data.stage",
+    "sigil.evaluation.builtin_scorers",
+    "sigil.evaluation.stage",
     "sigil.observe.metrics_jsonl",
     "sigil.observe.tensorboard",
     "sigil.cli.run",
     "sigil.cli.config_show",
     "sigil.cli.plugins_list",
+    "sigil.cli.eval",
 )
 
 #: Component kinds: the registry called ``kind`` is filled by the hook ``register_<kind>``.

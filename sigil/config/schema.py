@@ -12,15 +12,15 @@ from pydantic import Field, field_validator
 
 from sigil.config.section import Section
 from sigil.data.config import DatasetConfig
+from sigil.evaluation.config import EvalConfig
 
 #: Sections sigil knows about that only exist once the named plugin is installed.
 PLUGIN_SECTIONS: dict[str, str] = {
     "train": "sigil-train",
     "lora": "sigil-train",
     "bnb_4bit": "sigil-train",
-    "generate": "sigil-train",
-    "rsft": "sigil-train",
-    "sweep": "sigil-train",
+    "generate": "sigil-generate",
+    "rsft": "sigil-generate",
 }
 
 
@@ -67,6 +67,7 @@ class CoreConfig(Section):
     pack: bool = Field(default=True, description="Pack examples into full rows (without cross-attention).")
     dataset: DatasetConfig = Field(default_factory=DatasetConfig, description="Training data and filters.")
     misc: MiscConfig = Field(default_factory=MiscConfig, description="Run-wide settings.")
+    eval: EvalConfig = Field(default_factory=EvalConfig, description="Checking and scoring of generated samples.")
     stages: list[StageSpec] = Field(
         default_factory=lambda: [StageSpec(name="data", type="data")],
         description="The pipeline, run in order.",

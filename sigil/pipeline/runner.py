@@ -67,7 +67,14 @@ def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
             options = stage_type.Options.model_validate(spec.options)
         except ValidationError as exc:
             raise ConfigError(f"{source}: stages[{index}].options: {describe_errors(exc, stage_type.Options)}") from None
-        planned.append(PlannedStage(spec, stage_type, options, stage_config(config, spec, source)))
+        own_config = stage_config(config, spec, source)
+        check = getattr(stage_type, "check", None)
+        if check is not None:  # the stage's own cross-field rules, before any stage runs
+            try:
+                check(own_config, options)
+            except SigilError as exc:
+                raise ConfigError(f"{source}: stages[{index}] ({spec.name}): {exc}") from None
+        planned.append(PlannedStage(spec, stage_type, options, own_config))
     return planned
 
 

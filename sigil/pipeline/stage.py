@@ -34,6 +34,9 @@ class Stage(Protocol):
         """Do the work, writing artifacts under ``ctx.out_dir``."""
         ...
 
+    # Optional: ``@classmethod def check(cls, config, options) -> None`` raising SigilError on a config the
+    # stage cannot run with; called for every stage before the first one runs.
+
 
 @dataclass(frozen=True)
 class StageOutput:

@@ -1,0 +1,92 @@
+"""Built-in plugin: ``sigil eval samples.jsonl``, with the reference system's flags and sigil's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sigil.hookspecs import hookimpl
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    @cli.command(name="eval")
+    @click.argument("samples", type=click.Path(dir_okay=False))
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Take the `eval` section from this pipeline.")
+    @click.option("--output", default="eval_results", show_default=True, help="Directory for results and metrics.jsonl.")
+    @click.option("--sample-n", type=int, help="Evaluate a seeded random subset of N samples.")
+    @click.option("--seed", type=int, help="Seed for --sample-n (default misc.seed).")
+    @click.option("--num-workers", "--jobs", "jobs", type=int, help="Parallel compiler processes.")
+    @click.option("--batch-size", type=int, help="Samples per compiler invocation.")
+    @click.option("--compile-timeout", type=float, help="Seconds for one compile+clippy pass.")
+    @click.option("--clippy-timeout", type=float, help="Extra seconds added to the pass (reference flag).")
+    @click.option("--edition", type=click.Choice(["2015", "2018", "2021", "2024"]))
+    @click.option("--pedantic", is_flag=True, default=None, help="Also count clippy::pedantic lints.")
+    @click.option("--save-errors", is_flag=True, default=None, help="Write errors.jsonl with each failure.")
+    @click.option("--sandbox-mode", type=click.Choice(["bwrap", "none"]), help="Isolation (none = unsandboxed).")
+    @click.option("--no-sandbox", is_flag=True, help="Run the compiler without isolation (only for trusted code).")
+    @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+    @click.option("--skip-bad-lines", is_flag=True, help="Skip malformed JSONL lines (counted) instead of failing.")
+    @click.option("--no-pre-filter", is_flag=True, help="Compile every sample, however hopeless.")
+    @click.option("--pre-filter-min-length", type=int, help="Pre-filter: minimum characters.")
+    @click.option("--pre-filter-min-lines", type=int, help="Pre-filter: minimum non-empty lines.")
+    @click.option("--pre-filter-no-main-check", is_flag=True, help="Pre-filter: do not require fn main.")
+    @click.option("--pre-filter-no-incomplete-check", is_flag=True, help="Pre-filter: keep truncated code.")
+    @click.option("-o", "--override", "overrides", multiple=True, metavar="KEY=VALUE", help="Change a config key, e.g. eval.batch_size=64.")
+    def eval_command(samples: str, config_path: str | None, output: str, **flags: Any) -> None:
+        """Compile, lint and score model samples; append one line to OUTPUT/metrics.jsonl."""
+        from sigil.config.loader import apply_override, read_yaml, validate_config
+        from sigil.evaluation.evaluate import evaluate
+        from sigil.evaluation.outputs import write_report
+        from sigil.evaluation.samples import read_samples, subsample
+        from sigil.evaluation.stage import summary_line
+        from sigil.io import append_jsonl_line
+
+        raw = read_yaml(Path(config_path)) if config_path else {}
+        user_overrides = flags.pop("overrides")
+        for override in [*flag_overrides(flags), *user_overrides]:
+            apply_override(raw, override)
+        config = validate_config(raw, source=config_path or "command line")
+        seed = flags["seed"] if flags["seed"] is not None else config.misc.seed
+        bad_lines: list[str] = []
+        loaded = read_samples(samples, skip_bad_lines=flags["skip_bad_lines"], bad_lines=bad_lines)
+        for message in bad_lines:
+            click.echo(f"skipped: {message}", err=True)
+        report = evaluate(subsample(loaded, config.eval.sample_n, seed), config.eval, seed=seed)
+        report.metrics["bad_lines"] = len(bad_lines)
+        report.metrics["samples_file"] = samples
+        out_dir = Path(output)
+        write_report(report, out_dir, config.eval.save_errors)
+        append_jsonl_line(out_dir / "metrics.jsonl", report.metrics)
+        click.echo(summary_line(report.metrics))
+
+
+def flag_overrides(flags: dict[str, Any]) -> list[str]:
+    """The CLI flags as ``eval.*`` overrides, so the config schema validates them like YAML keys."""
+    mapping = {
+        "sample_n": "eval.sample_n",
+        "jobs": "eval.jobs",
+        "batch_size": "eval.batch_size",
+        "compile_timeout": "eval.compile_timeout",
+        "clippy_timeout": "eval.clippy_timeout",
+        "edition": "eval.edition",
+        "pedantic": "eval.pedantic",
+        "save_errors": "eval.save_errors",
+        "sandbox_mode": "eval.sandbox",
+        "pre_filter_min_length": "eval.prefilter.min_length",
+        "pre_filter_min_lines": "eval.prefilter.min_lines",
+    }
+    overrides = [f"{key}={flags[name]}" for name, key in mapping.items() if flags.get(name) is not None]
+    if flags.pop("no_sandbox"):
+        overrides.append("eval.sandbox=none")
+    if flags.pop("no_cache"):
+        overrides.append("eval.cache_dir=null")
+    if flags.pop("no_pre_filter"):
+        overrides.append("eval.prefilter.enabled=false")
+    if flags.pop("pre_filter_no_main_check"):
+        overrides.append("eval.prefilter.check_main=false")
+    if flags.pop("pre_filter_no_incomplete_check"):
+        overrides.append("eval.prefilter.check_incomplete=false")
+    return overrides

@@ -1,0 +1,1 @@
+"""Evaluating model-written Rust: extraction, pre-filter, sandboxed compile + clippy, scorers, metrics."""

@@ -1,0 +1,14 @@
+"""Built-in plugin: the compile, clippy, idiomatic and doc scorers."""
+
+from __future__ import annotations
+
+from sigil.evaluation.scorers import ClippyScorer, CompileScorer, DocScorer, IdiomaticScorer
+from sigil.hookspecs import Register, hookimpl
+
+
+@hookimpl(tryfirst=True)
+def register_scorers(register: Register) -> None:
+    register("compile", CompileScorer())
+    register("clippy", ClippyScorer())
+    register("idiomatic", IdiomaticScorer())
+    register("doc", DocScorer())

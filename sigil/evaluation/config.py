@@ -1,0 +1,72 @@
+"""The ``eval`` config section: how samples are checked and scored. Flags of ``sigil eval`` map onto it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sigil.config.section import Section
+
+
+class PrefilterConfig(Section):
+    """Cheap checks that drop hopeless samples before compiling them (they still count in the strict rate)."""
+
+    enabled: bool = Field(default=True, description="Run the pre-filter (`--no-pre-filter` turns it off).")
+    min_length: int = Field(default=50, ge=0, description="Minimum code length in characters.")
+    min_lines: int = Field(default=3, ge=0, description="Minimum number of non-empty lines.")
+    check_main: bool = Field(default=True, description="Require `fn main` (`--pre-filter-no-main-check`).")
+    check_incomplete: bool = Field(
+        default=True, description="Drop truncated code: unbalanced delimiters, unterminated strings."
+    )
+
+
+class EvalConfig(Section):
+    """Checking (compile + clippy in one sandboxed pass) and scoring of generated samples."""
+
+    edition: Literal["2015", "2018", "2021", "2024"] = Field(default="2021", description="Rust edition.")
+    lints: list[str] | None = Field(
+        default=None, description="Lint arguments for clippy (e.g. `-W clippy::pedantic`); default: clippy's defaults."
+    )
+    pedantic: bool = Field(default=False, description="Also count clippy::pedantic lints.")
+    sandbox: Literal["bwrap", "none"] = Field(
+        default="bwrap", description="Isolation of the compiler; `none` only via an explicit `--no-sandbox`."
+    )
+    jobs: int | None = Field(default=None, ge=1, description="Parallel compiler processes; default all cores.")
+    batch_size: int = Field(default=32, ge=1, description="Samples checked per compiler invocation.")
+    compile_timeout: float = Field(default=60.0, gt=0, description="Seconds for one compile+clippy pass.")
+    clippy_timeout: float = Field(
+        default=0.0, ge=0, description="Reference flag: extra seconds added to compile_timeout (one pass does both)."
+    )
+    cache_dir: str | None = Field(
+        default="~/.cache/sigil/evaluator", description="Result cache shared across runs; null disables it."
+    )
+    deps: list[str] = Field(
+        default_factory=list, description='Crates available to samples, as Cargo lines: `anyhow = "1"`.'
+    )
+    prefilter: PrefilterConfig = Field(default_factory=PrefilterConfig, description="The pre-filter.")
+    sample_n: int | None = Field(default=None, ge=1, description="Evaluate a seeded random subset of N samples.")
+    on_bad_line: Literal["fail", "skip"] = Field(
+        default="fail", description="Malformed sample lines: stop with an error, or skip and count them."
+    )
+    scorers: list[str] = Field(
+        default_factory=lambda: ["compile", "clippy", "idiomatic", "doc"],
+        description="Registered scorers to run (see `sigil plugins`).",
+    )
+    quality_weights: dict[str, float] = Field(
+        default_factory=lambda: {"compiles": 0.5, "clippy_clean": 0.2, "idiomatic_score": 0.2, "doc_ratio": 0.1},
+        description="Per-sample quality score = weighted mean of these scorer metrics (RSFT keeps by it).",
+    )
+    save_errors: bool = Field(default=False, description="Write failing samples with their first error.")
+
+    @model_validator(mode="after")
+    def _weights_are_sane(self) -> EvalConfig:
+        if any(weight < 0 for weight in self.quality_weights.values()):
+            raise ValueError("quality_weights must be non-negative")
+        if self.quality_weights and sum(self.quality_weights.values()) <= 0:
+            raise ValueError("quality_weights need a positive sum")
+        return self
+
+    @property
+    def timeout(self) -> float:
+        return self.compile_timeout + self.clippy_timeout

@@ -1,0 +1,131 @@
+"""Evaluate samples: extract code → pre-filter → sandboxed compile + clippy → scorers → aggregate metrics.
+
+``sigil eval`` and the pipeline's ``evaluate`` stage both call :func:`evaluate`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sigil.evaluation.config import EvalConfig
+from sigil.evaluation.metrics import aggregate, quality_score
+from sigil.evaluation.native import evaluator_module
+from sigil.evaluation.samples import Sample
+from sigil.evaluation.scorers import EvalBatch
+from sigil.errors import SigilError
+from sigil.plugins import registry
+
+
+@dataclass
+class EvalReport:
+    """The aggregate (one metrics.jsonl line) and every sample's details."""
+
+    metrics: dict[str, Any]
+    samples: list[dict[str, Any]]
+    per_problem: dict[str, dict[str, Any]]
+
+
+def filtered_check(reason: str) -> dict[str, Any]:
+    """The check result of a sample the pre-filter dropped: it did not compile, and says why."""
+    return {
+        "status": "filtered",
+        "compiles": False,
+        "error_codes": [],
+        "first_error_kind": None,
+        "first_error": None,
+        "rustc_warnings": 0,
+        "clippy_warnings": 0,
+        "lints": {},
+        "reject_reason": reason,
+        "cached": False,
+        "duration_ms": 0.0,
+        "isolation": "none",
+    }
+
+
+def check_scorers(names: list[str]) -> None:
+    """Every configured scorer must be registered (fails before any work starts)."""
+    scorers = registry("scorers")
+    for name in names:
+        if name not in scorers:
+            raise SigilError(f"eval.scorers: {scorers.unknown_message(name)}")
+
+
+def make_evaluator(config: EvalConfig) -> Any:
+    native = evaluator_module()
+    return native.Evaluator(
+        edition=config.edition,
+        lints=config.lints,
+        pedantic=config.pedantic,
+        sandbox=config.sandbox,
+        jobs=config.jobs,
+        batch_size=config.batch_size,
+        compile_timeout=config.timeout,
+        cache_dir=os.path.expanduser(config.cache_dir) if config.cache_dir else None,
+        deps=config.deps or None,
+    )
+
+
+def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int) -> EvalReport:
+    native = evaluator_module()
+    clock = time.monotonic()
+
+    check_scorers(config.scorers)
+
+    # --- extract the code from each model output
+    sources = [native.extract_code(sample.gen) for sample in samples]
+
+    # --- pre-filter: cheap checks, no compiler; dropped samples stay in the strict denominator
+    prefilter = config.prefilter
+    reasons: list[str | None] = [
+        native.prefilter(
+            source,
+            min_length=prefilter.min_length,
+            min_lines=prefilter.min_lines,
+            check_main=prefilter.check_main,
+            check_incomplete=prefilter.check_incomplete,
+        )
+        if prefilter.enabled
+        else None
+        for source in sources
+    ]
+
+    # --- compile + clippy in the sandbox, one pass per batch
+    evaluator = make_evaluator(config)
+    to_check = [i for i, reason in enumerate(reasons) if reason is None]
+    checked = evaluator.check([sources[i] for i in to_check])
+    checks: list[dict[str, Any]] = [filtered_check(reason) if reason else {} for reason in reasons]
+    for index, result in zip(to_check, checked, strict=True):
+        checks[index] = result
+    check_seconds = time.monotonic() - clock
+
+    # --- scorers, in the configured order
+    batch = EvalBatch(samples, sources, checks, threads=config.jobs)
+    scores: list[dict[str, float]] = [{} for _ in samples]
+    scorers = registry("scorers")
+    for name in config.scorers:
+        for index, values in enumerate(scorers.get(name).score(batch)):
+            scores[index].update(values)
+    for values in scores:
+        values["quality"] = quality_score(values, config.quality_weights)
+
+    # --- aggregate
+    details = [
+        {**sample.to_json(), "code": source, "filter_reason": reason, "check": check, "scores": score}
+        for sample, source, reason, check, score in zip(samples, sources, reasons, checks, scores, strict=True)
+    ]
+    metrics, per_problem = aggregate(details, seed=seed)
+    metrics.update(
+        isolation=evaluator.isolation,
+        toolchain=evaluator.toolchain_version,
+        edition=config.edition,
+        lint_set="clippy defaults" + (" + pedantic" if config.pedantic else "") + (f" + {config.lints}" if config.lints else ""),
+        scorers=list(config.scorers),
+        check_seconds=round(check_seconds, 3),
+        duration_s=round(time.monotonic() - clock, 3),
+        samples_per_s=round(len(samples) / max(time.monotonic() - clock, 1e-9), 2),
+    )
+    return EvalReport(metrics, details, per_problem)

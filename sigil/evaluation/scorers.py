@@ -1,0 +1,83 @@
+"""Scorers: named per-sample metrics computed from a checked batch. Built-ins register like plugins do."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+from sigil.evaluation.samples import Sample
+
+
+@dataclass
+class EvalBatch:
+    """Samples with their extracted code and check results; the syntax-tree scores are computed once, lazily."""
+
+    samples: list[Sample]
+    sources: list[str]
+    checks: list[dict[str, Any]]
+    weights: dict[str, float] | None = None
+    threads: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def syntax(self) -> list[dict[str, Any]]:
+        """The native syntax-tree report of each source (idiomatic score, features, documentation)."""
+        from sigil.evaluation.native import evaluator_module
+
+        return evaluator_module().score(self.sources, weights=self.weights, threads=self.threads)
+
+
+class Scorer(Protocol):
+    """Turns a checked batch into one ``dict[str, float]`` of named metrics per sample.
+
+    A metric that does not apply to a sample (clippy warnings of a program that does not compile) is NaN:
+    averages skip it, and the report says over how many samples each average was taken.
+    """
+
+    def score(self, batch: EvalBatch) -> list[dict[str, float]]: ...
+
+
+class CompileScorer:
+    """``compiles``: 1 when the sample compiled, else 0 (rejected and pre-filtered samples are 0)."""
+
+    def score(self, batch: EvalBatch) -> list[dict[str, float]]:
+        return [{"compiles": float(check["compiles"])} for check in batch.checks]
+
+
+class ClippyScorer:
+    """``clippy_warnings`` and ``clippy_clean`` (no warnings), only for samples that compiled (else NaN)."""
+
+    def score(self, batch: EvalBatch) -> list[dict[str, float]]:
+        scores = []
+        for check in batch.checks:
+            if check["compiles"]:
+                warnings = float(check["clippy_warnings"])
+                scores.append({"clippy_warnings": warnings, "clippy_clean": float(warnings == 0)})
+            else:
+                scores.append({"clippy_warnings": math.nan, "clippy_clean": 0.0})
+        return scores
+
+
+class IdiomaticScorer:
+    """``idiomatic_score`` in [0, 1] from the native syntax-tree scorer."""
+
+    def score(self, batch: EvalBatch) -> list[dict[str, float]]:
+        return [{"idiomatic_score": float(report["idiomatic_score"])} for report in batch.syntax]
+
+
+class DocScorer:
+    """``doc_ratio`` (share of items documented), ``doc_comments`` (count) and ``documented`` (any item)."""
+
+    def score(self, batch: EvalBatch) -> list[dict[str, float]]:
+        scores = []
+        for report in batch.syntax:
+            doc = report["doc"]
+            scores.append(
+                {
+                    "doc_ratio": float(doc["documented_ratio"]),
+                    "doc_comments": float(doc["doc_comments"]),
+                }
+            )
+        return scores
