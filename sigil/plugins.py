@@ -30,12 +30,15 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "sigil.data.stage",
     "sigil.evaluation.builtin_scorers",
     "sigil.evaluation.stage",
+    "sigil.report.stage",
     "sigil.observe.metrics_jsonl",
     "sigil.observe.tensorboard",
     "sigil.cli.run",
     "sigil.cli.config_show",
     "sigil.cli.plugins_list",
     "sigil.cli.eval",
+    "sigil.cli.report",
+    "sigil.cli.sweep",
 )
 
 #: Component kinds: the registry called ``kind`` is filled by the hook ``register_<kind>``.

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from sigil.config.section import Section
 from sigil.data.config import DatasetConfig
 from sigil.evaluation.config import EvalConfig
+from sigil.sweep.config import SweepConfig
 
 #: Sections sigil knows about that only exist once the named plugin is installed.
 PLUGIN_SECTIONS: dict[str, str] = {
@@ -68,6 +69,7 @@ class CoreConfig(Section):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig, description="Training data and filters.")
     misc: MiscConfig = Field(default_factory=MiscConfig, description="Run-wide settings.")
     eval: EvalConfig = Field(default_factory=EvalConfig, description="Checking and scoring of generated samples.")
+    sweep: SweepConfig = Field(default_factory=SweepConfig, description="Grid for `sigil sweep`.")
     stages: list[StageSpec] = Field(
         default_factory=lambda: [StageSpec(name="data", type="data")],
         description="The pipeline, run in order.",

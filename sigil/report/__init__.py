@@ -1,0 +1,1 @@
+"""Run reports: what each stage produced, and evaluation metrics against the targets users chase."""

@@ -1,0 +1,30 @@
+from sigil.cli import main
+from sigil.config import load_config
+from sigil.pipeline.runner import run_pipeline
+from sigil.report.render import target_rows
+
+
+def test_report_stage_and_command(capsys, write_yaml, tmp_path):
+    run_dir = tmp_path / "run"
+    path = write_yaml(
+        f"misc: {{output_dir: {run_dir}}}\ndataset: {{names: ['{tmp_path / 'absent.jsonl'}']}}\n"
+        "stages: [{name: summary, type: report}]\n"
+    )
+    outputs = run_pipeline(load_config(path), str(path))
+    text = outputs["summary"].artifact("report").read_text()
+    assert f"# sigil run report: {run_dir.name}" in text
+    assert "- versions: " in text and "sigil 0.1.0" in text
+    assert main(["report", str(run_dir)]) == 0
+    assert "| summary | report | completed |" in capsys.readouterr().out
+
+
+def test_report_of_a_non_run_directory(capsys, tmp_path):
+    assert main(["report", str(tmp_path)]) == 1
+    assert "not a sigil run directory" in capsys.readouterr().err
+
+
+def test_targets_verdicts():
+    rows = target_rows({"compile_rate": 0.96, "avg_clippy_warnings": 2.5, "avg_idiomatic_score": None})
+    assert rows[0].endswith("| met |")
+    assert rows[1].endswith("| missed |")
+    assert rows[2].endswith("| n/a |")
