@@ -1,0 +1,21 @@
+"""sigil's native evaluator: compile + clippy verdicts for Rust samples.
+
+Checks run ``clippy-driver`` (found by absolute path in the toolchain's sysroot) inside a
+bubblewrap sandbox, many samples per compiler process, with an optional on-disk cache::
+
+    from sigil_evaluator import Evaluator
+    ev = Evaluator(cache_dir="~/.cache/sigil-eval")
+    [r["status"] for r in ev.check([source_a, source_b])]
+
+The package stands alone: it does not import or need ``sigil``.
+"""
+
+from sigil_evaluator._native import (
+    Evaluator,
+    __version__,
+    extract_code,
+    prefilter,
+    toolchain_info,
+)
+
+__all__ = ["Evaluator", "__version__", "extract_code", "prefilter", "toolchain_info"]

@@ -1,0 +1,390 @@
+//! The evaluator: rejects what cannot be compiled, answers from the cache, groups the rest into
+//! batches and single checks, runs them on a bounded pool of worker threads, and fills the cache.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use crate::batch::{Compiler, Final, Task, TaskOutput};
+use crate::cache::{self, Cache};
+use crate::deps::{self, DepSet};
+use crate::diagnostics::Verdict;
+use crate::result::{SampleResult, Status};
+use crate::sandbox::Sandbox;
+use crate::shape::{shape, CrateKind};
+use crate::toolchain::Toolchain;
+
+/// Bumped when the meaning of cached results changes.
+const RESULT_FORMAT: &str = "sigil-evaluator-result-v1";
+
+/// Evaluator settings (see the Python `Evaluator` for the meaning of each).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub edition: String,
+    /// `None`: clippy's default lint groups. Otherwise `-W clippy::x`-style arguments or group names.
+    pub lints: Option<Vec<String>>,
+    pub pedantic: bool,
+    /// `true`: bubblewrap; `false`: no isolation (explicit opt-out only).
+    pub sandbox: bool,
+    pub jobs: Option<usize>,
+    pub batch_size: usize,
+    pub compile_timeout: Duration,
+    pub cache_dir: Option<PathBuf>,
+    /// Cargo dependency lines; `None` or empty: std only.
+    pub deps: Option<Vec<String>>,
+    /// Samples larger than this are rejected as `too large`.
+    pub max_source_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            edition: "2021".into(),
+            lints: None,
+            pedantic: false,
+            sandbox: true,
+            jobs: None,
+            batch_size: 32,
+            compile_timeout: Duration::from_secs(60),
+            cache_dir: None,
+            deps: None,
+            max_source_bytes: 512 * 1024,
+        }
+    }
+}
+
+/// Why an evaluator could not be set up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetupError {
+    /// A setting is invalid (names the setting).
+    Config(String),
+    /// The machine lacks something: toolchain, clippy, bubblewrap, a buildable dependency set.
+    Environment(String),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::Config(m) | SetupError::Environment(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The check was interrupted (Ctrl-C); nothing partial is returned.
+#[derive(Debug)]
+pub struct Cancelled;
+
+pub struct Evaluator {
+    pub config: Config,
+    pub toolchain: Toolchain,
+    compiler: Compiler,
+    cache: Option<Cache>,
+    context: String,
+    jobs: usize,
+    pub deps: Option<DepSet>,
+}
+
+/// Upper bound on worker threads, whatever is asked.
+const MAX_JOBS: usize = 256;
+
+/// Turns the `lints` setting into compiler arguments, refusing anything that is not a lint flag.
+pub fn lint_args(lints: Option<&[String]>, pedantic: bool) -> Result<Vec<String>, String> {
+    let mut args = Vec::new();
+    for item in lints.unwrap_or(&[]) {
+        let item = item.trim();
+        let (flag, name) = match item.split_once(|c: char| c == ' ' || c == '=') {
+            Some((f, n)) if f.starts_with('-') => (f.trim_start_matches('-').to_string(), n.trim().to_string()),
+            _ if item.starts_with('-') && item.len() > 2 => (item[1..2].to_string(), item[2..].to_string()),
+            _ => ("W".to_string(), item.to_string()),
+        };
+        let flag = match flag.as_str() {
+            "W" | "warn" => "-W",
+            "A" | "allow" => "-A",
+            "D" | "deny" => "-D",
+            "F" | "forbid" => "-F",
+            _ => return Err(format!("lints: {item:?}: expected -W/-A/-D/-F followed by a lint or group name")),
+        };
+        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '-');
+        if !valid {
+            return Err(format!("lints: {item:?}: {name:?} is not a lint or group name"));
+        }
+        args.push(format!("{flag}{name}"));
+    }
+    if pedantic {
+        args.push("-Wclippy::pedantic".into());
+    }
+    Ok(args)
+}
+
+impl Evaluator {
+    pub fn new(config: Config) -> Result<Evaluator, SetupError> {
+        use SetupError::{Config as Bad, Environment as Missing};
+        if !matches!(config.edition.as_str(), "2015" | "2018" | "2021" | "2024") {
+            return Err(Bad(format!("edition: {:?} is not a Rust edition (2015, 2018, 2021, 2024)", config.edition)));
+        }
+        if config.batch_size == 0 {
+            return Err(Bad("batch_size: must be at least 1".into()));
+        }
+        if config.compile_timeout.is_zero() {
+            return Err(Bad("compile_timeout: must be positive".into()));
+        }
+        let lint_args = lint_args(config.lints.as_deref(), config.pedantic).map_err(Bad)?;
+        if let Some(specs) = config.deps.as_deref() {
+            deps::validate(specs).map_err(Bad)?;
+        }
+        let toolchain = Toolchain::discover().map_err(Missing)?;
+        let cache = config.cache_dir.as_deref().map(Cache::open).transpose().map_err(Missing)?;
+        let deps = match config.deps.as_deref() {
+            Some(specs) if !specs.is_empty() => {
+                let root = config.cache_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("sigil-evaluator"));
+                Some(deps::build(specs, &toolchain, &root).map_err(Missing)?)
+            }
+            _ => None,
+        };
+        let sandbox = if config.sandbox {
+            let mut visible = vec![toolchain.sysroot.clone()];
+            visible.extend(deps.as_ref().map(|d| d.dir.clone()));
+            Sandbox::bwrap(visible, &toolchain.clippy_driver).map_err(Missing)?
+        } else {
+            Sandbox::none()
+        };
+        let context = cache::context_digest(&[
+            RESULT_FORMAT,
+            &toolchain.version_line(),
+            &config.edition,
+            &lint_args.join(" "),
+            deps.as_ref().map_or("std", |d| d.lock_hash.as_str()),
+            sandbox.isolation.name(),
+        ]);
+        let jobs = config
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .clamp(1, MAX_JOBS);
+        let compiler = Compiler {
+            toolchain: toolchain.clone(),
+            sandbox,
+            edition: config.edition.clone(),
+            lint_args,
+            dep_args: deps.as_ref().map(DepSet::args).unwrap_or_default(),
+            timeout: config.compile_timeout,
+        };
+        Ok(Evaluator { config, toolchain, compiler, cache, context, jobs, deps })
+    }
+
+    pub fn isolation(&self) -> &'static str {
+        self.compiler.sandbox.isolation.name()
+    }
+
+    pub fn jobs(&self) -> usize {
+        self.jobs
+    }
+
+    fn reject_reason(&self, src: &str) -> Option<&'static str> {
+        if src.len() > self.config.max_source_bytes {
+            return Some("too large");
+        }
+        let suspicious = src.chars().filter(|&c| c == '\0' || (c.is_control() && !c.is_whitespace())).count();
+        if src.contains('\0') || suspicious * 20 > src.chars().count().max(1) {
+            return Some("binary");
+        }
+        None
+    }
+
+    /// Checks every sample; results come back in input order. An `Err` input is a sample that
+    /// could not even be read as text (its reason becomes the rejection reason). `interrupted` is
+    /// polled on the calling thread between units of work; when it returns true the run stops.
+    pub fn check(&self, inputs: &[Result<String, String>], interrupted: &mut dyn FnMut() -> bool) -> Result<Vec<SampleResult>, Cancelled> {
+        let isolation = self.isolation().to_string();
+        let mut results: Vec<Option<SampleResult>> = vec![None; inputs.len()];
+        let mut unique: Vec<String> = Vec::new();
+        let mut unique_key: Vec<String> = Vec::new();
+        let mut slot_of: HashMap<&str, usize> = HashMap::new();
+        let mut waiting: Vec<(usize, usize)> = Vec::new(); // (input index, unique index)
+        for (i, input) in inputs.iter().enumerate() {
+            let src = match input {
+                Err(reason) => {
+                    results[i] = Some(SampleResult::rejected(reason, &isolation));
+                    continue;
+                }
+                Ok(src) => src,
+            };
+            if let Some(reason) = self.reject_reason(src) {
+                results[i] = Some(SampleResult::rejected(reason, &isolation));
+                continue;
+            }
+            if let Some(&u) = slot_of.get(src.as_str()) {
+                waiting.push((i, u));
+                continue;
+            }
+            let key = cache::key(&self.context, src);
+            if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)).and_then(|b| serde_json::from_slice::<SampleResult>(&b).ok()) {
+                results[i] = Some(SampleResult { cached: true, duration_ms: 0.0, isolation: isolation.clone(), ..hit });
+                continue;
+            }
+            slot_of.insert(src.as_str(), unique.len());
+            waiting.push((i, unique.len()));
+            unique.push(src.clone());
+            unique_key.push(key);
+        }
+
+        let finals = self.run_all(&unique, interrupted)?;
+
+        let computed: Vec<SampleResult> = finals
+            .into_iter()
+            .map(|(fin, ms)| {
+                let (status, verdict) = match fin {
+                    Final::Checked(v) => (if v.compiles { Status::Ok } else { Status::Error }, v),
+                    Final::TimedOut => (
+                        Status::Timeout,
+                        Verdict { compiles: false, first_error_kind: Some("other".into()), first_error: Some("compile timed out".into()), ..Default::default() },
+                    ),
+                };
+                SampleResult { status, verdict, reject_reason: None, cached: false, duration_ms: ms, isolation: isolation.clone() }
+            })
+            .collect();
+        if let Some(cache) = &self.cache {
+            for (r, key) in computed.iter().zip(&unique_key) {
+                // Timeouts depend on load, so only verdicts are kept.
+                if matches!(r.status, Status::Ok | Status::Error) {
+                    let _ = cache.put(key, &serde_json::to_vec(r).expect("serialisable"));
+                }
+            }
+        }
+        for (i, u) in waiting {
+            results[i] = Some(computed[u].clone());
+        }
+        Ok(results.into_iter().map(|r| r.expect("every input has a result")).collect())
+    }
+
+    /// Runs all checks for `sources` on the worker pool; returns each one's end and the
+    /// milliseconds of compiler time attributed to it (a batch's time is shared by its members).
+    fn run_all(&self, sources: &[String], interrupted: &mut dyn FnMut() -> bool) -> Result<Vec<(Final, f64)>, Cancelled> {
+        let shapes: Vec<_> = sources.iter().map(|s| shape(s)).collect();
+        let kinds: Vec<CrateKind> = shapes.iter().map(|s| s.kind).collect();
+        let mut tasks = Vec::new();
+        for kind in [CrateKind::Bin, CrateKind::Lib] {
+            let members: Vec<usize> = (0..sources.len()).filter(|&i| kinds[i] == kind && shapes[i].solo_reason.is_none()).collect();
+            for chunk in members.chunks(self.config.batch_size) {
+                tasks.push(Task::Batch { kind, members: chunk.to_vec() });
+            }
+        }
+        tasks.extend((0..sources.len()).filter(|&i| shapes[i].solo_reason.is_some()).map(|member| Task::Single { member }));
+
+        let state = Mutex::new(Pool { queue: tasks.into(), running: 0, finals: vec![None; sources.len()], error: None, carried: HashMap::new() });
+        let wake = Condvar::new();
+        let cancel = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            for _ in 0..self.jobs.min(sources.len().max(1)) {
+                scope.spawn(|| self.worker(sources, &kinds, &state, &wake, &cancel));
+            }
+            // The calling thread only watches for interruption (Python runs signal handlers on it).
+            loop {
+                let guard = state.lock().expect("pool lock");
+                let (guard, _) = wake.wait_timeout(guard, Duration::from_millis(50)).expect("pool lock");
+                let done = guard.queue.is_empty() && guard.running == 0;
+                drop(guard);
+                if done || cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                if interrupted() {
+                    cancel.store(true, Ordering::Relaxed);
+                    wake.notify_all();
+                    break;
+                }
+            }
+        });
+        let pool = state.into_inner().expect("pool lock");
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled);
+        }
+        Ok(pool
+            .finals
+            .into_iter()
+            .map(|f| f.unwrap_or_else(|| (Final::Checked(internal_error(pool.error.as_deref())), 0.0)))
+            .collect())
+    }
+
+    fn worker(&self, sources: &[String], kinds: &[CrateKind], state: &Mutex<Pool>, wake: &Condvar, cancel: &AtomicBool) {
+        loop {
+            let task = {
+                let mut pool = state.lock().expect("pool lock");
+                loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if let Some(task) = pool.queue.pop_front() {
+                        pool.running += 1;
+                        break task;
+                    }
+                    if pool.running == 0 {
+                        wake.notify_all();
+                        return;
+                    }
+                    pool = wake.wait(pool).expect("pool lock");
+                }
+            };
+            let outcome = self.compiler.run_task(&task, sources, kinds, cancel);
+            let mut pool = state.lock().expect("pool lock");
+            pool.running -= 1;
+            match outcome {
+                Ok(TaskOutput { finals, follow_ups, elapsed, cancelled }) => {
+                    if cancelled {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                    let members = match &task {
+                        Task::Single { .. } => 1,
+                        Task::Batch { members, .. } => members.len(),
+                    };
+                    let share = elapsed.as_secs_f64() * 1000.0 / members as f64;
+                    // Time spent in rounds that settled nothing is charged to the follow-ups' members.
+                    for t in &follow_ups {
+                        let ms = match t {
+                            Task::Single { member } => vec![*member],
+                            Task::Batch { members, .. } => members.clone(),
+                        };
+                        for m in ms {
+                            *pool.carried.entry(m).or_insert(0.0) += share;
+                        }
+                    }
+                    for (m, fin) in finals {
+                        let carried = pool.carried.remove(&m).unwrap_or(0.0);
+                        pool.finals[m] = Some((fin, share + carried));
+                    }
+                    pool.queue.extend(follow_ups);
+                }
+                Err(e) => {
+                    // Infrastructure failure (cannot write a temp file, cannot start the sandbox):
+                    // every member of the task gets the error rather than the whole run dying.
+                    let members = match &task {
+                        Task::Single { member } => vec![*member],
+                        Task::Batch { members, .. } => members.clone(),
+                    };
+                    for m in members {
+                        pool.finals[m] = Some((Final::Checked(internal_error(Some(&e))), 0.0));
+                    }
+                    pool.error = Some(e);
+                }
+            }
+            wake.notify_all();
+        }
+    }
+}
+
+struct Pool {
+    queue: std::collections::VecDeque<Task>,
+    running: usize,
+    finals: Vec<Option<(Final, f64)>>,
+    error: Option<String>,
+    carried: HashMap<usize, f64>,
+}
+
+fn internal_error(msg: Option<&str>) -> Verdict {
+    Verdict {
+        compiles: false,
+        first_error_kind: Some("other".into()),
+        first_error: Some(format!("evaluator could not run the compiler: {}", msg.unwrap_or("unknown error"))),
+        ..Default::default()
+    }
+}
