@@ -1,0 +1,184 @@
+"""Strict schemas of ``train``, ``lora`` and ``bnb_4bit``.
+
+Key names follow the reference system where it had one (``lora.r``, ``bnb_4bit.quant_type``); where the
+reference used the Hugging Face name (``gradient_accumulation_steps``) that name is accepted as an alias of
+sigil's shorter one, and writing both is an error. Every key here reaches the trainer: the effective
+arguments are written to ``trainer_args.json`` by the ``sft`` stage, and tests check each key lands there.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+
+from sigil.config import Section
+
+#: The seven projections of a Llama block: LoRA on all of them is the QLoRA paper's recipe.
+LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+#: Optimizers accepted by ``train.optim`` (the transformers names sigil has tested or documents).
+OPTIMIZERS = (
+    "adamw_torch",
+    "adamw_torch_fused",
+    "adamw_8bit",
+    "adamw_bnb_8bit",
+    "paged_adamw_8bit",
+    "paged_adamw_32bit",
+    "adafactor",
+    "sgd",
+)
+
+SCHEDULERS = (
+    "linear",
+    "cosine",
+    "cosine_with_restarts",
+    "polynomial",
+    "constant",
+    "constant_with_warmup",
+    "inverse_sqrt",
+    "cosine_with_min_lr",
+    "warmup_stable_decay",
+)
+
+
+def _alias(name: str, *others: str) -> AliasChoices:
+    return AliasChoices(name, *others)
+
+
+class TrainSection(Section):
+    """How the ``sft`` stage trains: adapter, optimisation, batches, kernels, logging and checkpoints."""
+
+    # --- what is trained
+    adapter: Literal["qlora", "lora", "full"] = Field(
+        default="qlora", description="qlora: 4-bit base + LoRA; lora: bf16 base + LoRA; full: every weight."
+    )
+    # --- optimisation
+    lr: float = Field(default=1e-4, gt=0, validation_alias=_alias("lr", "learning_rate"), description="Peak learning rate.")
+    max_steps: int = Field(default=1000, gt=0, description="Optimizer steps to train.")
+    micro_batch_size: int = Field(
+        default=4,
+        gt=0,
+        validation_alias=_alias("micro_batch_size", "per_device_train_batch_size"),
+        description="Rows per forward pass on ONE GPU; divided by the GPU count so the effective batch stays constant.",
+    )
+    grad_accum: int = Field(
+        default=4,
+        gt=0,
+        validation_alias=_alias("grad_accum", "gradient_accumulation_steps"),
+        description="Micro-batches accumulated per optimizer step.",
+    )
+    scale_micro_batch: bool = Field(
+        default=True, description="sigil: divide micro_batch_size by the number of GPUs (the reference's table)."
+    )
+    warmup_steps: int = Field(default=0, ge=0, description="Linear warm-up steps.")
+    weight_decay: float = Field(default=0.0, ge=0, description="AdamW weight decay.")
+    lr_scheduler: str = Field(
+        default="cosine",
+        validation_alias=_alias("lr_scheduler", "lr_scheduler_type"),
+        description=f"Learning-rate schedule: {', '.join(SCHEDULERS)}.",
+    )
+    max_grad_norm: float = Field(default=1.0, ge=0, description="Gradient clipping norm (0 disables).")
+    optim: str = Field(default="adamw_torch", description=f"Optimizer: {', '.join(OPTIMIZERS)}.")
+    bf16: bool | Literal["auto"] = Field(
+        default="auto", description="Train in bfloat16 autocast; auto: when a GPU with bf16 support is present."
+    )
+    # --- memory and kernels
+    gradient_checkpointing: bool = Field(default=True, description="Recompute activations in the backward pass.")
+    use_flash_attention: bool = Field(
+        default=True,
+        description="Use flash-attn (varlen) when installed; otherwise the best available kernel (logged).",
+    )
+    attn_implementation: Literal["auto", "flash_attention_2", "flex_attention", "sdpa", "eager"] = Field(
+        default="auto", description="sigil: force one attention kernel; auto follows use_flash_attention."
+    )
+    upcast_non_quantized: bool = Field(
+        default=False,
+        description="sigil: qlora only; cast norms, embeddings and LM head to fp32 like PEFT's "
+        "prepare_model_for_kbit_training (slower, 2-3x the memory of those weights).",
+    )
+    use_liger_kernel: bool = Field(default=False, description="sigil: Liger's RMSNorm/SwiGLU/RoPE kernels (CUDA).")
+    torch_compile: bool = Field(default=False, description="sigil: torch.compile the model.")
+    clear_cache_every_n_steps: int = Field(
+        default=0, ge=0, description="Empty the CUDA cache every N steps (0: never); fights fragmentation."
+    )
+    # --- data loading
+    dataloader_num_workers: int = Field(default=2, ge=0, description="Data loader worker processes.")
+    pin_memory: bool = Field(default=True, description="Pin host memory of batches (faster host-to-GPU copies).")
+    prefetch_factor: int | None = Field(
+        default=None, gt=0, description="Batches each loader worker prepares ahead; default torch's 2 (needs workers)."
+    )
+    tokenize_workers: int | None = Field(
+        default=None, ge=1, description="sigil: tokenizer processes; default: all cores, at most 8."
+    )
+    shuffle: bool = Field(default=True, description="sigil: shuffle packed rows each epoch (seeded by misc.seed).")
+    # --- evaluation, logging, checkpoints
+    eval_every: int = Field(default=200, ge=0, description="Evaluate on the validation split every N steps (0: never).")
+    eval_batch_size: int | None = Field(default=None, gt=0, description="sigil: eval rows per pass; default micro_batch_size.")
+    save_every: int = Field(default=500, gt=0, description="Checkpoint every N steps (into the stage's work dir).")
+    save_total_limit: int = Field(default=3, gt=0, description="Checkpoints kept (older ones are deleted).")
+    log_every: int = Field(default=10, gt=0, description="Log loss, lr and tokens/s every N steps.")
+
+    @field_validator("optim")
+    @classmethod
+    def _known_optimizer(cls, value: str) -> str:
+        if value not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {value!r}; known: {', '.join(OPTIMIZERS)}")
+        return value
+
+    @field_validator("lr_scheduler")
+    @classmethod
+    def _known_scheduler(cls, value: str) -> str:
+        if value not in SCHEDULERS:
+            raise ValueError(f"unknown lr_scheduler {value!r}; known: {', '.join(SCHEDULERS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TrainSection:
+        if self.prefetch_factor is not None and self.dataloader_num_workers == 0:
+            # torch refuses prefetch_factor without workers; say so here instead of at step 0
+            raise ValueError("prefetch_factor needs dataloader_num_workers > 0")
+        if self.upcast_non_quantized and self.adapter != "qlora":
+            raise ValueError("upcast_non_quantized applies to adapter: qlora only")
+        return self
+
+
+class LoraSection(Section):
+    """LoRA adapter shape (used by ``train.adapter: qlora`` and ``lora``)."""
+
+    r: int = Field(default=16, gt=0, description="Rank of the update matrices.")
+    alpha: float = Field(default=32, gt=0, description="Scaling numerator: the update is scaled by alpha / r.")
+    dropout: float = Field(default=0.05, ge=0, lt=1, description="Dropout on the LoRA input.")
+    target_modules: list[str] = Field(
+        default_factory=lambda: list(LLAMA_PROJECTIONS),
+        description="Module names to adapt: a list, or the reference's 'q_proj;v_proj' string.",
+    )
+    bias: Literal["none", "all", "lora_only"] = Field(default="none", description="Which biases are trained.")
+    use_rslora: bool = Field(default=False, description="sigil: rank-stabilised scaling alpha / sqrt(r).")
+
+    @field_validator("target_modules", mode="before")
+    @classmethod
+    def _split_semicolon_string(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(";") if name.strip()]
+        return value
+
+    @field_validator("target_modules")
+    @classmethod
+    def _not_empty(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one target module is needed")
+        return value
+
+
+class Bnb4bitSection(Section):
+    """bitsandbytes 4-bit quantisation of the base model (``train.adapter: qlora``)."""
+
+    quant_type: Literal["nf4", "fp4"] = Field(default="nf4", description="4-bit data type.")
+    use_double_quant: bool = Field(default=True, description="Quantise the quantisation constants too.")
+    compute_dtype: Literal["bfloat16", "float16", "float32"] = Field(
+        default="bfloat16", description="dtype the 4-bit weights are dequantised to for matmuls."
+    )
+    quant_storage: Literal["uint8", "bfloat16"] = Field(
+        default="uint8", description="sigil: storage dtype of packed weights (bfloat16 for FSDP)."
+    )

@@ -1,0 +1,1 @@
+"""From the data stage's JSONL to packed token rows: encode, chunk, pack, cache, collate."""

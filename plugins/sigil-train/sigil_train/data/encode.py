@@ -1,0 +1,135 @@
+"""One record → one or more training examples (token ids with their labels).
+
+- ``task: code``: ``[bos] content [eos]`` as plain language modelling. A file longer than ``max_seq_len``
+  is cut into consecutive chunks, each its own example: nothing is truncated away.
+- ``task: instruct``: the prompt rendered with the tokenizer's chat template (or :data:`DEFAULT_TEMPLATE`
+  when it has none), then the completion and EOS; the prompt's labels are ``IGNORE`` so the loss is on the
+  completion only. An instruct example that does not fit in ``max_seq_len`` is dropped and counted (cutting
+  it would train on a completion whose prompt is missing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Label value the loss ignores (PyTorch's cross-entropy default).
+IGNORE = -100
+
+#: Template for tokenizers without a chat template; the completion follows it directly.
+DEFAULT_TEMPLATE = "### Instruction:\n{prompt}\n\n### Response:\n"
+
+#: Bump when encoding changes, so cached tokenizations are rebuilt.
+ENCODER_VERSION = "1"
+
+
+@dataclass
+class Example:
+    """One training example: ``labels[i]`` is ``input_ids[i]`` or ``IGNORE``."""
+
+    input_ids: list[int]
+    labels: list[int]
+
+
+@dataclass
+class EncodeStats:
+    """What encoding did to the records, reported in the stage metrics and the model card."""
+
+    records: int = 0
+    code_records: int = 0
+    instruct_records: int = 0
+    examples: int = 0
+    chunked_records: int = 0
+    dropped_too_long: int = 0
+    dropped_empty: int = 0
+    tokens: int = 0
+    loss_tokens: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: EncodeStats) -> None:
+        for name in ("records", "code_records", "instruct_records", "examples", "chunked_records",
+                     "dropped_too_long", "dropped_empty", "tokens", "loss_tokens"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+class Encoder:
+    """Turns records into examples with one tokenizer, one template and one ``max_seq_len``."""
+
+    def __init__(self, tokenizer: Any, max_seq_len: int) -> None:
+        self.tokenizer = tokenizer
+        self.max_seq_len = max_seq_len
+        self.bos = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
+        if tokenizer.eos_token_id is None:
+            raise ValueError("the tokenizer has no EOS token; sigil separates packed documents with EOS")
+        self.eos = [tokenizer.eos_token_id]
+        self.has_chat_template = bool(getattr(tokenizer, "chat_template", None))
+
+    def template_fingerprint(self) -> str:
+        """Identifies the prompt template (part of the tokenization cache key)."""
+        source = self.tokenizer.chat_template if self.has_chat_template else DEFAULT_TEMPLATE
+        return hashlib.sha256(str(source).encode()).hexdigest()[:16]
+
+    def encode(self, record: dict[str, Any], stats: EncodeStats) -> list[Example]:
+        """The examples of one record (``content``, optional ``prompt``), counted into ``stats``."""
+        stats.records += 1
+        content = record.get("content") or ""
+        prompt = record.get("prompt")
+        if prompt is not None and record.get("task", "instruct") == "instruct":
+            stats.instruct_records += 1
+            examples = self._encode_instruct(str(prompt), content, stats)
+        else:
+            stats.code_records += 1
+            examples = self._encode_code(content, stats)
+        stats.examples += len(examples)
+        for example in examples:
+            stats.tokens += len(example.input_ids)
+            stats.loss_tokens += sum(1 for label in example.labels[1:] if label != IGNORE)
+        return examples
+
+    # --- plain code: chunk, never truncate
+
+    def _encode_code(self, content: str, stats: EncodeStats) -> list[Example]:
+        if not content.strip():
+            stats.dropped_empty += 1
+            return []
+        ids = self.bos + self._tokens(content) + self.eos
+        if len(ids) > self.max_seq_len:
+            stats.chunked_records += 1
+        chunks = [ids[start:start + self.max_seq_len] for start in range(0, len(ids), self.max_seq_len)]
+        # a 1-token tail chunk predicts nothing (its only token has no predecessor inside the example)
+        return [Example(list(chunk), list(chunk)) for chunk in chunks if len(chunk) > 1]
+
+    # --- prompt/completion: chat template, loss on the completion only
+
+    def _encode_instruct(self, prompt: str, completion: str, stats: EncodeStats) -> list[Example]:
+        if not completion.strip():
+            stats.dropped_empty += 1
+            return []
+        prompt_ids, completion_ids = self._render(prompt, completion)
+        ids = prompt_ids + completion_ids
+        if len(ids) > self.max_seq_len:
+            stats.dropped_too_long += 1
+            return []
+        labels = [IGNORE] * len(prompt_ids) + completion_ids
+        return [Example(ids, labels)]
+
+    def _render(self, prompt: str, completion: str) -> tuple[list[int], list[int]]:
+        if self.has_chat_template:
+            user = [{"role": "user", "content": prompt}]
+            prefix = self.tokenizer.apply_chat_template(user, tokenize=False, add_generation_prompt=True)
+            full = self.tokenizer.apply_chat_template(
+                user + [{"role": "assistant", "content": completion}], tokenize=False
+            )
+            if full.startswith(prefix):
+                prompt_ids = self._tokens(prefix)
+                completion_ids = self._tokens(full[len(prefix):])
+                if not completion_ids or completion_ids[-1] != self.eos[0]:
+                    completion_ids = completion_ids + self.eos
+                return prompt_ids, completion_ids
+        # no template, or one whose rendering of the conversation does not start with the prompt's rendering
+        prompt_ids = self.bos + self._tokens(DEFAULT_TEMPLATE.format(prompt=prompt))
+        return prompt_ids, self._tokens(completion) + self.eos
+
+    def _tokens(self, text: str) -> list[int]:
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])

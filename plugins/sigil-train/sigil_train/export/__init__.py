@@ -1,0 +1,1 @@
+"""``sigil export``: merge a trained adapter into its base model."""

@@ -1,0 +1,82 @@
+"""Merge a LoRA adapter into its base model and save a standalone model with its model card.
+
+An adapter trained with QLoRA learned against 4-bit weights; merging it into the 4-bit weights would
+re-quantise the sum and lose most of the update, so sigil always merges into the base loaded in bf16
+(or fp32) and says so: the merged model differs slightly from the quantised model the adapter saw.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sigil.errors import SigilError
+from sigil_train.model.load import SIGIL_META
+
+QLORA_WARNING = (
+    "warning: this adapter was trained with QLoRA against 4-bit weights; it is merged into the base loaded in "
+    "{dtype}, not into 4-bit weights (merging into 4-bit would re-quantise and lose the update). Expect small "
+    "differences from the quantised model used in training."
+)
+
+
+def find_adapter(path: Path, stage: str | None) -> Path:
+    """An adapter directory, or the ``adapter`` artifact of a run directory's last (or named) sft stage."""
+    if (path / "adapter_config.json").exists() or (path / SIGIL_META).exists():
+        return path
+    stages = path / "stages"
+    if not stages.is_dir():
+        raise SigilError(f"{path}: neither an adapter directory nor a run directory")
+    manifest = json.loads((path / "manifest.json").read_text()) if (path / "manifest.json").exists() else {}
+    names = [name for name, record in manifest.get("stages", {}).items() if record.get("type") == "sft"
+             and record.get("status") == "completed"]
+    if stage is not None:
+        names = [name for name in names if name == stage]
+    if not names:
+        raise SigilError(f"{path}: no completed sft stage{f' named {stage!r}' if stage else ''} to export")
+    adapter = stages / names[-1] / "adapter"
+    if not adapter.is_dir():
+        raise SigilError(f"{adapter}: missing (was the stage directory removed?)")
+    return adapter
+
+
+def export_merged(adapter_dir: Path, out_dir: Path, dtype: str, warn: Any) -> Path:
+    """Merge ``adapter_dir`` into its base and write the model, tokenizer and card to ``out_dir`` atomically."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    meta = json.loads((adapter_dir / SIGIL_META).read_text()) if (adapter_dir / SIGIL_META).exists() else {}
+    if out_dir.exists():
+        raise SigilError(f"{out_dir}: already exists; choose a new directory")
+    torch_dtype = getattr(torch, dtype)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent if out_dir.parent.exists() else None))
+    try:
+        if meta.get("adapter") == "full" or not (adapter_dir / "adapter_config.json").exists():
+            model = AutoModelForCausalLM.from_pretrained(adapter_dir, dtype=torch_dtype)
+        else:
+            if meta.get("adapter") == "qlora":
+                warn(QLORA_WARNING.format(dtype=dtype))
+            adapter_config = json.loads((adapter_dir / "adapter_config.json").read_text())
+            base = meta.get("base_model_path") or adapter_config.get("base_model_name_or_path")
+            if not base:
+                raise SigilError(f"{adapter_dir}: the adapter does not say which base model it belongs to")
+            model = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
+            model = PeftModel.from_pretrained(model, str(adapter_dir)).merge_and_unload()
+        model.save_pretrained(staging)
+        AutoTokenizer.from_pretrained(adapter_dir).save_pretrained(staging)
+        card = adapter_dir / "README.md"
+        if card.exists():
+            text = card.read_text().replace("library_name: peft", "library_name: transformers", 1)
+            text += f"\n## Export\n\nMerged from `{adapter_dir}` in {dtype} by `sigil export`.\n"
+            (staging / "README.md").write_text(text)
+        (staging / SIGIL_META).write_text(json.dumps({**meta, "merged_from": str(adapter_dir), "dtype": dtype}) + "\n")
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(staging), str(out_dir))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir

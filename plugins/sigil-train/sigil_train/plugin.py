@@ -1,0 +1,37 @@
+"""The plugin module named by the ``sigil`` entry point: registers sections, the trainer, the stage, commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sigil
+from sigil.hookspecs import Register
+from sigil_train.config import Bnb4bitSection, LoraSection, TrainSection
+
+
+@sigil.hookimpl
+def register_config_sections(register: Register) -> None:
+    register("train", TrainSection)
+    register("lora", LoraSection)
+    register("bnb_4bit", Bnb4bitSection)
+
+
+@sigil.hookimpl
+def register_trainers(register: Register) -> None:
+    from sigil_train.trainer.trl_trainer import TrlTrainer
+
+    register("trl", TrlTrainer())
+
+
+@sigil.hookimpl
+def register_stages(register: Register) -> None:
+    from sigil_train.stage import SftStage
+
+    register("sft", SftStage)
+
+
+@sigil.hookimpl
+def register_commands(cli: Any) -> None:
+    from sigil_train.export.command import add_export_command
+
+    add_export_command(cli)

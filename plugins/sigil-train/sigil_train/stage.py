@@ -1,0 +1,60 @@
+"""The ``sft`` stage: train on the data stage's output and publish the adapter, its arguments and card."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pydantic import Field
+
+from sigil.config import Section
+from sigil.pipeline.stage import StageContext, StageResult
+from sigil.plugins import registry
+from sigil_train.trainer.protocol import TrainRequest
+
+
+class SftOptions(Section):
+    """Options of an ``sft`` stage entry."""
+
+    trainer: str = Field(default="trl", description="A registered trainer (see `sigil plugins`).")
+    phase: int | None = Field(default=None, ge=1, description="Training phase, recorded in the model card.")
+
+
+class SftStage:
+    """Supervised fine-tuning of ``model_name`` on the latest ``data`` stage's train/validation splits."""
+
+    Options = SftOptions
+    #: Everything that changes the trained weights: the base, sequence shape and packing, the data selection,
+    #: every training/adapter/quantisation key, and misc (seed, load_from, deterministic).
+    config_keys = ("model_name", "max_seq_len", "pack", "dataset", "train", "lora", "bnb_4bit", "misc")
+    version = "1"
+
+    def run(self, ctx: StageContext) -> StageResult:
+        data = ctx.input("dataset", ("data",))
+        train_path = data.artifact("train")
+        validation_path = data.artifact("validation") if "validation" in data.artifacts else None
+        trainer = registry("trainers").get(ctx.options.trainer)
+        request = TrainRequest(
+            config=ctx.config,
+            ctx=ctx,
+            train_path=train_path,
+            validation_path=validation_path,
+            phase=ctx.options.phase,
+            run_key=run_key(ctx, data.fingerprint),
+        )
+        outcome = trainer.train(request)
+        return StageResult(artifacts=outcome.artifacts, metrics=outcome.metrics)
+
+
+def run_key(ctx: StageContext, data_fingerprint: str) -> str:
+    """Identifies the run whose checkpoints may be resumed: the keys the result depends on and the data."""
+    config = ctx.config.model_dump(mode="json")
+    payload = {
+        "config": {key: config[key] for key in SftStage.config_keys},
+        "options": ctx.options.model_dump(mode="json"),
+        "data": data_fingerprint,
+        "version": SftStage.version,
+    }
+    # output/logging dirs change nothing in the weights; a moved run directory may still resume
+    payload["config"]["misc"] = {k: v for k, v in payload["config"]["misc"].items() if k not in ("output_dir", "logging_dir")}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

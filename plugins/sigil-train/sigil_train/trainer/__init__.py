@@ -1,0 +1,5 @@
+"""Trainers registered through ``register_trainers``; the ``sft`` stage picks one by name."""
+
+from sigil_train.trainer.protocol import TrainOutcome, TrainRequest, Trainer
+
+__all__ = ["TrainOutcome", "TrainRequest", "Trainer"]
