@@ -1,35 +1,91 @@
-"""Built-in plugin: the data filters every sigil install has (placeholder: the data-stage work replaces it)."""
+"""Built-in plugin: the data filters every sigil install has, registered through the public hook.
+
+Order matters and is the registration order: path-based filters first (cheap, and they explain most drops in
+a crate tree), then test stripping (which rewrites content), length (measured after stripping), content
+markers, documentation; the corpus-scope filters (duplicates, idiomatic share) run last, over every source.
+Each factory returns ``None`` when the config turns its filter off.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
-from sigil.config.schema import CoreConfig
-from sigil.data.records import Drop, Record
+from sigil.config import PipelineConfig
+from sigil.data.checks.duplicates import DuplicatesFilter
+from sigil.data.checks.length import LengthFilter
+from sigil.data.checks.low_quality import LowQualityFilter
+from sigil.data.checks.paths import DirectoryFilter, VendorFilter
+from sigil.data.checks.scored import DocumentedFilter, IdiomaticFilter, native_scorer
+from sigil.data.checks.tests import TestsFilter
+from sigil.data.filters import Filter
 from sigil.hookspecs import Register, hookimpl
 
 
-@dataclass
-class LengthFilter:
-    min_length: int
-    max_length: int
-    name: str = "length"
-    scope: Literal["record", "corpus"] = "record"
+def vendor(config: PipelineConfig) -> Filter | None:
+    return VendorFilter() if config.dataset.exclude_vendor else None
 
-    def apply(self, records: list[Record]) -> list[Record | Drop]:
-        verdicts: list[Record | Drop] = []
-        for record in records:
-            size = len(record.content)
-            if size < self.min_length:
-                verdicts.append(Drop("too short"))
-            elif size > self.max_length:
-                verdicts.append(Drop("too long"))
-            else:
-                verdicts.append(record)
-        return verdicts
+
+def tests(config: PipelineConfig) -> Filter | None:
+    dataset = config.dataset
+    if not (dataset.exclude_tests or dataset.strip_test_modules):
+        return None
+    return TestsFilter(drop=dataset.exclude_tests, strip=dataset.strip_test_modules)
+
+
+def examples(config: PipelineConfig) -> Filter | None:
+    if not config.dataset.exclude_examples:
+        return None
+    return DirectoryFilter("examples", frozenset({"examples"}), "examples path")
+
+
+def benches(config: PipelineConfig) -> Filter | None:
+    if not config.dataset.exclude_benches:
+        return None
+    return DirectoryFilter("benches", frozenset({"benches"}), "benches path", bench_attribute=True)
+
+
+def length(config: PipelineConfig) -> Filter | None:
+    return LengthFilter(config.dataset.min_length, config.dataset.max_length)
+
+
+def low_quality(config: PipelineConfig) -> Filter | None:
+    return LowQualityFilter() if config.dataset.exclude_low_quality else None
+
+
+def documented(config: PipelineConfig) -> Filter | None:
+    if not config.dataset.prefer_documented:
+        return None
+    native_scorer()  # fail before any work when the scorer is missing
+    return DocumentedFilter(min_ratio=config.dataset.min_documented_ratio)
+
+
+def duplicates(config: PipelineConfig) -> Filter | None:
+    if config.dataset.dedup == "none":
+        return None
+    return DuplicatesFilter(mode=config.dataset.dedup, threshold=config.dataset.near_dup_threshold)
+
+
+def idiomatic(config: PipelineConfig) -> Filter | None:
+    dataset = config.dataset
+    if dataset.min_idiomatic_score <= 0 and not dataset.prefer_idiomatic:
+        return None
+    native_scorer()
+    return IdiomaticFilter(
+        min_score=dataset.min_idiomatic_score,
+        prefer=dataset.prefer_idiomatic,
+        ratio=dataset.idiomatic_quality_ratio,
+        threshold=dataset.idiomatic_threshold,
+        threads=dataset.workers,
+    )
 
 
 @hookimpl(tryfirst=True)
 def register_filters(register: Register) -> None:
-    register("length", lambda config: LengthFilter(config.dataset.min_length, config.dataset.max_length))
+    """The built-in filters, in the order they run."""
+    register("vendor", vendor)
+    register("tests", tests)
+    register("examples", examples)
+    register("benches", benches)
+    register("length", length)
+    register("low_quality", low_quality)
+    register("documented", documented)
+    register("duplicates", duplicates)
+    register("idiomatic", idiomatic)

@@ -49,11 +49,30 @@ class DatasetConfig(Section):
         default=True, description="sigil: drop files with TODO/FIXME, debug prints, unsafe blocks or #[allow]."
     )
     prefer_idiomatic: bool = Field(
-        default=False, description="Keep idiomatic files first, see idiomatic_quality_ratio."
+        default=False,
+        description="Prefer idiomatic files: keep idiomatic_quality_ratio of the data idiomatic (needs sigil-evaluator).",
     )
-    prefer_documented: bool = Field(default=False, description="Drop files with no documented items.")
+    prefer_documented: bool = Field(
+        default=False,
+        description="Drop files that have items but document too few of them (min_documented_ratio); "
+        "needs sigil-evaluator.",
+    )
+    min_documented_ratio: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="sigil: with prefer_documented, the documented-items share a file needs; 0 drops only files "
+        "that document none of their items.",
+    )
     idiomatic_quality_ratio: float = Field(
-        default=0.0, ge=0.0, le=1.0, description="Minimum idiomatic score a file needs (see docs/config.md)."
+        default=0.0, ge=0.0, le=1.0,
+        description="With prefer_idiomatic: the share of kept files that must be idiomatic; non-idiomatic files "
+        "are dropped worst-first until it holds (1.0 keeps only idiomatic files). See docs/data.md.",
+    )
+    idiomatic_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="sigil: idiomatic score from which a file counts as idiomatic."
+    )
+    min_idiomatic_score: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="sigil: hard filter: drop every file scoring below this (0: off); needs sigil-evaluator.",
     )
     dedup: Literal["none", "exact", "near"] = Field(
         default="near", description="sigil: remove exact duplicates, or exact and near duplicates."
@@ -61,19 +80,38 @@ class DatasetConfig(Section):
     near_dup_threshold: float = Field(
         default=0.85, gt=0.0, le=1.0, description="sigil: Jaccard similarity above which files are near-duplicates."
     )
-    use_cache: bool = Field(default=True, description="Cache downloaded/tokenized data on disk.")
-    cache_dir: str | None = Field(default=None, description="Cache directory; default ~/.cache/sigil.")
-    shuffle_seed: int = Field(default=42, description="Seed of the shuffle before the split.")
+    use_cache: bool = Field(
+        default=True, description="Reuse downloaded hub datasets; false forces a fresh download."
+    )
+    cache_dir: str | None = Field(
+        default=None, description="Cache directory for hub datasets; default: the `datasets` library's own."
+    )
+    shuffle_seed: int = Field(
+        default=42, description="Seed of the shuffle that picks validation records and of weighted sampling."
+    )
     interleave_mode: Literal["concat", "interleave", "weighted"] = Field(
-        default="concat", description="How several sources are combined."
+        default="concat",
+        description="How sources are combined in train.jsonl: concat (in order), interleave (round-robin), "
+        "weighted (random draws by dataset_weights until the drawn source runs out).",
     )
     dataset_weights: list[float] | None = Field(
-        default=None, description="Sampling weight per source (interleave_mode: weighted)."
+        default=None, description="Sampling weight per source (interleave_mode: weighted); 0 leaves a source out."
     )
     task_weights: dict[str, float] | None = Field(
         default=None, description="Sampling weight per task kind: `code` (raw files) and `instruct` (prompt/gen)."
     )
-    workers: int | None = Field(default=None, ge=1, description="sigil: filter processes; default all cores.")
+    excludes: list[str] = Field(
+        default_factory=list,
+        description="sigil: .gitignore-style patterns of files to skip in directory sources (e.g. 'generated/').",
+    )
+    use_gitignore: bool = Field(
+        default=True, description="sigil: honour .gitignore files found in directory sources."
+    )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="sigil: filter processes; default: all cores once there are 5000+ records, else 1.",
+    )
 
     @field_validator("names", mode="before")
     @classmethod

@@ -1,19 +1,137 @@
-"""Built-in plugin: the ``data`` stage (placeholder: the data-stage work replaces it)."""
+"""Built-in plugin: the ``data`` stage. Read every source, filter, hold out validation, mix, write.
+
+Artifacts (relative to the stage directory): ``train`` → ``train.jsonl``, ``validation`` →
+``validation.jsonl`` (format in :mod:`sigil.data.output`), ``stats`` → ``stats.json``, ``stats_csv`` →
+``stats.csv``. Nothing is written unless the whole stage succeeds, and the runner renames the stage directory
+into place only then.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import itertools
+from typing import Any
+
+from sigil.data.filtering import READ_FILTER, build_filters, filter_records, worker_count
+from sigil.data.mixing import combine, hold_out, weight_tasks
+from sigil.data.output import write_records
+from sigil.data.records import Drop, Record
+from sigil.data.sources import read_source
+from sigil.data.stats import Stats
+from sigil.errors import DataError
 from sigil.hookspecs import Register, hookimpl
+from sigil.io import atomic_write_json, atomic_write_text
+from sigil.observe.progress import track
 from sigil.pipeline.stage import NoOptions, StageContext, StageResult
 
 
+def record_id(source: str, index: int, path: str | None) -> str:
+    """A stable id: the same source, position and path always give the same id."""
+    return hashlib.blake2b(f"{source}\0{index}\0{path}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
 class DataStage:
+    """Loads and filters Rust training data (``dataset`` config section)."""
+
     Options = NoOptions
     config_keys = ("dataset",)
-    version = "0"
+    version = "1"
 
     def run(self, ctx: StageContext) -> StageResult:
-        (ctx.out_dir / "train.jsonl").write_text("")
-        return StageResult(artifacts={"train": "train.jsonl"})
+        dataset = ctx.config.dataset
+
+        # --- filters first: a filter that cannot be built (missing scorer) fails before any reading
+        filters = build_filters(ctx.config)
+        stats = Stats(filters=[named.name for named in filters])
+
+        # --- read every source (max_records each); inputs a source skipped are counted as filtered
+        records: list[Record] = []
+        for name in dataset.names:
+            source_stats = stats.source(name)
+            items = itertools.islice(read_source(name, dataset), dataset.max_records)
+            for index, item in enumerate(track(items, f"reading {name}")):
+                source_stats.read += 1
+                if isinstance(item, Drop):
+                    source_stats.reasons[f"{READ_FILTER}: {item.reason}"] += 1
+                else:
+                    records.append(dataclasses.replace(item, id=record_id(name, index, item.path)))
+        ctx.log.info("read %d records from %d sources", len(records), len(dataset.names))
+
+        # --- filter: record-scope in worker processes for large inputs, then corpus-scope here
+        workers = worker_count(dataset.workers, len(records))
+        outcomes = filter_records(filters, records, workers)
+        kept: dict[str, list[Record]] = {name: [] for name in dataset.names}
+        for record, outcome in zip(records, outcomes):
+            if isinstance(outcome, Record):
+                kept[record.source].append(outcome)
+            else:
+                stats.source(record.source).reasons[f"{outcome[0]}: {outcome[1]}"] += 1
+        for name, survivors in kept.items():
+            stats.source(name).passed = len(survivors)
+        if not any(kept.values()):
+            raise DataError(f"no records left after filtering: {_why_empty(stats)}")
+
+        # --- hold out validation (per source, seeded), then mix sources and tasks for training
+        train_groups, validation = [], []
+        for name, survivors in kept.items():
+            train_part, validation_part = hold_out(survivors, dataset.validation_split, dataset.shuffle_seed)
+            train_groups.append(train_part)
+            validation.extend(validation_part)
+            stats.source(name).validation = len(validation_part)
+        train = combine(train_groups, dataset.interleave_mode, dataset.dataset_weights, dataset.shuffle_seed)
+        train = weight_tasks(train, dataset.task_weights, dataset.shuffle_seed)
+        for record in train:
+            stats.source(record.source).train += 1
+        for name, group in zip(kept, train_groups):
+            stats.source(name).not_sampled = len(group) - stats.source(name).train
+        if not train:
+            raise DataError(f"no training records left after mixing ({_mixing_settings(dataset)})")
+
+        # --- write the dataset and the statistics
+        write_records(ctx.out_dir / "train.jsonl", train)
+        write_records(ctx.out_dir / "validation.jsonl", validation)
+        atomic_write_json(ctx.out_dir / "stats.json", stats.to_json())
+        atomic_write_text(ctx.out_dir / "stats.csv", stats.to_csv())
+
+        # --- report
+        for line in stats.summary_lines():
+            ctx.log.info("%s", line)
+        for source_stats in stats.sources.values():
+            ctx.log_metrics(stats.metrics(source_stats))
+        total = stats.total()
+        ctx.log_metrics(stats.metrics(total))
+        return StageResult(
+            artifacts={
+                "train": "train.jsonl",
+                "validation": "validation.jsonl",
+                "stats": "stats.json",
+                "stats_csv": "stats.csv",
+            },
+            metrics={
+                "read": total.read,
+                "passed": total.passed,
+                "filtered": total.filtered,
+                "train": total.train,
+                "validation": total.validation,
+                "workers": workers,
+            },
+        )
+
+
+def _why_empty(stats: Stats) -> str:
+    total = stats.total()
+    if total.read == 0:
+        return "the sources yielded no records (check dataset.names)"
+    top = ", ".join(f"{reason} {count}" for reason, count in total.reasons.most_common(3))
+    return f"all {total.read} read were dropped ({top}); relax the dataset filters"
+
+
+def _mixing_settings(dataset: Any) -> str:
+    return (
+        f"interleave_mode={dataset.interleave_mode}, dataset_weights={dataset.dataset_weights}, "
+        f"task_weights={dataset.task_weights}"
+    )
 
 
 @hookimpl

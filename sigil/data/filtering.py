@@ -1,0 +1,136 @@
+"""Running the filters: record-scope ones over chunks (in worker processes for large inputs), then the
+corpus-scope ones over everything that survived, in this process.
+
+Each record ends as its final (possibly rewritten) self or as ``(filter name, reason)``. Workers send back only
+what changed (dropped or rewritten records), so unchanged records are not pickled twice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sigil.config import PipelineConfig
+from sigil.data.filters import Filter
+from sigil.data.records import Drop, Record
+from sigil.errors import SigilError
+from sigil.observe.progress import track
+
+#: Records per chunk sent to a worker: large enough to amortise pickling, small enough to balance load.
+CHUNK_SIZE = 256
+#: With ``dataset.workers`` unset, inputs smaller than this are filtered in-process (a pool costs ~0.1 s).
+PARALLEL_MIN_RECORDS = 5000
+
+#: The filter name under which inputs a source had to skip (non-UTF-8 files) are counted.
+READ_FILTER = "read"
+
+#: A dropped record: the name of the filter that dropped it and its reason.
+Dropped = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class NamedFilter:
+    """A filter with the name it was registered under (what the statistics call it)."""
+
+    name: str
+    filter: Filter
+
+
+def build_filters(config: PipelineConfig) -> list[NamedFilter]:
+    """Every enabled registered filter, in registration order; misbehaving factories are a PluginError."""
+    from sigil.plugins import registry
+
+    built = []
+    for entry in registry("filters"):
+        instance = entry.component(config)
+        if instance is None:
+            continue
+        scope = getattr(instance, "scope", None)
+        if scope not in ("record", "corpus") or not callable(getattr(instance, "apply", None)):
+            raise SigilError(
+                f"filter {entry.name!r} (plugin {entry.plugin!r}) is not a Filter: it needs scope 'record' or "
+                f"'corpus' and an apply(records) method"
+            )
+        built.append(NamedFilter(entry.name, instance))
+    return built
+
+
+def apply_filters(filters: Sequence[NamedFilter], records: list[Record]) -> list[Record | Dropped]:
+    """Run ``filters`` in order over ``records``; each next filter sees only the survivors."""
+    results: list[Record | Dropped] = list(records)
+    alive = list(range(len(records)))
+    for named in filters:
+        if not alive:
+            break
+        batch = [results[index] for index in alive]
+        verdicts = named.filter.apply(batch)  # type: ignore[arg-type]
+        if len(verdicts) != len(batch):
+            raise SigilError(f"filter {named.name!r} returned {len(verdicts)} verdicts for {len(batch)} records")
+        survivors = []
+        for index, verdict in zip(alive, verdicts):
+            if isinstance(verdict, Drop):
+                results[index] = (named.name, verdict.reason)
+            elif isinstance(verdict, Record):
+                results[index] = verdict
+                survivors.append(index)
+            else:
+                raise SigilError(f"filter {named.name!r} returned a {type(verdict).__name__}, not a Record or Drop")
+        alive = survivors
+    return results
+
+
+def worker_count(configured: int | None, records: int) -> int:
+    """How many processes filter ``records`` records: ``dataset.workers``, or all cores for large inputs."""
+    if configured is not None:
+        return configured
+    return (os.cpu_count() or 1) if records >= PARALLEL_MIN_RECORDS else 1
+
+
+def filter_records(
+    filters: Sequence[NamedFilter], records: list[Record], workers: int, progress: bool = True
+) -> list[Record | Dropped]:
+    """Record-scope filters (in ``workers`` processes when > 1), then corpus-scope ones here."""
+    record_scope = [named for named in filters if named.filter.scope == "record"]
+    corpus_scope = [named for named in filters if named.filter.scope == "corpus"]
+    chunks = [records[start : start + CHUNK_SIZE] for start in range(0, len(records), CHUNK_SIZE)]
+    results: list[Record | Dropped] = []
+    if workers > 1 and len(chunks) > 1 and record_scope:
+        context = multiprocessing.get_context()
+        with context.Pool(min(workers, len(chunks)), initializer=_init_worker, initargs=(record_scope,)) as pool:
+            changes = pool.imap(_filter_chunk, chunks)
+            for chunk, changed in zip(chunks, _tracked(changes, len(chunks), progress)):
+                merged: list[Record | Dropped] = list(chunk)
+                for index, outcome in changed:
+                    merged[index] = outcome
+                results.extend(merged)
+    else:
+        for chunk in _tracked(chunks, len(chunks), progress):
+            results.extend(apply_filters(record_scope, chunk))
+    if corpus_scope:
+        alive = [index for index, outcome in enumerate(results) if isinstance(outcome, Record)]
+        corpus_results = apply_filters(corpus_scope, [results[index] for index in alive])  # type: ignore[misc]
+        for index, outcome in zip(alive, corpus_results):
+            results[index] = outcome
+    return results
+
+
+def _tracked(items: Iterable[Any], total: int, progress: bool) -> Iterable[Any]:
+    return track(items, "filtering", total=total) if progress else items
+
+
+# --- worker side: the filters arrive once per process, then chunks stream through
+
+
+_WORKER_FILTERS: list[NamedFilter] = []
+
+
+def _init_worker(filters: list[NamedFilter]) -> None:
+    _WORKER_FILTERS[:] = filters
+
+
+def _filter_chunk(chunk: list[Record]) -> list[tuple[int, Record | Dropped]]:
+    outcomes = apply_filters(_WORKER_FILTERS, chunk)
+    return [(index, outcome) for index, (record, outcome) in enumerate(zip(chunk, outcomes)) if outcome is not record]

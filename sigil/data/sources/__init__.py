@@ -1,0 +1,73 @@
+"""Where records come from. :func:`read_source` turns one entry of ``dataset.names`` into records.
+
+Accepted names (see docs/data.md):
+
+========================  ===============================================================
+``builtin:tiny-rust``     the small corpus bundled with sigil (``sigil/data/corpus/``)
+``dir:PATH``              a tree of Rust sources/crates (``.gitignore`` honoured)
+``local:PATH``            JSON Lines (or Parquet / a directory, by what PATH is)
+``parquet:PATH``          a Parquet file
+``hf:NAME`` / ``hub:NAME``  ``datasets.load_dataset(NAME)``: a hub name or a local dataset directory
+``PATH``                  an existing file or directory, by extension; ``org/name`` otherwise means the hub
+========================  ===============================================================
+
+A source yields :class:`~sigil.data.records.Record` objects, and :class:`~sigil.data.records.Drop` objects
+for inputs it had to skip (a non-UTF-8 file), so that the statistics count them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sigil.data.config import DatasetConfig
+from sigil.data.records import Drop, Record
+from sigil.data.sources.directory import read_directory_source
+from sigil.data.sources.hub import read_hub_source
+from sigil.data.sources.jsonl import read_jsonl_source
+from sigil.data.sources.parquet import read_parquet_source
+from sigil.errors import DataError
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+BUILTIN_CORPORA = ("tiny-rust",)
+_PATH_SUFFIXES = (".jsonl", ".json", ".ndjson", ".parquet")
+
+
+def read_source(name: str, config: DatasetConfig) -> Iterator[Record | Drop]:
+    """Records (and skipped inputs) of one source; unknown or missing sources are a one-line DataError."""
+    prefix, sep, rest = name.partition(":")
+    if sep and prefix == "builtin":
+        if rest not in BUILTIN_CORPORA:
+            raise DataError(f"{name}: unknown built-in corpus; known: {', '.join(BUILTIN_CORPORA)}")
+        return read_directory_source(CORPUS_DIR / rest, config, name)
+    if sep and prefix == "dir":
+        return read_directory_source(_path(rest), config, name)
+    if sep and prefix == "parquet":
+        return read_parquet_source(_path(rest), config.columns, name)
+    if sep and prefix == "local":
+        return _read_path(_path(rest), config, name, must_exist=True)
+    if sep and prefix in ("hf", "hub"):
+        return read_hub_source(rest, config, name)
+    return _read_path(_path(name), config, name, must_exist=_looks_like_path(name))
+
+
+def _path(text: str) -> Path:
+    if not text:
+        raise DataError("a dataset source has an empty path")
+    return Path(text).expanduser()
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith(("/", "./", "../", "~")) or name.endswith(_PATH_SUFFIXES) or name.count("/") > 1
+
+
+def _read_path(path: Path, config: DatasetConfig, name: str, must_exist: bool) -> Iterator[Record | Drop]:
+    if path.is_dir():
+        return read_directory_source(path, config, name)
+    if path.suffix == ".parquet":
+        return read_parquet_source(path, config.columns, name)
+    if path.exists() or must_exist:
+        if not path.exists():
+            raise DataError(f"{name}: {path}: no such file or directory")
+        return read_jsonl_source(path, config.columns, name)
+    return read_hub_source(name, config, name)

@@ -1,0 +1,124 @@
+"""Filter statistics per source: read, passed, filtered (by reason), and where the survivors went.
+
+For every source: ``read = passed + filtered`` and ``passed = train + validation + not_sampled``. A reason is
+``"<filter>: <reason>"`` (``"length: too short"``); inputs a source had to skip are ``"read: not UTF-8"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+@dataclass
+class SourceStats:
+    """Counts for one source (one entry of ``dataset.names``)."""
+
+    source: str
+    read: int = 0
+    passed: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    train: int = 0
+    validation: int = 0
+    not_sampled: int = 0
+
+    @property
+    def filtered(self) -> int:
+        return sum(self.reasons.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "read": self.read,
+            "passed": self.passed,
+            "filtered": self.filtered,
+            "reasons": dict(self.reasons.most_common()),
+            "train": self.train,
+            "validation": self.validation,
+            "not_sampled": self.not_sampled,
+        }
+
+
+@dataclass
+class Stats:
+    """Statistics of one data-stage run."""
+
+    filters: list[str]
+    sources: dict[str, SourceStats] = field(default_factory=dict)
+
+    def source(self, name: str) -> SourceStats:
+        if name not in self.sources:
+            self.sources[name] = SourceStats(name)
+        return self.sources[name]
+
+    def total(self) -> SourceStats:
+        total = SourceStats("total")
+        for stats in self.sources.values():
+            total.read += stats.read
+            total.passed += stats.passed
+            total.reasons.update(stats.reasons)
+            total.train += stats.train
+            total.validation += stats.validation
+            total.not_sampled += stats.not_sampled
+        return total
+
+    # --- exports
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "filters": self.filters,
+            "sources": [stats.as_dict() for stats in self.sources.values()],
+            "total": self.total().as_dict(),
+        }
+
+    def to_csv(self) -> str:
+        """One row per source and a ``total`` row; one column per reason (``filtered: <reason>``)."""
+        rows = [*self.sources.values(), self.total()]
+        reasons = sorted({reason for stats in rows for reason in stats.reasons})
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            ["source", "read", "passed", "filtered", "train", "validation", "not_sampled"]
+            + [f"filtered: {reason}" for reason in reasons]
+        )
+        for stats in rows:
+            writer.writerow(
+                [stats.source, stats.read, stats.passed, stats.filtered, stats.train, stats.validation,
+                 stats.not_sampled]
+                + [stats.reasons.get(reason, 0) for reason in reasons]
+            )
+        return buffer.getvalue()
+
+    def summary_lines(self) -> list[str]:
+        """A concise report: one line per source (and the total when there are several)."""
+        rows = list(self.sources.values())
+        if len(rows) > 1:
+            rows.append(self.total())
+        lines = []
+        for stats in rows:
+            line = (
+                f"{stats.source}: read {stats.read}, passed {stats.passed} "
+                f"(train {stats.train}, validation {stats.validation}"
+                + (f", not sampled {stats.not_sampled}" if stats.not_sampled else "")
+                + f"), filtered {stats.filtered}"
+            )
+            if stats.reasons:
+                line += ": " + ", ".join(f"{reason} {count}" for reason, count in stats.reasons.most_common())
+            lines.append(line)
+        return lines
+
+    def metrics(self, stats: SourceStats) -> dict[str, Any]:
+        """Flat metrics for the observation hooks (``on_metrics``)."""
+        metrics: dict[str, Any] = {
+            "source": stats.source,
+            "read": stats.read,
+            "passed": stats.passed,
+            "filtered": stats.filtered,
+            "train": stats.train,
+            "validation": stats.validation,
+            "not_sampled": stats.not_sampled,
+        }
+        metrics.update({f"filtered/{reason}": count for reason, count in stats.reasons.items()})
+        return metrics
