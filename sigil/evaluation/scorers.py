@@ -68,16 +68,14 @@ class IdiomaticScorer:
 
 
 class DocScorer:
-    """``doc_ratio`` (share of items documented), ``doc_comments`` (count) and ``documented`` (any item)."""
+    """``doc_ratio`` (share of items documented; NaN for a sample with no items) and ``doc_comments`` (count)."""
 
     def score(self, batch: EvalBatch) -> list[dict[str, float]]:
         scores = []
         for report in batch.syntax:
             doc = report["doc"]
+            ratio = doc["documented_ratio"]
             scores.append(
-                {
-                    "doc_ratio": float(doc["documented_ratio"]),
-                    "doc_comments": float(doc["doc_comments"]),
-                }
+                {"doc_ratio": math.nan if ratio is None else float(ratio), "doc_comments": float(doc["doc_comments"])}
             )
         return scores
