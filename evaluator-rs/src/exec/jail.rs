@@ -1,0 +1,329 @@
+//! One process inside bubblewrap, for building or running a sample: no network, a private pid
+//! namespace (everything it spawned dies with it), an empty environment, a size-capped private
+//! tmpfs, rlimits, a wall-clock deadline after which the whole process group is killed, stdin fed
+//! from memory and stdout/stderr capped (going over the cap kills the run).
+//!
+//! Why not `crate::sandbox::Sandbox`: running programs needs stdin, a writable bind for the built
+//! binary, and — when sigil runs as root, where RLIMIT_NPROC is not enforced — a switch to an
+//! unprivileged uid so a fork bomb hits its process limit. Those are small additions there; until
+//! then the program runner lives here.
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Resource limits for one jailed process.
+#[derive(Debug, Clone)]
+pub struct JailLimits {
+    pub wall: Duration,
+    pub cpu_seconds: u64,
+    pub address_space_bytes: u64,
+    /// Processes *and threads* of the jail's uid; only enforced for a non-root uid (see `run_as`).
+    pub max_processes: u64,
+    pub max_file_bytes: u64,
+    pub max_open_files: u64,
+    /// Size of the private tmpfs at /tmp.
+    pub tmpfs_bytes: u64,
+    /// Bytes of stdout (and, separately, of stderr) a run may write; one more byte ends it.
+    pub output_cap: usize,
+}
+
+/// How the jailed process ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    Exited(i32),
+    Signaled(i32),
+    WallTimeout,
+    OutputLimit,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ended {
+    pub end: End,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub wall: Duration,
+    /// User + system CPU time of the jail and everything it waited for.
+    pub cpu: Duration,
+}
+
+/// A host path made visible inside the jail.
+#[derive(Debug, Clone)]
+pub enum Mount {
+    ReadOnly { host: PathBuf, inside: PathBuf },
+    Writable { host: PathBuf, inside: PathBuf },
+}
+
+/// Where and how to isolate.
+#[derive(Debug, Clone)]
+pub enum Isolation {
+    /// bubblewrap at this path.
+    Bwrap(PathBuf),
+    /// Nothing: only for an explicit `--no-sandbox` on trusted programs (the baseline).
+    None,
+}
+
+impl Isolation {
+    /// bubblewrap from PATH, checked by actually starting a jail; the error names what is missing.
+    pub fn detect() -> Result<Isolation, String> {
+        let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
+        let bwrap = std::env::split_paths(&path)
+            .map(|d| d.join("bwrap"))
+            .find(|p| p.is_file())
+            .ok_or("sandbox unavailable: `bwrap` (bubblewrap) not found on PATH; install the `bubblewrap` package or pass --no-sandbox for trusted programs")?;
+        let probe = Jail { isolation: Isolation::Bwrap(bwrap.clone()), mounts: system_mounts(), run_as: None }.run(
+            Path::new("/usr/bin/true"),
+            &[],
+            None,
+            b"",
+            &JailLimits {
+                wall: Duration::from_secs(20),
+                cpu_seconds: 10,
+                address_space_bytes: 1 << 30,
+                max_processes: 64,
+                max_file_bytes: 1 << 20,
+                max_open_files: 64,
+                tmpfs_bytes: 1 << 20,
+                output_cap: 1 << 16,
+            },
+        );
+        match probe {
+            Ok(Ended { end: End::Exited(0), .. }) => Ok(Isolation::Bwrap(bwrap)),
+            Ok(e) => Err(format!(
+                "sandbox unavailable: {} cannot start a jail here ({:?}: {}); it needs unprivileged user namespaces or root",
+                bwrap.display(),
+                e.end,
+                String::from_utf8_lossy(&e.stderr).trim()
+            )),
+            Err(e) => Err(format!("sandbox unavailable: {e}")),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Isolation::Bwrap(_) => "bwrap",
+            Isolation::None => "none",
+        }
+    }
+}
+
+/// The read-only system directories a compiler and linker need (never /etc, /home, /root, /tmp).
+pub fn system_mounts() -> Vec<Mount> {
+    ["/usr/bin", "/usr/lib", "/usr/lib64", "/usr/libexec"]
+        .iter()
+        .filter(|d| Path::new(d).is_dir())
+        .map(|d| Mount::ReadOnly { host: d.into(), inside: d.into() })
+        .collect()
+}
+
+/// A configured jail: isolation, what it sees, and which uid/gid it runs as.
+#[derive(Debug, Clone)]
+pub struct Jail {
+    pub isolation: Isolation,
+    pub mounts: Vec<Mount>,
+    /// Switch to this uid/gid before starting bubblewrap (root only): RLIMIT_NPROC is not enforced
+    /// for root, so without it a fork bomb is bounded only by the wall clock.
+    pub run_as: Option<(u32, u32)>,
+}
+
+impl Jail {
+    /// Runs `program args` (paths as seen inside) with `cwd` as working directory (inside) and `stdin`.
+    pub fn run(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits) -> Result<Ended, String> {
+        let mut cmd = match &self.isolation {
+            Isolation::Bwrap(bwrap) => {
+                let mut cmd = Command::new(bwrap);
+                cmd.args(["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"]);
+                for link in ["lib", "lib64", "bin"] {
+                    if Path::new("/usr").join(link).is_dir() {
+                        cmd.arg("--symlink").arg(format!("usr/{link}")).arg(format!("/{link}"));
+                    }
+                }
+                for mount in &self.mounts {
+                    match mount {
+                        Mount::ReadOnly { host, inside } => cmd.arg("--ro-bind").arg(host).arg(inside),
+                        Mount::Writable { host, inside } => cmd.arg("--bind").arg(host).arg(inside),
+                    };
+                }
+                cmd.args(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size"])
+                    .arg(limits.tmpfs_bytes.to_string())
+                    .args(["--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "PATH", "/usr/bin"]);
+                if let Some((k, v)) = env {
+                    cmd.args(["--setenv", k, v]);
+                }
+                cmd.arg("--").arg(program);
+                cmd
+            }
+            Isolation::None => {
+                let mut cmd = Command::new(program);
+                cmd.env_clear().env("PATH", "/usr/bin:/bin");
+                if let Some((k, v)) = env {
+                    cmd.env(k, v);
+                }
+                cmd
+            }
+        };
+        cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.process_group(0);
+        let rl = limits.clone();
+        let run_as = self.run_as;
+        // SAFETY: between fork and exec only async-signal-safe syscalls (setrlimit, setgroups,
+        // setgid, setuid) run.
+        unsafe {
+            cmd.pre_exec(move || apply(&rl, run_as));
+        }
+        let start = Instant::now();
+        let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+        let pid = child.id() as libc::pid_t;
+        let mut input = child.stdin.take();
+        let data = stdin.to_vec();
+        let feeder = thread::spawn(move || {
+            if let Some(pipe) = input.as_mut() {
+                // A program that never reads its input must not block us: errors (EPIPE) are fine.
+                let _ = pipe.write_all(&data);
+            }
+        });
+        let (over_tx, over_rx) = std::sync::mpsc::channel::<()>();
+        let out_reader = spawn_reader(child.stdout.take(), limits.output_cap, over_tx.clone());
+        let err_reader = spawn_reader(child.stderr.take(), limits.output_cap, over_tx);
+        let deadline = start + limits.wall;
+        let mut pause = Duration::from_micros(300);
+        let mut overflow = false;
+        let mut timed_out = false;
+        let (status, usage) = loop {
+            if let Some(done) = try_wait4(pid)? {
+                break done;
+            }
+            overflow = over_rx.try_recv().is_ok();
+            timed_out = Instant::now() >= deadline;
+            if overflow || timed_out {
+                kill_group(pid);
+                let done = wait4_blocking(pid)?;
+                break done;
+            }
+            thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(5));
+        };
+        let wall = start.elapsed();
+        // Whatever is left of the group (a daemon that escaped the pid namespace cannot exist, but a
+        // process of the unsandboxed mode can) goes too.
+        kill_group(pid);
+        let _ = feeder.join();
+        let (stdout, t1) = out_reader.join().unwrap_or_default();
+        let (stderr, t2) = err_reader.join().unwrap_or_default();
+        let cpu = timeval(usage.ru_utime) + timeval(usage.ru_stime);
+        let end = if overflow || t1 || t2 {
+            End::OutputLimit
+        } else if timed_out {
+            End::WallTimeout
+        } else if libc::WIFSIGNALED(status) {
+            End::Signaled(libc::WTERMSIG(status))
+        } else {
+            let code = libc::WEXITSTATUS(status);
+            match &self.isolation {
+                // bubblewrap reports a child killed by signal N as exit status 128 + N.
+                Isolation::Bwrap(_) if (129..=128 + 64).contains(&code) => End::Signaled(code - 128),
+                _ => End::Exited(code),
+            }
+        };
+        Ok(Ended { end, stdout, stderr, wall, cpu })
+    }
+}
+
+fn apply(l: &JailLimits, run_as: Option<(u32, u32)>) -> std::io::Result<()> {
+    let set = |res, v: u64| {
+        let lim = libc::rlimit { rlim_cur: v as libc::rlim_t, rlim_max: v as libc::rlim_t };
+        // SAFETY: plain syscall on a valid struct.
+        if unsafe { libc::setrlimit(res, &lim) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    };
+    set(libc::RLIMIT_AS, l.address_space_bytes)?;
+    // Soft limit first: SIGXCPU at the limit, SIGKILL one second later if it is caught.
+    let cpu = libc::rlimit { rlim_cur: l.cpu_seconds as libc::rlim_t, rlim_max: (l.cpu_seconds + 1) as libc::rlim_t };
+    // SAFETY: as above.
+    if unsafe { libc::setrlimit(libc::RLIMIT_CPU, &cpu) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    set(libc::RLIMIT_NPROC, l.max_processes)?;
+    set(libc::RLIMIT_FSIZE, l.max_file_bytes)?;
+    set(libc::RLIMIT_NOFILE, l.max_open_files)?;
+    set(libc::RLIMIT_CORE, 0)?;
+    if let Some((uid, gid)) = run_as {
+        // SAFETY: plain syscalls; order matters (groups and gid while still root).
+        unsafe {
+            if libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(gid) != 0 || libc::setuid(uid) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+}
+
+fn try_wait4(pid: libc::pid_t) -> Result<Option<(i32, libc::rusage)>, String> {
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid out-parameter.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child.
+    let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+    match r {
+        0 => Ok(None),
+        r if r == pid => Ok(Some((status, usage))),
+        _ => Err(format!("wait4: {}", std::io::Error::last_os_error())),
+    }
+}
+
+fn wait4_blocking(pid: libc::pid_t) -> Result<(i32, libc::rusage), String> {
+    let mut status = 0;
+    // SAFETY: as in try_wait4.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: waiting for our own child.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            return Ok((status, usage));
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(format!("wait4: {err}"));
+        }
+    }
+}
+
+fn kill_group(pid: libc::pid_t) {
+    // The jail leads its own process group; the sandboxed processes die with bubblewrap
+    // (--die-with-parent) and with their pid namespace.
+    // SAFETY: signalling the process group we created; ESRCH (already gone) is fine.
+    unsafe {
+        libc::kill(-pid, libc::SIGKILL);
+    }
+}
+
+fn spawn_reader<R: Read + Send + 'static>(pipe: Option<R>, cap: usize, over: std::sync::mpsc::Sender<()>) -> thread::JoinHandle<(Vec<u8>, bool)> {
+    thread::spawn(move || {
+        let Some(mut pipe) = pipe else { return (Vec::new(), false) };
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 64 * 1024];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) | Err(_) => return (kept, false),
+                Ok(n) => {
+                    let room = cap.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                    if n > room {
+                        let _ = over.send(());
+                        return (kept, true);
+                    }
+                }
+            }
+        }
+    })
+}
