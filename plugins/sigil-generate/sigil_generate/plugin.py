@@ -1,0 +1,29 @@
+"""The plugin module named by the ``sigil`` entry point: registers sections, the generator and the stages."""
+
+from __future__ import annotations
+
+import sigil
+from sigil.hookspecs import Register
+from sigil_generate.config import GenerateSection, RsftSection
+
+
+@sigil.hookimpl
+def register_config_sections(register: Register) -> None:
+    register("generate", GenerateSection)
+    register("rsft", RsftSection)
+
+
+@sigil.hookimpl
+def register_generators(register: Register) -> None:
+    from sigil_generate.generator.hf import HfGenerator
+
+    register("hf", HfGenerator())
+
+
+@sigil.hookimpl
+def register_stages(register: Register) -> None:
+    from sigil_generate.stages.generate import GenerateStage
+    from sigil_generate.stages.rsft import RsftStage
+
+    register("generate", GenerateStage)
+    register("rsft", RsftStage)

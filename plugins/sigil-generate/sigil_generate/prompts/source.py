@@ -1,0 +1,93 @@
+"""Load the prompts of ``generate.prompts``.
+
+- A name without a path separator or ``.jsonl`` suffix is a built-in suite: ``sigil/functional/suites/<name>.jsonl``.
+- A JSONL file whose first record has ``tests`` is a problem suite (loaded by :func:`sigil.functional.problems.load_suite`,
+  so its problems keep their tests and stop tokens).
+- Any other JSONL file holds plain prompts: ``{"prompt": str, "id"?: str, "problem"?: str, "stop"?: [str]}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sigil.errors import DataError
+from sigil.functional import problems as problems_module
+from sigil.functional.problems import Problem, load_suite
+from sigil.io import read_jsonl
+
+#: Folder of the suites that ship with sigil.
+BUILTIN_SUITES = Path(problems_module.__file__).parent / "suites"
+
+
+@dataclass(frozen=True)
+class PromptItem:
+    """One prompt: its problem name (unique in the set), text, stop sequences and suite problem if any."""
+
+    problem: str
+    prompt: str
+    stop: tuple[str, ...] = ()
+    suite_problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    """The prompts of one source, in file order."""
+
+    source: str
+    items: tuple[PromptItem, ...]
+    #: True when the prompts are suite problems: code to continue, with tests after the completion.
+    is_suite: bool
+
+
+def load_prompts(spec: str, limit: int | None = None) -> PromptSet:
+    """The prompts named by ``generate.prompts`` (the first ``limit`` of them)."""
+    path = _resolve(spec)
+    first = next(iter(read_jsonl(path)), None)
+    if first is None:
+        raise DataError(f"{path}: no prompts")
+    if "tests" in first:
+        suite = load_suite(path)
+        items = tuple(
+            PromptItem(problem=p.name, prompt=p.prompt, stop=p.stop_tokens, suite_problem=p) for p in suite.problems
+        )
+        prompt_set = PromptSet(source=str(path), items=items, is_suite=True)
+    else:
+        prompt_set = PromptSet(source=str(path), items=_plain_prompts(path), is_suite=False)
+    if limit is not None:
+        prompt_set = PromptSet(prompt_set.source, prompt_set.items[:limit], prompt_set.is_suite)
+    return prompt_set
+
+
+def _resolve(spec: str) -> Path:
+    if "/" not in spec and not spec.endswith(".jsonl"):
+        path = BUILTIN_SUITES / f"{spec}.jsonl"
+        if not path.exists():
+            known = ", ".join(sorted(p.stem for p in BUILTIN_SUITES.glob("*.jsonl"))) or "none"
+            raise DataError(f"generate.prompts: no built-in suite {spec!r}; known: {known} (or give a .jsonl path)")
+        return path
+    path = Path(spec).expanduser()
+    if not path.is_file():
+        raise DataError(f"generate.prompts: {path}: no such file")
+    return path
+
+
+def _plain_prompts(path: Path) -> tuple[PromptItem, ...]:
+    items: list[PromptItem] = []
+    seen: set[str] = set()
+    for number, record in enumerate(read_jsonl(path), start=1):
+        prompt = record.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise DataError(f"{path}: prompt {number}: field 'prompt' must be a non-empty string")
+        name = record.get("problem", record.get("id", f"prompt-{number}"))
+        if not isinstance(name, (str, int)) or isinstance(name, bool):
+            raise DataError(f"{path}: prompt {number}: field 'problem'/'id' must be a string")
+        name = str(name)
+        if name in seen:
+            raise DataError(f"{path}: prompt {number}: field 'problem'/'id': {name!r} is used twice")
+        seen.add(name)
+        stop = record.get("stop", [])
+        if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):
+            raise DataError(f"{path}: prompt {number}: field 'stop' must be a list of non-empty strings")
+        items.append(PromptItem(problem=name, prompt=prompt, stop=tuple(stop)))
+    return tuple(items)

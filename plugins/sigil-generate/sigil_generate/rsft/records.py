@@ -1,0 +1,30 @@
+"""Kept samples → training records in the data stage's format (``{"id","source","path","task","content","prompt"}``).
+
+With the chat template on, a record is ``task: instruct``: the training plugin renders its ``prompt`` with the
+same template the sample was generated under, and puts the loss on ``content`` (the completion) only. With it
+off (suite prompts are code to continue), the record is ``task: code`` holding prompt + completion: the training
+plugin's instruct path always applies a template, so raw continuation is trained as plain code (the loss then
+also covers the prompt; see docs/rsft.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sigil_generate.stages.sampling import GeneratedSample
+
+SOURCE = "rsft"
+
+
+def training_records(samples: list[GeneratedSample], chat_template: bool, round_number: int) -> list[dict[str, Any]]:
+    """One record per kept sample."""
+    records = []
+    for sample in samples:
+        record_id = f"rsft-r{round_number}/{sample.id}"
+        if chat_template:
+            records.append({"id": record_id, "source": SOURCE, "path": None, "task": "instruct",
+                            "content": sample.completion, "prompt": sample.item.prompt})
+        else:
+            records.append({"id": record_id, "source": SOURCE, "path": None, "task": "code",
+                            "content": sample.item.prompt + sample.completion, "prompt": None})
+    return records

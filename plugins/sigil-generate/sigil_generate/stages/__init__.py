@@ -1,0 +1,1 @@
+"""Stage types of this plugin: ``generate`` and ``rsft``."""

@@ -1,0 +1,77 @@
+"""The ``generate`` stage: sample ``generate.n`` completions per prompt from the base model or a trained adapter.
+
+Reads top to bottom: prompts → model (latest sft/rsft adapter, or the base) → sample (resumable) → write.
+"""
+
+from __future__ import annotations
+
+from sigil.pipeline.stage import NoOptions, StageContext, StageResult
+from sigil.plugins import registry
+from sigil.io import atomic_write_json
+from sigil_generate.model import load_for_generation, resolve_base
+from sigil_generate.prompts import load_prompts
+from sigil_generate.stages.inputs import adapter_input, cache_dir, tiny_texts
+from sigil_generate.stages.sampling import sample_prompts, sampling_settings, write_samples
+
+SAMPLES = "samples.jsonl"
+GENERATION_INFO = "generation.json"
+
+
+class GenerateStage:
+    """Writes artifact ``samples`` (samples.jsonl) and ``generation`` (the settings and model used)."""
+
+    Options = NoOptions
+    config_keys = ("model_name", "misc", "generate")
+    version = "1"
+
+    def run(self, ctx: StageContext) -> StageResult:
+        section = ctx.config.generate
+
+        # --- prompts
+        prompts = load_prompts(section.prompts, section.limit)
+        settings = sampling_settings(section, ctx.config.misc.seed, prompts.is_suite)
+
+        # --- model: the latest trained adapter, or the base model
+        source = adapter_input(ctx)
+        adapter_dir = source.artifact("adapter") if source is not None else None
+        base = resolve_base(
+            ctx.config.model_name, adapter_dir, lambda: tiny_texts(ctx, [i.prompt for i in prompts.items]), cache_dir(ctx)
+        )
+        ctx.log.info("sampling %d x %d from %s%s", len(prompts.items), section.n, base,
+                     f" + adapter {adapter_dir}" if adapter_dir else "")
+
+        # --- sample, resumable batch by batch
+        generator = registry("generators").get(section.generator)
+        samples = sample_prompts(
+            prompts,
+            section.n,
+            settings,
+            generator,
+            lambda: load_for_generation(base, adapter_dir, section.device, section.dtype),
+            ctx.work_dir / "progress.jsonl",
+            model_key=f"{base}|{source.fingerprint if source else 'base'}",
+            log=ctx.log,
+        )
+
+        # --- write
+        write_samples(ctx.out_dir / SAMPLES, samples)
+        info = {
+            "prompts": prompts.source,
+            "suite": prompts.is_suite,
+            "prompt_count": len(prompts.items),
+            "n": section.n,
+            "settings": settings.to_json(),
+            "generator": section.generator,
+            "base_model": base,
+            "adapter": str(adapter_dir) if adapter_dir else None,
+            "adapter_stage": source.name if source else None,
+        }
+        atomic_write_json(ctx.out_dir / GENERATION_INFO, info)
+        metrics = {
+            "samples": len(samples),
+            "prompts": len(prompts.items),
+            "empty_completions": sum(1 for s in samples if not s.completion.strip()),
+            "avg_completion_chars": round(sum(len(s.completion) for s in samples) / max(len(samples), 1), 1),
+        }
+        ctx.log_metrics(metrics)
+        return StageResult(artifacts={"samples": SAMPLES, "generation": GENERATION_INFO}, metrics=metrics)

@@ -1,0 +1,267 @@
+"""The ``rsft`` stage: rejection-sampling fine-tuning (expert iteration).
+
+Each round: sample ``rsft.samples_per_prompt`` completions per prompt from the current model → verify them
+(compile + clippy + scorers, and tests when asked) → keep the good ones (``sigil_generate.rsft.keep``) → write
+them as training records → fine-tune with the registered trainer, warm-starting from the current adapter →
+the next round samples from the new adapter.
+
+Resumable per round: each round works in ``<work dir>/round-NNN/`` and writes ``round.json`` last; a re-run skips
+finished rounds, and an interrupted round resumes its sampling batch by batch and its training from the
+trainer's own checkpoints. Work of a different config or starting model is discarded.
+
+Artifacts: ``adapter`` (the last trained adapter), ``samples`` (the last round's samples), ``rounds`` (per-round
+metrics). Per-round metrics also go to every logger with ``step = round``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sigil.errors import SigilError
+from sigil.io import atomic_write_json, atomic_writer, read_jsonl
+from sigil.pipeline.stage import NoOptions, StageContext, StageOutput, StageResult
+from sigil.plugins import registry
+from sigil_generate.model import load_for_generation, resolve_base
+from sigil_generate.prompts import load_prompts
+from sigil_generate.rsft.keep import normalise, select
+from sigil_generate.rsft.records import training_records
+from sigil_generate.rsft.verify import check_tests_possible, verify
+from sigil_generate.stages.inputs import adapter_input, cache_dir, tiny_texts
+from sigil_generate.stages.sampling import sample_prompts, sampling_settings, write_samples
+
+ROUND_DONE = "round.json"
+RUN_KEY = "rsft_key.json"
+
+
+@dataclasses.dataclass
+class TrainRequest:
+    """What the registered trainer is called with (the fields of sigil-train's ``TrainRequest``)."""
+
+    config: Any
+    ctx: Any
+    train_path: Path
+    validation_path: Path | None
+    phase: int | None
+    run_key: str
+
+
+class RsftStage:
+    """Rounds of generate → verify → keep → fine-tune; publishes the final adapter and last samples."""
+
+    Options = NoOptions
+    #: Everything that changes the samples, the verdicts or the trained weights.
+    config_keys = ("model_name", "max_seq_len", "pack", "misc", "eval", "generate", "rsft", "train", "lora", "bnb_4bit")
+    version = "1"
+
+    def run(self, ctx: StageContext) -> StageResult:
+        config, rsft, section = ctx.config, ctx.config.rsft, ctx.config.generate
+
+        # --- everything that can be wrong is checked before the first sample
+        prompts = load_prompts(section.prompts, section.limit)
+        if rsft.require_tests_pass:
+            check_tests_possible(config.eval, prompts.is_suite)
+        trainer = registry("trainers").get(rsft.trainer)
+        generator = registry("generators").get(section.generator)
+
+        # --- starting point: the latest sft/rsft adapter, or the base model
+        source = adapter_input(ctx)
+        adapter: Path | None = source.artifact("adapter") if source is not None else None
+        base = resolve_base(
+            config.model_name, adapter, lambda: tiny_texts(ctx, [i.prompt for i in prompts.items]), cache_dir(ctx)
+        )
+        key = run_key(ctx, source, base)
+        prepare_work_dir(ctx.work_dir, key, ctx.log)
+
+        history: list[dict[str, Any]] = []
+        accumulated: list[dict[str, Any]] = []
+        seen: dict[str, set[str]] = {}
+        last_samples: Path | None = None
+        for number in range(1, rsft.rounds + 1):
+            round_dir = ctx.work_dir / f"round-{number:03d}"
+            round_dir.mkdir(parents=True, exist_ok=True)
+            done_path = round_dir / ROUND_DONE
+
+            # --- a finished round is only read back
+            if done_path.exists():
+                record = json.loads(done_path.read_text())
+                ctx.log.info("round %d: already done, skipped", number)
+                kept_records = list(read_jsonl(round_dir / "kept.jsonl"))
+            else:
+                record, kept_records = self._run_round(
+                    ctx, number, round_dir, prompts, generator, trainer, base, adapter, key, accumulated, seen
+                )
+                ctx.log_metrics(record["metrics"], step=number)
+                atomic_write_json(done_path, record)
+            if record["adapter"]:
+                adapter = Path(record["adapter"])
+            accumulated += kept_records
+            for kept in record["kept_codes"]:
+                seen.setdefault(kept[0], set()).add(kept[1])
+            last_samples = round_dir / "samples.jsonl"
+            history.append(record["metrics"])
+            ctx.log.info("round %d: %s", number, summary(record["metrics"]))
+
+        # --- publish the final adapter and the last round's samples
+        if adapter is None:
+            raise SigilError(
+                f"rsft: no sample was kept in any of {rsft.rounds} rounds, so nothing was trained; loosen the keep rule "
+                "(rsft.min_quality, rsft.require_compile) or start from a trained adapter"
+            )
+        shutil.copytree(adapter, ctx.out_dir / "adapter")
+        assert last_samples is not None
+        shutil.copy(last_samples, ctx.out_dir / "samples.jsonl")
+        atomic_write_json(ctx.out_dir / "rounds.json", history)
+        final = history[-1]
+        metrics = {
+            "rounds": rsft.rounds,
+            "trained_rounds": sum(1 for m in history if m["trained"]),
+            "kept_total": sum(m["kept"] for m in history),
+            "final_compile_rate": final["compile_rate"],
+            "final_avg_quality": final["avg_quality"],
+            "first_compile_rate": history[0]["compile_rate"],
+            "first_avg_quality": history[0]["avg_quality"],
+        }
+        return StageResult(artifacts={"adapter": "adapter", "samples": "samples.jsonl", "rounds": "rounds.json"}, metrics=metrics)
+
+    def _run_round(
+        self,
+        ctx: StageContext,
+        number: int,
+        round_dir: Path,
+        prompts: Any,
+        generator: Any,
+        trainer: Any,
+        base: str,
+        adapter: Path | None,
+        key: str,
+        accumulated: list[dict[str, Any]],
+        seen: dict[str, set[str]],
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        config, rsft, section = ctx.config, ctx.config.rsft, ctx.config.generate
+
+        # --- generate from the current model (each round draws with its own seed)
+        settings = sampling_settings(section, config.misc.seed, prompts.is_suite, seed_offset=number - 1)
+        samples = sample_prompts(
+            prompts,
+            rsft.samples_per_prompt,
+            settings,
+            generator,
+            lambda: load_for_generation(base, adapter, section.device, section.dtype),
+            round_dir / "progress.jsonl",
+            model_key=f"{key}|{adapter}",
+            log=ctx.log,
+        )
+        write_samples(round_dir / "samples.jsonl", samples)
+
+        # --- verify and keep the good
+        checked = verify(samples, config.eval, config.misc.seed, run_tests=rsft.require_tests_pass)
+        decision = select(checked.verdicts, rsft, seen if rsft.accumulate else None)
+        by_id = {(s.item.problem, s.sample): s for s in samples}
+        kept_samples = [by_id[(v.problem, v.sample)] for v in decision.kept]
+        kept_records = training_records(kept_samples, settings.chat_template, number)
+        write_jsonl(round_dir / "kept.jsonl", kept_records)
+
+        # --- fine-tune on the kept samples (and earlier rounds' with rsft.accumulate), from the current adapter
+        train_records = (accumulated + kept_records) if rsft.accumulate else kept_records
+        outcome_metrics: dict[str, Any] = {}
+        new_adapter: Path | None = None
+        if train_records:
+            train_path = write_jsonl(round_dir / "train.jsonl", train_records)
+            round_ctx = round_context(ctx, number, round_dir, base, adapter)
+            outcome = trainer.train(TrainRequest(
+                config=round_ctx.config,
+                ctx=round_ctx,
+                train_path=train_path,
+                validation_path=None,
+                phase=None,
+                run_key=hashlib.sha256(f"{key}|{number}|{adapter}".encode() + train_path.read_bytes()).hexdigest()[:16],
+            ))
+            new_adapter = round_ctx.out_dir / outcome.artifacts["adapter"]
+            outcome_metrics = outcome.metrics
+        else:
+            ctx.log.warning("round %d: no sample kept; the model is not trained this round", number)
+
+        metrics: dict[str, Any] = {
+            "round": number,
+            "samples": len(samples),
+            "compile_rate": checked.metrics.get("compile_rate"),
+            "avg_quality": checked.metrics.get("avg_quality"),
+            "avg_clippy_warnings": checked.metrics.get("avg_clippy_warnings"),
+            "avg_idiomatic_score": checked.metrics.get("avg_idiomatic_score"),
+            "doc_comment_rate": checked.metrics.get("doc_comment_rate"),
+            "kept": len(kept_records),
+            "kept_prompts": len({v.problem for v in decision.kept}),
+            "train_records": len(train_records),
+            "trained": bool(train_records),
+            **{f"rejected_{reason.replace(' ', '_')}": count for reason, count in sorted(decision.rejected.items())},
+        }
+        if "pass_rate" in checked.metrics:
+            metrics["pass_rate"] = checked.metrics["pass_rate"]
+        for name in ("train_loss", "steps"):
+            if name in outcome_metrics:
+                metrics[name] = outcome_metrics[name]
+        record = {
+            "metrics": metrics,
+            "adapter": str(new_adapter) if new_adapter else None,
+            "kept_codes": [[v.problem, normalise(v.code)] for v in decision.kept],
+        }
+        return record, kept_records
+
+
+def round_context(ctx: StageContext, number: int, round_dir: Path, base: str, adapter: Path | None) -> StageContext:
+    """The context a round's fine-tune runs in: its own directories, ``train.max_steps = rsft.train_steps``, a warm
+    start from the current adapter, and the base model the samples came from (so a tiny model is not rebuilt
+    from the kept samples' text)."""
+    config = ctx.config.model_copy(deep=True)
+    config.train.max_steps = ctx.config.rsft.train_steps
+    config.misc.load_from = str(adapter) if adapter is not None else None
+    if config.model_name.startswith("sigil-tiny:"):
+        config.model_name = base
+    out_dir, work_dir = round_dir / "train-out", round_dir / "train-work"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    # the trainer's metrics are logged under "<stage>-round<N>", so each round's loss curve stays its own
+    spec = ctx.spec.model_copy(update={"name": f"{ctx.spec.name}-round{number}"})
+    return dataclasses.replace(ctx, spec=spec, config=config, out_dir=out_dir, work_dir=work_dir)
+
+
+def run_key(ctx: StageContext, source: StageOutput | None, base: str) -> str:
+    """Identifies the work this stage's rounds may resume: the config keys it depends on and its start model."""
+    data = ctx.config.model_dump(mode="json")
+    payload = {key: data[key] for key in RsftStage.config_keys}
+    payload["misc"] = {k: v for k, v in payload["misc"].items() if k not in ("output_dir", "logging_dir")}
+    payload["start"] = [base, source.fingerprint if source is not None else None, RsftStage.version]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def prepare_work_dir(work_dir: Path, key: str, log: Any) -> None:
+    """Keep finished rounds of this exact run; discard those of another config or start model."""
+    key_path = work_dir / RUN_KEY
+    previous = json.loads(key_path.read_text()).get("run_key") if key_path.exists() else None
+    if previous == key:
+        return
+    stale = sorted(work_dir.glob("round-*"))
+    if stale:
+        log.info("rsft: %d rounds in %s belong to another config: discarded", len(stale), work_dir)
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    atomic_write_json(key_path, {"run_key": key})
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    with atomic_writer(path) as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def summary(metrics: dict[str, Any]) -> str:
+    return (
+        f"compile_rate {metrics['compile_rate']}, avg_quality {metrics['avg_quality']}, kept {metrics['kept']} "
+        f"of {metrics['samples']}, trained on {metrics['train_records']} records"
+    )
