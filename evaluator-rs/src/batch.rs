@@ -201,7 +201,8 @@ impl Compiler {
         let (diags, _) = diagnostics::parse(&stderr);
         let mut per_member: Vec<Vec<&Diagnostic>> = vec![Vec::new(); members.len()];
         let mut needs_single = vec![false; members.len()];
-        for d in diags.iter().filter(|d| !d.is_summary()) {
+        // Only errors and warnings count; "failure-note" lines and the like carry no verdict.
+        for d in diags.iter().filter(|d| !d.is_summary() && (d.is_error || d.is_warning)) {
             let Some((slot, in_primary)) = attribute(d, &by_file) else {
                 // Something the batch itself caused, or that we cannot place: split.
                 out.follow_ups = split(kind, members);
@@ -227,7 +228,13 @@ impl Compiler {
                 out.follow_ups.push(Task::Single { member: m });
                 continue;
             }
-            let v = diagnostics::verdict(per_member[slot].iter().copied());
+            let mut v = diagnostics::verdict(per_member[slot].iter().copied());
+            // Types are named by path in messages; in a batch that path includes the module.
+            if let Some(msg) = v.first_error.as_mut() {
+                for prefix in [format!("crate::__sigil_s{slot}::"), format!("__sigil_s{slot}::")] {
+                    *msg = msg.replace(&prefix, "");
+                }
+            }
             let own_fatal = per_member[slot].iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|mk| d.message.contains(mk)));
             let settled = if v.compiles { !hard_errors } else { !fatal || own_fatal };
             if settled {
