@@ -19,7 +19,7 @@ from sigil.data.records import Drop, Record
 from sigil.errors import SigilError
 from sigil.observe.progress import track
 
-#: Records per chunk sent to a worker: large enough to amortise pickling, small enough to balance load.
+#: Most records per chunk sent to a worker: large enough to amortise pickling, small enough to balance load.
 CHUNK_SIZE = 256
 #: With ``dataset.workers`` unset, inputs smaller than this are filtered in-process (a pool costs ~0.1 s).
 PARALLEL_MIN_RECORDS = 5000
@@ -95,7 +95,9 @@ def filter_records(
     """Record-scope filters (in ``workers`` processes when > 1), then corpus-scope ones here."""
     record_scope = [named for named in filters if named.filter.scope == "record"]
     corpus_scope = [named for named in filters if named.filter.scope == "corpus"]
-    chunks = [records[start : start + CHUNK_SIZE] for start in range(0, len(records), CHUNK_SIZE)]
+    # several chunks per worker even for small inputs, so that every worker gets work
+    size = max(1, min(CHUNK_SIZE, -(-len(records) // (4 * workers))))
+    chunks = [records[start : start + size] for start in range(0, len(records), size)]
     results: list[Record | Dropped] = []
     if workers > 1 and len(chunks) > 1 and record_scope:
         context = multiprocessing.get_context()
