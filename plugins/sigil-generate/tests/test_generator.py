@@ -1,0 +1,110 @@
+"""The hf generator on a tiny CPU model: seeded determinism, resume, left padding, stops, prompt rendering."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from sigil_generate.generator import Job, SamplingSettings, prompt_ids
+from sigil_generate.generator.hf import HfGenerator
+from sigil_generate.generator.stops import PerRowStops, cut
+from sigil_generate.model import load_for_generation
+
+pytestmark = pytest.mark.torch
+
+
+@pytest.fixture(scope="module")
+def model(tiny_model_dir):
+    return load_for_generation(str(tiny_model_dir), None, device="cpu")
+
+
+def settings(**changes) -> SamplingSettings:
+    values = dict(temperature=1.0, top_p=0.95, max_new_tokens=12, batch_size=4, seed=5, stop=(), chat_template=False)
+    values.update(changes)
+    return SamplingSettings(**values)
+
+
+JOBS = [Job("a", "fn main() {", i) for i in range(3)] + [Job("b", "/// Sum the values.\nfn sum(v: &[i64]) -> i64 {", i) for i in range(3)]
+
+
+def run(model, jobs=JOBS, skip=0, **changes) -> list[str]:
+    return [text for batch in HfGenerator().generate(model, jobs, settings(**changes), skip_batches=skip) for text in batch]
+
+
+def test_same_seed_same_samples_other_seed_other_samples(model):
+    first = run(model)
+    assert len(first) == len(JOBS)
+    assert run(model) == first
+    assert run(model, seed=6) != first
+    assert len(set(first[:3])) > 1  # samples of one prompt differ from each other
+
+
+def test_resuming_after_a_batch_gives_the_uninterrupted_result(model):
+    assert run(model, skip=1) == run(model)[4:]
+
+
+def test_left_padding_does_not_change_a_greedy_completion(model):
+    short = Job("short", "fn main() {", 0)
+    long = Job("long", "/// A much longer prompt with many words in it.\nfn compute(values: &[u64]) -> u64 {", 0)
+    alone = run(model, [short], temperature=0.0)
+    padded = run(model, [long, short], temperature=0.0)
+    assert padded[1] == alone[0]
+
+
+def test_temperature_zero_is_greedy_and_ignores_the_seed(model):
+    assert run(model, temperature=0.0) == run(model, temperature=0.0, seed=123)
+
+
+def test_max_new_tokens_bounds_the_completion(model):
+    short = run(model, temperature=0.0, max_new_tokens=3)
+    long = run(model, temperature=0.0, max_new_tokens=24)
+    for head, full in zip(short, long):
+        # greedy: the short completion is the start of the long one (a cut multi-byte character decodes as U+FFFD)
+        assert full.startswith(head.rstrip("\ufffd")) and len(head) < len(full)
+
+
+def test_stop_sequences_end_the_row_and_are_cut_off(model):
+    free = run(model, temperature=0.0, max_new_tokens=24)
+    # pick a stop that greedy decoding is known to produce: a piece from the middle of a completion
+    text = next(t for t in free if len(t) > 6)
+    stop = text[3:6]
+    jobs = [JOBS[0], JOBS[3]]
+    stopped = run(model, jobs, temperature=0.0, max_new_tokens=24, stop=(stop,))
+    for full, cut_text in zip([free[0], free[3]], stopped):
+        if stop in full:
+            assert cut_text == full[: full.index(stop)]
+        else:
+            assert cut_text == full
+    # a job's own stops apply to its row only
+    own = run(model, [Job("a", JOBS[0].prompt, 0, (stop,)), Job("b", JOBS[3].prompt, 0)], temperature=0.0, max_new_tokens=24)
+    assert own[1] == free[3]
+
+
+def test_per_row_stop_criterion_marks_only_rows_that_hit_their_stop(model):
+    tokenizer = model.tokenizer
+    rows = [tokenizer("x = 1;\n}", add_special_tokens=False)["input_ids"], tokenizer("x = 1;\n{", add_special_tokens=False)["input_ids"]]
+    width = max(map(len, rows))
+    ids = torch.tensor([[tokenizer.pad_token_id] * (width - len(r)) + r for r in rows])
+    done = PerRowStops(tokenizer, 0, [("\n}",), ("\n}",)])(ids, None)
+    assert done.tolist() == [True, False]
+    assert cut("body\n}\nmore\n}", ("\n}",)) == "body"
+    assert cut("body", ()) == "body"
+
+
+def test_prompts_are_rendered_exactly_as_the_training_plugin_encodes_them(model):
+    from sigil_train.data.encode import IGNORE, EncodeStats, Encoder
+
+    encoder = Encoder(model.tokenizer, 512)
+    prompt, completion = "Write a function that adds one.", "fn add_one(x: i64) -> i64 { x + 1 }"
+    [example] = encoder.encode({"task": "instruct", "prompt": prompt, "content": completion}, EncodeStats())
+    trained_prompt = [t for t, label in zip(example.input_ids, example.labels) if label == IGNORE]
+    assert prompt_ids(model.tokenizer, prompt, chat_template=True) == trained_prompt
+    [code] = encoder.encode({"task": "code", "prompt": None, "content": prompt + completion}, EncodeStats())
+    raw = prompt_ids(model.tokenizer, prompt, chat_template=False)
+    assert code.input_ids[: len(raw)] == raw
+
+
+def test_device_and_dtype_are_applied(tiny_model_dir):
+    loaded = load_for_generation(str(tiny_model_dir), None, device="cpu", dtype="bfloat16")
+    assert loaded.model.dtype == torch.bfloat16 and loaded.device == "cpu"
+    assert loaded.tokenizer.padding_side == "left"
