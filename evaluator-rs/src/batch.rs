@@ -271,9 +271,15 @@ fn split(kind: CrateKind, members: &[usize]) -> Vec<Task> {
 }
 
 fn crash_message(code: Option<i32>, signal: Option<i32>, other: &[String]) -> String {
-    let detail = other.iter().rev().find(|l| !l.trim().is_empty()).map(|l| format!(": {}", l.trim())).unwrap_or_default();
-    match signal {
-        Some(sig) => format!("compiler killed by signal {sig} (resource limit?){detail}"),
-        None => format!("compiler exited with status {code:?} without a diagnostic{detail}"),
+    // The most telling line a crashing rustc prints: an allocation failure or a panic message.
+    let telling = other
+        .iter()
+        .find(|l| l.contains("memory allocation") || l.contains("panicked") || l.starts_with("error"))
+        .or_else(|| other.iter().rev().find(|l| !l.trim().is_empty()));
+    let detail = telling.map(|l| format!(": {}", l.trim())).unwrap_or_default();
+    match (signal, code) {
+        (Some(sig), _) => format!("compiler killed by signal {sig} (resource limit?){detail}"),
+        (None, Some(134)) => format!("compiler aborted (resource limit?){detail}"),
+        _ => format!("compiler exited with status {code:?} without a diagnostic{detail}"),
     }
 }

@@ -181,6 +181,11 @@ impl Evaluator {
         self.jobs
     }
 
+    /// The compiler invocation every check uses (for single-file reference checks).
+    pub fn compiler(&self) -> &Compiler {
+        &self.compiler
+    }
+
     fn reject_reason(&self, src: &str) -> Option<&'static str> {
         if src.len() > self.config.max_source_bytes {
             return Some("too large");

@@ -17,5 +17,6 @@ from sigil_evaluator._native import (
     prefilter,
     toolchain_info,
 )
+from sigil_evaluator.results import CheckResult
 
-__all__ = ["Evaluator", "__version__", "extract_code", "prefilter", "toolchain_info"]
+__all__ = ["CheckResult", "Evaluator", "__version__", "extract_code", "prefilter", "toolchain_info"]

@@ -1,25 +1,12 @@
 """Type stubs for the compiled module ``sigil_evaluator._native``."""
 
 from os import PathLike
-from typing import Literal, TypedDict, final
+from typing import final
 
+from sigil_evaluator.results import CheckResult
+
+__all__ = ["Evaluator", "__version__", "extract_code", "prefilter", "toolchain_info"]
 __version__: str
-
-class CheckResult(TypedDict):
-    """One sample's result. Lint counts are complete only for samples that compile."""
-
-    status: Literal["ok", "error", "timeout", "rejected"]
-    compiles: bool
-    error_codes: list[str]
-    first_error_kind: str | None
-    first_error: str | None
-    rustc_warnings: int
-    clippy_warnings: int
-    lints: dict[str, int]
-    reject_reason: str | None
-    cached: bool
-    duration_ms: float
-    isolation: str
 
 @final
 class Evaluator:

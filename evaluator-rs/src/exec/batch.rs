@@ -14,10 +14,11 @@ pub const SELECT_VAR: &str = "SIGIL_EXEC_MEMBER";
 
 /// Whether `source` can be a batch member without any chance of a different verdict.
 pub fn batchable(source: &str) -> bool {
-    // `type_name`/`module_path!` would print the module path into the program's output.
-    const ALONE: [&str; 12] = [
+    // `type_name`/`module_path!` would print the module path into the program's output; a program
+    // that starts processes may start itself again, and a batch binary would not select it.
+    const ALONE: [&str; 15] = [
         "#![", "crate::", "$crate", "macro_export", "no_mangle", "export_name", "link_section", "global_allocator",
-        "extern crate", "#[path", "type_name", "module_path",
+        "extern crate", "#[path", "type_name", "module_path", "Command", "current_exe", "/proc/self",
     ];
     !ALONE.iter().any(|marker| source.contains(marker))
 }

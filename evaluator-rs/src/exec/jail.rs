@@ -133,10 +133,22 @@ pub struct Jail {
 impl Jail {
     /// Runs `program args` (paths as seen inside) with `cwd` as working directory (inside) and `stdin`.
     pub fn run(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits) -> Result<Ended, String> {
+        // bubblewrap tells the host pid of the sandbox's init on this pipe: killing that one process
+        // ends the whole pid namespace, and bubblewrap then exits and is reaped normally (killing
+        // bubblewrap instead would leave its init as a zombie for the host's init to reap).
+        let info = match self.isolation {
+            Isolation::Bwrap(_) => Some(Pipe::new()?),
+            Isolation::None => None,
+        };
         let mut cmd = match &self.isolation {
             Isolation::Bwrap(bwrap) => {
                 let mut cmd = Command::new(bwrap);
+                // bubblewrap's own environment stays readable in /proc/1/environ inside: give it none.
+                // removed
                 cmd.args(["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"]);
+                if let Some(pipe) = &info {
+                    cmd.arg("--info-fd").arg(pipe.write.to_string());
+                }
                 for link in ["lib", "lib64", "bin"] {
                     if Path::new("/usr").join(link).is_dir() {
                         cmd.arg("--symlink").arg(format!("usr/{link}")).arg(format!("/{link}"));
@@ -150,7 +162,7 @@ impl Jail {
                 }
                 cmd.args(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size"])
                     .arg(limits.tmpfs_bytes.to_string())
-                    .args(["--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "PATH", "/usr/bin"]);
+                    .args(["--tmpfs", "/tmp", "--remount-ro", "/", "--chdir", "/tmp", "--setenv", "PATH", "/usr/bin"]);
                 if let Some((k, v)) = env {
                     cmd.args(["--setenv", k, v]);
                 }
@@ -170,13 +182,24 @@ impl Jail {
         cmd.process_group(0);
         let rl = limits.clone();
         let run_as = self.run_as;
-        // SAFETY: between fork and exec only async-signal-safe syscalls (setrlimit, setgroups,
-        // setgid, setuid) run.
+        let info_fd = info.as_ref().map(|p| p.write);
+        // SAFETY: between fork and exec only async-signal-safe syscalls (fcntl, setrlimit,
+        // setgroups, setgid, setuid) run.
         unsafe {
-            cmd.pre_exec(move || apply(&rl, run_as));
+            cmd.pre_exec(move || {
+                if let Some(fd) = info_fd {
+                    // Inherited across exec by bubblewrap only.
+                    if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                apply(&rl, run_as)
+            });
         }
         let start = Instant::now();
-        let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+        let spawned = cmd.spawn();
+        let sandbox_init = info.map(Pipe::read_child_pid);
+        let mut child = spawned.map_err(|e| format!("cannot start {}: {e}", program.display()))?;
         let pid = child.id() as libc::pid_t;
         let mut input = child.stdin.take();
         let data = stdin.to_vec();
@@ -200,17 +223,16 @@ impl Jail {
             overflow = over_rx.try_recv().is_ok();
             timed_out = Instant::now() >= deadline;
             if overflow || timed_out {
-                kill_group(pid);
-                let done = wait4_blocking(pid)?;
-                break done;
+                break stop(pid, sandbox_init)?;
             }
             thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(5));
         };
         let wall = start.elapsed();
-        // Whatever is left of the group (a daemon that escaped the pid namespace cannot exist, but a
-        // process of the unsandboxed mode can) goes too.
-        kill_group(pid);
+        // In a jail everything died with its pid namespace; unsandboxed, children may linger in the group.
+        if matches!(self.isolation, Isolation::None) {
+            kill_group(pid);
+        }
         let _ = feeder.join();
         let (stdout, t1) = out_reader.join().unwrap_or_default();
         let (stderr, t2) = err_reader.join().unwrap_or_default();
@@ -295,6 +317,57 @@ fn wait4_blocking(pid: libc::pid_t) -> Result<(i32, libc::rusage), String> {
         if err.kind() != std::io::ErrorKind::Interrupted {
             return Err(format!("wait4: {err}"));
         }
+    }
+}
+
+/// Ends a run early: the sandbox's init first (bubblewrap then exits by itself), the whole
+/// process group if that does not end it within a second.
+fn stop(pid: libc::pid_t, sandbox_init: Option<thread::JoinHandle<Option<libc::pid_t>>>) -> Result<(i32, libc::rusage), String> {
+    if let Some(init) = sandbox_init.and_then(|h| h.join().ok().flatten()) {
+        // SAFETY: signalling the sandbox's init, a process of ours.
+        unsafe {
+            libc::kill(init, libc::SIGKILL);
+        }
+        let grace = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < grace {
+            if let Some(done) = try_wait4(pid)? {
+                return Ok(done);
+            }
+            thread::sleep(Duration::from_millis(2));
+        }
+    }
+    kill_group(pid);
+    wait4_blocking(pid)
+}
+
+/// A pipe whose write end bubblewrap inherits.
+struct Pipe {
+    read: libc::c_int,
+    write: libc::c_int,
+}
+
+impl Pipe {
+    fn new() -> Result<Pipe, String> {
+        let mut fds = [0; 2];
+        // SAFETY: fds is a valid two-element array.
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+            return Err(format!("pipe: {}", std::io::Error::last_os_error()));
+        }
+        Ok(Pipe { read: fds[0], write: fds[1] })
+    }
+
+    /// Closes our copy of the write end and reads bubblewrap's `{"child-pid": N}` in a thread.
+    fn read_child_pid(self) -> thread::JoinHandle<Option<libc::pid_t>> {
+        use std::os::fd::FromRawFd;
+        // SAFETY: both fds are ours and each is owned exactly once from here on.
+        let (mut read, write) = unsafe { (std::fs::File::from_raw_fd(self.read), std::fs::File::from_raw_fd(self.write)) };
+        drop(write);
+        thread::spawn(move || {
+            let mut text = String::new();
+            let _ = read.read_to_string(&mut text);
+            let value: serde_json::Value = serde_json::from_str(text.split_inclusive('}').next()?).ok()?;
+            value.get("child-pid")?.as_i64().map(|p| p as libc::pid_t)
+        })
     }
 }
 

@@ -1,0 +1,81 @@
+"""Hostile samples are contained: host files and environment are invisible, runaway compiles end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from sigil_evaluator import Evaluator
+
+READS_PASSWD = 'const S: &str = include_str!("/etc/passwd");\nfn main() {\n    println!("{}", S);\n}\n'
+OK = "fn main() {\n    println!(\"fine\");\n}\n"
+
+
+@pytest.fixture(scope="module")
+def strict() -> Evaluator:
+    return Evaluator(compile_timeout=5)
+
+
+def test_host_files_are_invisible(strict: Evaluator) -> None:
+    hostile = [
+        READS_PASSWD,
+        '#[path = "/etc/hostname"]\nmod host;\nfn main() {}\n',
+        'fn main() {\n    let b = include_bytes!("/root/.bashrc");\n    println!("{}", b.len());\n}\n',
+    ]
+    results = strict.check(hostile + [OK])
+    for r in results[:-1]:
+        assert r["status"] == "error" and "couldn't read" in (r["first_error"] or ""), r
+    assert results[-1]["status"] == "ok"
+
+
+def test_the_sandbox_is_what_blocks_host_files() -> None:
+    # The same sample compiles without isolation: the test above is not passing by accident.
+    (r,) = Evaluator(sandbox="none").check([READS_PASSWD])
+    assert r["status"] == "ok" and r["isolation"] == "none"
+
+
+def test_caller_environment_is_invisible(strict: Evaluator) -> None:
+    os.environ["SIGIL_TEST_SECRET"] = "1"
+    (home, secret) = strict.check([
+        'fn main() {\n    println!("{}", env!("HOME"));\n}\n',
+        'fn main() {\n    println!("{}", env!("SIGIL_TEST_SECRET"));\n}\n',
+    ])
+    assert home["status"] == secret["status"] == "error"
+    assert "not defined at compile time" in (home["first_error"] or "")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Exponential macro expansion: runs into the memory limit or the clock.
+        'macro_rules! boom { ($($t:tt)*) => { boom!($($t)* $($t)*); }; }\nfn main() {\n    boom!(x);\n}\n',
+        # Endless recursion: the recursion limit.
+        'macro_rules! again { () => { again!(); again!(); }; }\nfn main() {\n    again!();\n}\n',
+        # Endless const evaluation.
+        'const X: u64 = {\n    let mut i = 0u64;\n    while i < u64::MAX {\n        i += 1;\n    }\n    i\n};\nfn main() {\n    println!("{}", X);\n}\n',
+        # A compile-time memory bomb.
+        'const A: [u64; 1 << 28] = [7; 1 << 28];\nfn main() {\n    println!("{}", A[3]);\n}\n',
+    ],
+    ids=["macro-bomb", "macro-recursion", "const-eval-loop", "const-memory-bomb"],
+)
+def test_runaway_compiles_end_within_limits(strict: Evaluator, source: str) -> None:
+    start = time.monotonic()
+    bad, good = strict.check([source, OK])
+    assert bad["status"] in ("error", "timeout") and not bad["compiles"]
+    assert good["status"] == "ok"
+    assert time.monotonic() - start < 60
+
+
+def test_ctrl_c_interrupts_a_check() -> None:
+    ev = Evaluator(compile_timeout=30, jobs=1, batch_size=1)
+    slow = ['const X: u64 = {\n    let mut i = 0u64;\n    while i < u64::MAX {\n        i += 1;\n    }\n    i\n};\nfn main() {}\n// %d\n' % i for i in range(4)]
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        ev.check(slow)
+    assert time.monotonic() - start < 20
