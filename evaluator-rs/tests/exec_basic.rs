@@ -1,7 +1,7 @@
 //! Building and running programs: statuses, test counts, batching equivalence.
 
 #[path = "../src/exec/mod.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod exec;
 
 use exec::{ExecConfig, Executor, IoCase, Kind, Program, Status};

@@ -144,7 +144,7 @@ impl Jail {
             Isolation::Bwrap(bwrap) => {
                 let mut cmd = Command::new(bwrap);
                 // bubblewrap's own environment stays readable in /proc/1/environ inside: give it none.
-                // removed
+                cmd.env_clear();
                 cmd.args(["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"]);
                 if let Some(pipe) = &info {
                     cmd.arg("--info-fd").arg(pipe.write.to_string());

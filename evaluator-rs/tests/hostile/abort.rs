@@ -1,0 +1,4 @@
+// expect: signal
+fn main() {
+    std::process::abort();
+}
