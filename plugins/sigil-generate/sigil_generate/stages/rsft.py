@@ -98,7 +98,7 @@ class RsftStage:
                 ctx.log_metrics(record["metrics"], step=number)
                 atomic_write_json(done_path, record)
             if record["adapter"]:
-                adapter = Path(record["adapter"])
+                adapter = ctx.work_dir / record["adapter"]
             accumulated += kept_records
             for kept in record["kept_codes"]:
                 seen.setdefault(kept[0], set()).add(kept[1])
@@ -207,7 +207,8 @@ class RsftStage:
                 metrics[name] = outcome_metrics[name]
         record = {
             "metrics": metrics,
-            "adapter": str(new_adapter) if new_adapter else None,
+            # relative to the work dir, so a moved run directory still resumes
+            "adapter": str(new_adapter.relative_to(ctx.work_dir)) if new_adapter else None,
             "kept_codes": [[v.problem, normalise(v.code)] for v in decision.kept],
         }
         return record, kept_records

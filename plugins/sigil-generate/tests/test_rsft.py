@@ -1,0 +1,98 @@
+"""The ``rsft`` stage end to end on the tiny CPU model: real sampling, the real evaluator, the real trainer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write_pipeline
+from sigil.cli import main
+from sigil.evaluation.samples import read_samples
+
+pytestmark = [pytest.mark.torch, pytest.mark.slow]
+
+sigil_evaluator = pytest.importorskip("sigil_evaluator")
+
+TRAIN = {"adapter": "lora", "max_steps": 2, "micro_batch_size": 2, "grad_accum": 1, "lr": 1e-2,
+         "dataloader_num_workers": 0, "tokenize_workers": 1, "eval_every": 0, "save_every": 100}
+# the syntax-tree scorers are the evaluator's business; compile + clippy make the quality score here
+EVAL = {"scorers": ["compile", "clippy"], "cache_dir": None}
+# a random tiny model writes nothing that compiles: keep by quality alone, so every round trains
+RSFT = {"rounds": 2, "samples_per_prompt": 3, "min_quality": 0.0, "require_compile": False, "max_per_prompt": 2,
+        "train_steps": 2, "accumulate": True}
+
+
+def pipeline(tmp_path, corpus, **config):
+    stages = [
+        {"name": "data", "type": "fixture_data", "options": {"train": str(corpus)}},
+        {"name": "sft", "type": "sft", "inputs": {"dataset": "data"}},
+        {"name": "rsft", "type": "rsft"},
+    ]
+    merged = {"train": TRAIN, "lora": {"r": 4, "alpha": 8}, "eval": EVAL, "rsft": RSFT,
+              "generate": {"prompts": "sigil_basic", "limit": 2, "max_new_tokens": 16, "batch_size": 6}}
+    for key, value in config.items():
+        merged[key] = {**merged.get(key, {}), **value}
+    return write_pipeline(tmp_path / "p.yaml", stages, **merged)
+
+
+def metric_lines(run_dir, stage="rsft"):
+    lines = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    return [line for line in lines if line["stage"] == stage]
+
+
+def test_rounds_generate_verify_keep_and_train_from_the_previous_adapter(tmp_path, corpus, capsys):
+    path = pipeline(tmp_path, corpus)
+    assert main(["run", str(path)]) == 0
+    run = tmp_path / "run"
+    out, work = run / "stages" / "rsft", run / "work" / "rsft"
+
+    # --- per-round metrics, logged with step = round
+    rounds = metric_lines(run)
+    assert [m["step"] for m in rounds] == [1, 2]
+    for m in rounds:
+        assert m["samples"] == 2 * 3 and m["kept"] == 2 * 2 and m["compile_rate"] == 0.0
+        assert m["avg_quality"] is not None and m["trained"] and m["rejected_over_max_per_prompt"] == 2
+    assert [m["train_records"] for m in rounds] == [4, 8]  # accumulate: round 2 trains on both rounds' keeps
+    assert metric_lines(run, "rsft-round2")  # the trainer's own metrics, per round
+
+    # --- round 1 starts from the sft adapter, round 2 from round 1's
+    def load_from(number):
+        args = json.loads((work / f"round-00{number}" / "train-out" / "trainer_args.json").read_text())
+        return args["sigil"]["load_from"], args["trainer"]["max_steps"]
+
+    assert load_from(1) == (str(run / "stages" / "sft" / "adapter"), 2)
+    assert load_from(2) == (str(work / "round-001" / "train-out" / "adapter"), 2)
+
+    # --- artifacts: the last adapter, the last round's samples, the round history
+    assert (out / "adapter" / "adapter_config.json").exists()
+    assert (out / "samples.jsonl").read_text() == (work / "round-002" / "samples.jsonl").read_text()
+    assert len(read_samples(out / "samples.jsonl")) == 6
+    assert [r["round"] for r in json.loads((out / "rounds.json").read_text())] == [1, 2]
+    kept = [json.loads(line) for line in (work / "round-001" / "kept.jsonl").read_text().splitlines()]
+    assert all(r["source"] == "rsft" and r["task"] == "code" and r["content"].startswith("/// ") for r in kept)
+
+    # --- a crash during round 2 resumes at round 2; round 1 is not redone
+    (work / "round-002" / "round.json").unlink()
+    round1 = (work / "round-001" / "samples.jsonl").stat().st_mtime_ns
+    capsys.readouterr()
+    assert main(["run", str(path), "--only", "rsft"]) == 0
+    assert "round 1: already done, skipped" in capsys.readouterr().err
+    assert (work / "round-001" / "samples.jsonl").stat().st_mtime_ns == round1
+    assert (work / "round-002" / "round.json").exists()
+
+    # --- another config discards the old rounds
+    changed = pipeline(tmp_path, corpus, rsft={"max_per_prompt": 1})
+    assert main(["run", str(changed)]) == 0
+    assert "belong to another config: discarded" in capsys.readouterr().err
+    assert [m["kept"] for m in metric_lines(run)[-2:]] == [2, 2]
+
+
+def test_nothing_kept_from_the_base_model_is_a_clear_error(tmp_path, corpus, capsys):
+    stages = [{"name": "rsft", "type": "rsft"}]
+    path = write_pipeline(tmp_path / "p.yaml", stages, train=TRAIN, eval=EVAL,
+                          rsft={**RSFT, "rounds": 1, "min_quality": 0.99, "require_compile": True},
+                          generate={"prompts": "sigil_basic", "limit": 1, "max_new_tokens": 8})
+    assert main(["run", str(path)]) == 1
+    assert "no sample was kept in any of 1 rounds" in capsys.readouterr().err
+    assert not (tmp_path / "run" / "stages" / "rsft").exists()
