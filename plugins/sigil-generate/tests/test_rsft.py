@@ -20,7 +20,7 @@ TRAIN = {"adapter": "lora", "max_steps": 2, "micro_batch_size": 2, "grad_accum":
 EVAL = {"scorers": ["compile", "clippy"], "cache_dir": None}
 # a random tiny model writes nothing that compiles: keep by quality alone, so every round trains
 RSFT = {"rounds": 2, "samples_per_prompt": 3, "min_quality": 0.0, "require_compile": False, "max_per_prompt": 2,
-        "train_steps": 2, "accumulate": True}
+        "train_steps": 1, "accumulate": True}
 
 
 def pipeline(tmp_path, corpus, **config):
@@ -59,10 +59,10 @@ def test_rounds_generate_verify_keep_and_train_from_the_previous_adapter(tmp_pat
     # --- round 1 starts from the sft adapter, round 2 from round 1's
     def load_from(number):
         args = json.loads((work / f"round-00{number}" / "train-out" / "trainer_args.json").read_text())
-        return args["sigil"]["load_from"], args["trainer"]["max_steps"]
+        return args["sigil"]["load_from"], args["trainer"]["max_steps"]  # train.max_steps is 2: rsft.train_steps wins
 
-    assert load_from(1) == (str(run / "stages" / "sft" / "adapter"), 2)
-    assert load_from(2) == (str(work / "round-001" / "train-out" / "adapter"), 2)
+    assert load_from(1) == (str(run / "stages" / "sft" / "adapter"), 1)
+    assert load_from(2) == (str(work / "round-001" / "train-out" / "adapter"), 1)
 
     # --- artifacts: the last adapter, the last round's samples, the round history
     assert (out / "adapter" / "adapter_config.json").exists()
