@@ -12,6 +12,7 @@ strings, byte and C strings (``b"…"``, ``c"…"``), raw strings with any numbe
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -48,8 +49,13 @@ def _blank(text: str) -> str:
     return _NOT_NEWLINE.sub(" ", text)
 
 
+@functools.lru_cache(maxsize=1024)
 def mask(source: str) -> Masked:
-    """Blank out comments and literal bodies; an unterminated comment or literal runs to the end of the file."""
+    """Blank out comments and literal bodies; an unterminated comment or literal runs to the end of the file.
+
+    Memoised for a chunk's worth of sources: filters run batch by batch, and several (tests, low quality) mask
+    the same files.
+    """
     pieces: list[str] = []
     comments: list[tuple[int, int]] = []
     n = len(source)
