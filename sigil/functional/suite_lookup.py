@@ -1,0 +1,36 @@
+"""Finding a suite by registered name or by path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sigil.errors import SigilError
+from sigil.functional.problems import Suite, load_suite
+
+
+def resolve_suite(spec: str) -> Suite:
+    """The suite registered as ``spec`` (through ``register_suites``) or the suite file at path ``spec``.
+
+    A registered component is a path to a JSONL file, or a callable returning a :class:`Suite`.
+    """
+    if Path(spec).is_file():
+        return load_suite(spec)
+    from sigil.plugins import registry
+
+    try:
+        suites = registry("suites")
+    except ValueError:
+        raise SigilError(f"suite {spec!r}: not a file, and this sigil has no suite registry") from None
+    component: Any = suites.get(spec)
+    if callable(component):
+        loaded = component()
+        if not isinstance(loaded, Suite):
+            raise SigilError(f"suite {spec!r}: its loader returned {type(loaded).__name__}, not a Suite")
+        return loaded
+    return load_suite(component, name=spec)
+
+
+#: What ``register_suites`` may register besides a path.
+SuiteLoader = Callable[[], Suite]
