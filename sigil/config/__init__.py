@@ -1,10 +1,29 @@
-"""Pipeline configuration: typed, strict sections loaded from YAML."""
+"""Pipeline configuration: typed, strict sections loaded from YAML.
 
-from sigil.config.loader import load_config, stage_config
-from sigil.config.schema import CoreConfig, MiscConfig, StageSpec
+The schema imports the sections of sigil's subpackages (``dataset``, ``eval``, ...), which themselves derive
+from :class:`Section`; the rest of this package's names are therefore loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from sigil.config.section import Section
 
-#: The type of a loaded pipeline config (plugins' sections are added as extra fields at load time).
-PipelineConfig = CoreConfig
+_LAZY = {
+    "load_config": "sigil.config.loader",
+    "stage_config": "sigil.config.loader",
+    "CoreConfig": "sigil.config.schema",
+    "PipelineConfig": "sigil.config.schema",
+    "MiscConfig": "sigil.config.schema",
+    "StageSpec": "sigil.config.schema",
+}
 
 __all__ = ["CoreConfig", "MiscConfig", "PipelineConfig", "Section", "StageSpec", "load_config", "stage_config"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sigil.config' has no attribute {name!r}")

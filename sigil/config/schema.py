@@ -85,3 +85,7 @@ class CoreConfig(Section):
         if not stages:
             raise ValueError("a pipeline needs at least one stage")
         return stages
+
+
+#: The type of a loaded pipeline config (plugins' sections are added as extra fields at load time).
+PipelineConfig = CoreConfig
