@@ -17,8 +17,9 @@ from sigil.data.filtering import READ_FILTER, build_filters, filter_records, wor
 from sigil.data.mixing import combine, hold_out, weight_tasks
 from sigil.data.output import write_records
 from sigil.data.records import Drop, Record
-from sigil.data.sources import read_source
+from sigil.data.sources import read_source, source_fingerprint
 from sigil.data.stats import Stats
+from sigil.config.schema import CoreConfig
 from sigil.errors import DataError
 from sigil.hookspecs import Register, hookimpl
 from sigil.io import atomic_write_json, atomic_write_text
@@ -37,6 +38,11 @@ class DataStage:
     Options = NoOptions
     config_keys = ("dataset",)
     version = "1"
+
+    @classmethod
+    def inputs_fingerprint(cls, config: CoreConfig, options: NoOptions) -> list[str]:
+        """Changed source files re-run the stage even when the config is unchanged."""
+        return [source_fingerprint(name) for name in config.dataset.names]
 
     def run(self, ctx: StageContext) -> StageResult:
         dataset = ctx.config.dataset

@@ -174,7 +174,7 @@ def run_stage(
 
 def stage_fingerprint(planned: PlannedStage, upstream: dict[str, StageOutput]) -> str:
     """A hash of everything the stage's result depends on: its type and version, options, the config keys it
-    reads, and the fingerprints of every earlier stage."""
+    reads, what its inputs hold (when the stage type can tell), and the fingerprints of every earlier stage."""
     config_data = planned.config.model_dump(mode="json")
     missing = [key for key in planned.stage_type.config_keys if key not in config_data]
     if missing:
@@ -186,4 +186,7 @@ def stage_fingerprint(planned: PlannedStage, upstream: dict[str, StageOutput]) -
         "config": {key: config_data[key] for key in planned.stage_type.config_keys},
         "upstream": [output.fingerprint for output in upstream.values()],
     }
+    inputs_fingerprint = getattr(planned.stage_type, "inputs_fingerprint", None)
+    if inputs_fingerprint is not None:
+        payload["inputs"] = inputs_fingerprint(planned.config, planned.options)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

@@ -36,6 +36,8 @@ class Stage(Protocol):
 
     # Optional: ``@classmethod def check(cls, config, options) -> None`` raising SigilError on a config the
     # stage cannot run with; called for every stage before the first one runs.
+    # Optional: ``@classmethod def inputs_fingerprint(cls, config, options) -> JSON-able`` describing the
+    # content of the stage's external inputs (files it reads), so that changed inputs re-run it.
 
 
 @dataclass(frozen=True)

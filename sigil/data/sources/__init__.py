@@ -17,6 +17,7 @@ for inputs it had to skip (a non-UTF-8 file), so that the statistics count them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +72,25 @@ def _read_path(path: Path, config: DatasetConfig, name: str, must_exist: bool) -
             raise DataError(f"{name}: {path}: no such file or directory")
         return read_jsonl_source(path, config.columns, name)
     return read_hub_source(name, config, name)
+
+
+def source_fingerprint(name: str) -> str:
+    """What the source's content depends on, cheaply: for local files and trees, every file's path, size and
+    modification time; for hub datasets, the name (their revision is the datasets cache's business)."""
+    prefix, sep, rest = name.partition(":")
+    if sep and prefix == "builtin":
+        path = CORPUS_DIR / rest
+    elif sep and prefix in ("dir", "parquet", "local"):
+        path = Path(rest).expanduser()
+    elif sep and prefix in ("hf", "hub"):
+        return name
+    else:
+        path = Path(name).expanduser()
+    if not path.exists():
+        return name
+    digest = hashlib.blake2b(digest_size=16)
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        stat = file.stat()
+        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return f"{name}:{digest.hexdigest()}"
