@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-_MAIN = re.compile(r"^(?:pub(?:\([a-z]+\))?\s+)?(?:async\s+)?(?:unsafe\s+)?fn\s+main\s*\(", re.MULTILINE)
+_MAIN = re.compile(r"^(?:pub(?:\([a-z]+\))?\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?fn\s+main\b", re.MULTILINE)
 
 
 def clippy_driver() -> Path:

@@ -3,8 +3,9 @@
 //! checking each file alone would say.
 //!
 //! How a batch stays equivalent to single-file checks:
-//! - Programs go in bin batches, libraries in lib batches (`pub mod`, so what a library exports
-//!   stays exported). Each program's `main` is called from the batch's `main` through a shim
+//! - Programs go in bin batches, libraries in lib batches, each sample a `pub mod` so that what is
+//!   public at a crate root stays public (rustc does not report unused `pub` items at the root of
+//!   a bin either). Each program's `main` is called from the batch's `main` through a shim
 //!   appended to its file, which also insists that `main` returns a `Termination` type; any
 //!   diagnostic inside the shim sends the sample to a single check.
 //! - rustc skips its late lint passes (most clippy lints, dead code) for the whole crate when any
@@ -64,6 +65,9 @@ pub struct TaskOutput {
     pub follow_ups: Vec<Task>,
     pub elapsed: Duration,
     pub cancelled: bool,
+    /// Members to check again in a fresh batch of the same kind; the pool may merge them with
+    /// other batches' members.
+    pub redo: Vec<usize>,
 }
 
 /// Everything needed to invoke the compiler the same way for every check.
@@ -166,8 +170,8 @@ impl Compiler {
                 text.push_str(SHIM);
             }
             fs::write(sub.join("main.rs"), text).map_err(|e| format!("cannot write batch: {e}"))?;
-            let vis = if kind == CrateKind::Lib { "pub " } else { "" };
-            root.push_str(&format!("#[path = \"{rel}\"] {vis}mod __sigil_s{slot};\n"));
+            // `pub`: what is public at a crate root (of a lib or a bin) stays public in the batch.
+            root.push_str(&format!("#[path = \"{rel}\"] pub mod __sigil_s{slot};\n"));
             by_file.insert(rel, slot);
         }
         if kind == CrateKind::Bin {
@@ -222,7 +226,7 @@ impl Compiler {
         }
         let hard_errors = diags.iter().any(|d| d.is_error && !d.is_summary() && !is_lint(d));
         let fatal = diags.iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|m| d.message.contains(m)));
-        let mut redo = Vec::new();
+        let redo = &mut out.redo;
         for (slot, &m) in members.iter().enumerate() {
             if needs_single[slot] {
                 out.follow_ups.push(Task::Single { member: m });
@@ -242,9 +246,6 @@ impl Compiler {
             } else {
                 redo.push(m);
             }
-        }
-        if !redo.is_empty() {
-            out.follow_ups.push(Task::Batch { kind, members: redo });
         }
         Ok(out)
     }

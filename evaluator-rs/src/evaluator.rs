@@ -84,6 +84,7 @@ pub struct Evaluator {
     context: String,
     jobs: usize,
     pub deps: Option<DepSet>,
+    trace: bool,
 }
 
 /// Upper bound on worker threads, whatever is asked.
@@ -170,7 +171,8 @@ impl Evaluator {
             dep_args: deps.as_ref().map(DepSet::args).unwrap_or_default(),
             timeout: config.compile_timeout,
         };
-        Ok(Evaluator { config, toolchain, compiler, cache, context, jobs, deps })
+        let trace = std::env::var_os("SIGIL_EVALUATOR_TRACE").is_some_and(|v| !v.is_empty() && v != "0");
+        Ok(Evaluator { config, toolchain, compiler, cache, context, jobs, deps, trace })
     }
 
     pub fn isolation(&self) -> &'static str {
@@ -234,7 +236,7 @@ impl Evaluator {
             unique_key.push(key);
         }
 
-        let finals = self.run_all(&unique, interrupted)?;
+        let finals = if unique.is_empty() { Vec::new() } else { self.run_all(&unique, interrupted)? };
 
         let computed: Vec<SampleResult> = finals
             .into_iter()
@@ -277,7 +279,7 @@ impl Evaluator {
         }
         tasks.extend((0..sources.len()).filter(|&i| shapes[i].solo_reason.is_some()).map(|member| Task::Single { member }));
 
-        let state = Mutex::new(Pool { queue: tasks.into(), running: 0, finals: vec![None; sources.len()], error: None, carried: HashMap::new() });
+        let state = Mutex::new(Pool { queue: tasks.into(), redo: HashMap::new(), running: 0, finals: vec![None; sources.len()], error: None, carried: HashMap::new() });
         let wake = Condvar::new();
         let cancel = AtomicBool::new(false);
         std::thread::scope(|scope| {
@@ -286,8 +288,10 @@ impl Evaluator {
             }
             // The calling thread only watches for interruption (Python runs signal handlers on it).
             loop {
-                let guard = state.lock().expect("pool lock");
-                let (guard, _) = wake.wait_timeout(guard, Duration::from_millis(50)).expect("pool lock");
+                let mut guard = state.lock().expect("pool lock");
+                if !(guard.queue.is_empty() && guard.running == 0) {
+                    guard = wake.wait_timeout(guard, Duration::from_millis(50)).expect("pool lock").0;
+                }
                 let done = guard.queue.is_empty() && guard.running == 0;
                 drop(guard);
                 if done || cancel.load(Ordering::Relaxed) {
@@ -323,6 +327,11 @@ impl Evaluator {
                         pool.running += 1;
                         break task;
                     }
+                    // Nothing queued: rather than idle, re-check what survivors there are.
+                    if let Some(task) = pool.redo_batch(self.config.batch_size, false) {
+                        pool.running += 1;
+                        break task;
+                    }
                     if pool.running == 0 {
                         wake.notify_all();
                         return;
@@ -331,10 +340,13 @@ impl Evaluator {
                 }
             };
             let outcome = self.compiler.run_task(&task, sources, kinds, cancel);
+            if self.trace {
+                trace_task(&task, &outcome);
+            }
             let mut pool = state.lock().expect("pool lock");
             pool.running -= 1;
             match outcome {
-                Ok(TaskOutput { finals, follow_ups, elapsed, cancelled }) => {
+                Ok(TaskOutput { finals, follow_ups, elapsed, cancelled, redo }) => {
                     if cancelled {
                         cancel.store(true, Ordering::Relaxed);
                     }
@@ -343,6 +355,12 @@ impl Evaluator {
                         Task::Batch { members, .. } => members.len(),
                     };
                     let share = elapsed.as_secs_f64() * 1000.0 / members as f64;
+                    for &m in &redo {
+                        *pool.carried.entry(m).or_insert(0.0) += share;
+                    }
+                    if let Task::Batch { kind, .. } = &task {
+                        pool.redo.entry(*kind).or_default().extend(redo);
+                    }
                     // Time spent in rounds that settled nothing is charged to the follow-ups' members.
                     for t in &follow_ups {
                         let ms = match t {
@@ -358,6 +376,10 @@ impl Evaluator {
                         pool.finals[m] = Some((fin, share + carried));
                     }
                     pool.queue.extend(follow_ups);
+                    // Survivors of several batches make one full batch, not several small ones.
+                    while let Some(t) = pool.redo_batch(self.config.batch_size, true) {
+                        pool.queue.push_back(t);
+                    }
                 }
                 Err(e) => {
                     // Infrastructure failure (cannot write a temp file, cannot start the sandbox):
@@ -377,12 +399,45 @@ impl Evaluator {
     }
 }
 
+/// One line per task on stderr (`SIGIL_EVALUATOR_TRACE=1`): what ran, how long, what followed.
+fn trace_task(task: &Task, outcome: &Result<TaskOutput, String>) {
+    let what = match task {
+        Task::Single { member } => format!("single #{member}"),
+        Task::Batch { kind, members } => format!("batch {} x{}", kind.as_flag(), members.len()),
+    };
+    match outcome {
+        Ok(o) => eprintln!(
+            "sigil-evaluator: {what}: {:.0} ms, {} settled, follow-ups {:?}",
+            o.elapsed.as_secs_f64() * 1000.0,
+            o.finals.len(),
+            o.follow_ups.iter().map(|t| match t {
+                Task::Single { .. } => "single".to_string(),
+                Task::Batch { members, .. } => format!("batch x{}", members.len()),
+            }).collect::<Vec<_>>()
+        ),
+        Err(e) => eprintln!("sigil-evaluator: {what}: failed: {e}"),
+    }
+}
+
 struct Pool {
     queue: std::collections::VecDeque<Task>,
+    /// Members waiting to be re-checked, by crate kind.
+    redo: HashMap<CrateKind, Vec<usize>>,
     running: usize,
     finals: Vec<Option<(Final, f64)>>,
     error: Option<String>,
     carried: HashMap<usize, f64>,
+}
+
+impl Pool {
+    /// Up to `batch_size` members waiting to be re-checked, of one kind; with `full`, only
+    /// once a whole batch of them is waiting.
+    fn redo_batch(&mut self, batch_size: usize, full: bool) -> Option<Task> {
+        let need = if full { batch_size } else { 1 };
+        let (&kind, members) = self.redo.iter_mut().find(|(_, m)| m.len() >= need)?;
+        let take = members.len().min(batch_size);
+        Some(Task::Batch { kind, members: members.drain(..take).collect() })
+    }
 }
 
 fn internal_error(msg: Option<&str>) -> Verdict {

@@ -85,9 +85,12 @@ fn solo_reason(tokens: &[Token<'_>]) -> Option<&'static str> {
                 }
             }
             // `#![...]` at the top: crate-level attributes mean something else on a module, except
-            // lint allowances, which cover the same items either way.
+            // lint levels, which cover the same items either way. (A crate-level lint such as
+            // `missing_docs` for the crate itself would then point at the batch root: such a
+            // diagnostic cannot be attributed and the batch is split down to single checks.)
             Token::Punct('#') if stack.is_empty() && next(1) == Some(Token::Punct('!')) => {
-                if next(2) == Some(Token::Open('[')) && next(3) != Some(Token::Ident("allow")) {
+                let lint_level = matches!(next(3), Some(Token::Ident("allow" | "warn" | "deny" | "forbid" | "expect")));
+                if next(2) == Some(Token::Open('[')) && !lint_level {
                     return Some("crate-level attribute");
                 }
             }
@@ -130,6 +133,7 @@ mod tests {
     #[test]
     fn root_dependent_programs_go_alone() {
         assert!(shape("#![no_std]\nfn f() {}").solo_reason.is_some());
+        assert!(shape("#![warn(clippy::pedantic)]\nfn main() {}").solo_reason.is_none());
         assert!(shape("fn f() {} fn main() { crate::f(); }").solo_reason.is_some());
         assert!(shape("fn main() { super::main(); }").solo_reason.is_some());
         assert!(shape("#[macro_export] macro_rules! m { () => {} }").solo_reason.is_some());

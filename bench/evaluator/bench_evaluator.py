@@ -1,0 +1,219 @@
+"""Benchmark: sigil's evaluator against the plain ways of checking Rust samples, in one run.
+
+    python bench/evaluator/bench_evaluator.py --n 600 --naive-subset 60 --out bench/evaluator/results.json
+
+Modes, each run in a fresh subprocess so peak-memory figures are its own:
+  (a) naive   - a cargo project per sample, `cargo check` then `cargo clippy`, multiprocessing
+                over all cores (the reference system's way). Slow: measured on a subset.
+  (b) direct  - one `clippy-driver` process per sample, a thread per core (best simple approach).
+  (c) sigil   - `Evaluator(sandbox="bwrap")`, batched, no cache.
+  (c0) sigil-nosandbox - the same without isolation, to price the sandbox.
+  (c1/c1-0) batch size 1 with and without bwrap: the sandbox's cost per compiler process.
+  (d) cached  - `Evaluator` answering every sample from a warm on-disk cache.
+Also compares (b) and (c) verdicts sample by sample over the whole corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+import reference  # noqa: E402
+
+FIELDS = ("compiles", "error_codes", "first_error", "rustc_warnings", "clippy_warnings", "lints")
+
+
+# --- (a) naive: a cargo project per sample ------------------------------------------------------
+
+
+def _naive_one(source: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="sigil-naive-") as d:
+        proj = Path(d)
+        (proj / "src").mkdir()
+        kind = reference.crate_type(source)
+        (proj / "Cargo.toml").write_text(
+            '[package]\nname = "sample"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+        )
+        (proj / "src" / ("main.rs" if kind == "bin" else "lib.rs")).write_text(source)
+        env = {**os.environ, "CARGO_TARGET_DIR": str(proj / "target")}
+        check = subprocess.run(["cargo", "check", "--offline", "--message-format=json", "-q"], cwd=proj, env=env, capture_output=True, text=True)
+        clippy = subprocess.run(["cargo", "clippy", "--offline", "--message-format=json", "-q"], cwd=proj, env=env, capture_output=True, text=True)
+    return {"check_ok": check.returncode == 0, "clippy_ok": clippy.returncode == 0}
+
+
+def run_naive(sources: list[str], jobs: int) -> list[dict[str, Any]]:
+    with multiprocessing.Pool(jobs) as pool:
+        return pool.map(_naive_one, sources, chunksize=1)
+
+
+# --- (b) one clippy-driver per sample -----------------------------------------------------------
+
+
+def run_direct(sources: list[str], jobs: int) -> list[dict[str, Any]]:
+    driver = reference.clippy_driver()
+    with ThreadPoolExecutor(jobs) as pool:
+        return list(pool.map(lambda s: reference.check_single(s, driver), sources))
+
+
+# --- (c, d) sigil -------------------------------------------------------------------------------
+
+
+def run_sigil(sources: list[str], jobs: int, sandbox: str, batch_size: int, cache_dir: str | None) -> list[dict[str, Any]]:
+    from sigil_evaluator import Evaluator
+
+    ev = Evaluator(sandbox=sandbox, jobs=jobs, batch_size=batch_size, cache_dir=cache_dir)
+    return [dict(r) for r in ev.check(sources)]
+
+
+# --- one mode in a child process ----------------------------------------------------------------
+
+
+def child(mode: str, n: int, seed: int, subset: int, jobs: int, cache_dir: str | None, dump: str | None) -> None:
+    samples = corpus.generate(n, seed)
+    sources = [s.source for s in samples]
+    if mode == "naive":
+        sources = [s.source for s in samples[:: max(1, len(samples) // subset)]][:subset]
+    if mode in ("sigil-b1", "sigil-b1-nosandbox"):
+        sources = sources[:subset]
+    if mode == "cached":
+        run_sigil(sources, jobs, "bwrap", 32, cache_dir)  # warm the cache (not timed)
+    start = time.perf_counter()
+    if mode == "naive":
+        results = run_naive(sources, jobs)
+    elif mode == "direct":
+        results = run_direct(sources, jobs)
+    elif mode == "sigil":
+        results = run_sigil(sources, jobs, "bwrap", 32, None)
+    elif mode == "sigil-nosandbox":
+        results = run_sigil(sources, jobs, "none", 32, None)
+    elif mode == "sigil-b1":
+        results = run_sigil(sources, jobs, "bwrap", 1, None)
+    elif mode == "sigil-b1-nosandbox":
+        results = run_sigil(sources, jobs, "none", 1, None)
+    elif mode == "cached":
+        results = run_sigil(sources, jobs, "bwrap", 32, cache_dir)
+        assert all(r["cached"] for r in results), "cache run had misses"
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    elapsed = time.perf_counter() - start
+    if dump:
+        Path(dump).write_text(json.dumps(results))
+    out = {
+        "mode": mode,
+        "samples": len(sources),
+        "seconds": elapsed,
+        "samples_per_s": len(sources) / elapsed,
+        "peak_rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+    print(json.dumps(out))
+
+
+def measure(mode: str, args: argparse.Namespace, cache_dir: str | None = None, dump: str | None = None) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", mode, "--n", str(args.n), "--seed", str(args.seed), "--naive-subset", str(args.naive_subset), "--jobs", str(args.jobs)]
+    if cache_dir:
+        cmd += ["--cache-dir", cache_dir]
+    if dump:
+        cmd += ["--dump", dump]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"mode {mode} failed:\n{proc.stderr[-3000:]}")
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"  {mode:20s} {res['samples']:4d} samples {res['seconds']:8.2f}s {res['samples_per_s']:9.1f}/s  "
+          f"peak rss self {res['peak_rss_self_mb']:.0f} MB, largest child {res['peak_rss_child_mb']:.0f} MB", file=sys.stderr)
+    return res
+
+
+def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return max(runs, key=lambda r: r["samples_per_s"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=600)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--naive-subset", type=int, default=60)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--repeats", type=int, default=2, help="runs of (b), (c), (c0); the best is reported")
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--cache-dir", help=argparse.SUPPRESS)
+    ap.add_argument("--dump", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        child(args.child, args.n, args.seed, args.naive_subset, args.jobs, args.cache_dir, args.dump)
+        return 0
+
+    from sigil_evaluator import __version__, toolchain_info
+
+    load_before = os.getloadavg()
+    print(f"corpus: {args.n} samples (seed {args.seed}); jobs {args.jobs}; load {load_before}", file=sys.stderr)
+    runs: dict[str, list[dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory(prefix="sigil-bench-") as tmp:
+        runs["naive"] = [measure("naive", args)]
+        for i in range(args.repeats):
+            # Interleaved so that load from other work on the machine hits each mode alike.
+            runs.setdefault("direct", []).append(measure("direct", args, dump=f"{tmp}/direct.json" if i == 0 else None))
+            runs.setdefault("sigil", []).append(measure("sigil", args, dump=f"{tmp}/sigil.json" if i == 0 else None))
+            runs.setdefault("sigil-nosandbox", []).append(measure("sigil-nosandbox", args))
+        runs["sigil-b1"] = [measure("sigil-b1", args)]
+        runs["sigil-b1-nosandbox"] = [measure("sigil-b1-nosandbox", args)]
+        cache_dir = f"{tmp}/cache"
+        runs["cached"] = [measure("cached", args, cache_dir=cache_dir) for _ in range(args.repeats)]
+        direct = json.loads(Path(f"{tmp}/direct.json").read_text())
+        sigil = json.loads(Path(f"{tmp}/sigil.json").read_text())
+    mismatches = [i for i, (d, s) in enumerate(zip(direct, sigil)) if any(d[f] != s[f] for f in FIELDS)]
+    b = {k: best(v) for k, v in runs.items()}
+    n_sigil = b["sigil"]["samples"]
+    summary = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": {"cpus": os.cpu_count(), "jobs": args.jobs, "platform": platform.platform(), "python": platform.python_version(),
+                    "load_before": load_before, "load_after": os.getloadavg()},
+        "toolchain": toolchain_info(),
+        "sigil_evaluator": __version__,
+        "bwrap": subprocess.run(["bwrap", "--version"], capture_output=True, text=True).stdout.strip() if shutil.which("bwrap") else None,
+        "runs": runs,
+        "best": b,
+        "ratios": {
+            "sigil_vs_naive": b["sigil"]["samples_per_s"] / b["naive"]["samples_per_s"],
+            "sigil_vs_direct": b["sigil"]["samples_per_s"] / b["direct"]["samples_per_s"],
+            "cached_samples_per_s": b["cached"]["samples_per_s"],
+        },
+        "sandbox_overhead_ms_per_sample_batched": (b["sigil"]["seconds"] - b["sigil-nosandbox"]["seconds"]) * 1000 / n_sigil,
+        "sandbox_overhead_ms_per_process": (b["sigil-b1"]["seconds"] - b["sigil-b1-nosandbox"]["seconds"]) * 1000 / b["sigil-b1"]["samples"],
+        "equivalence": {"samples": len(direct), "mismatches": len(mismatches), "mismatched_indices": mismatches[:20]},
+        "corpus_status": {s: sum(r["status"] == s for r in sigil) for s in ("ok", "error", "timeout", "rejected")},
+    }
+    text = json.dumps(summary, indent=2)
+    if args.out:
+        tmp_out = args.out.with_suffix(".tmp")
+        tmp_out.write_text(text + "\n")
+        tmp_out.replace(args.out)
+    r = summary["ratios"]
+    print(f"\nsigil vs naive: {r['sigil_vs_naive']:.1f}x   sigil vs direct: {r['sigil_vs_direct']:.2f}x   "
+          f"cache hits: {r['cached_samples_per_s']:.0f}/s   equivalence mismatches: {len(mismatches)}/{len(direct)}\n"
+          f"sandbox overhead: {summary['sandbox_overhead_ms_per_sample_batched']:.2f} ms/sample batched, "
+          f"{summary['sandbox_overhead_ms_per_process']:.2f} ms per compiler process", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
