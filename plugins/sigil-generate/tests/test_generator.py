@@ -108,3 +108,13 @@ def test_device_and_dtype_are_applied(tiny_model_dir):
     loaded = load_for_generation(str(tiny_model_dir), None, device="cpu", dtype="bfloat16")
     assert loaded.model.dtype == torch.bfloat16 and loaded.device == "cpu"
     assert loaded.tokenizer.padding_side == "left"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_on_a_gpu_bf16_sampling_is_seeded_and_padding_free(tiny_model_dir):
+    gpu = load_for_generation(str(tiny_model_dir), None)
+    assert gpu.device == "cuda" and next(gpu.model.parameters()).is_cuda
+    assert run(gpu) == run(gpu) != run(gpu, seed=6)
+    short = Job("short", "fn main() {", 0)
+    long = Job("long", "/// A much longer prompt with many words in it.\nfn compute(values: &[u64]) -> u64 {", 0)
+    assert run(gpu, [long, short], temperature=0.0)[1] == run(gpu, [short], temperature=0.0)[0]
