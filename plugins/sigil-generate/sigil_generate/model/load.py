@@ -89,7 +89,7 @@ def load_for_generation(base: str, adapter_dir: Path | None, device: str = "auto
     tokenizer.padding_side = "left"  # decoder-only batches must end at the same position to continue
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model.to(device)
+    model.to(device)  # type: ignore[arg-type]  # transformers' decorator hides the signature from mypy
     model.eval()
     return GenerationModel(model, tokenizer, base, str(adapter_dir) if adapter_dir else None, device, dtype)
 

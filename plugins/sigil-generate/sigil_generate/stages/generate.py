@@ -25,7 +25,7 @@ class GenerateStage:
     version = "1"
 
     def run(self, ctx: StageContext) -> StageResult:
-        section = ctx.config.generate
+        section = ctx.config.generate  # type: ignore[attr-defined]  # a plugin section, added at load time
 
         # --- prompts
         prompts = load_prompts(section.prompts, section.limit)

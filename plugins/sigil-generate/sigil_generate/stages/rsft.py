@@ -59,7 +59,8 @@ class RsftStage:
     version = "1"
 
     def run(self, ctx: StageContext) -> StageResult:
-        config, rsft, section = ctx.config, ctx.config.rsft, ctx.config.generate
+        config: Any = ctx.config  # plugin sections are added to the config model at load time
+        rsft, section = config.rsft, config.generate
 
         # --- everything that can be wrong is checked before the first sample
         prompts = load_prompts(section.prompts, section.limit)
@@ -142,7 +143,8 @@ class RsftStage:
         accumulated: list[dict[str, Any]],
         seen: dict[str, set[str]],
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        config, rsft, section = ctx.config, ctx.config.rsft, ctx.config.generate
+        config: Any = ctx.config
+        rsft, section = config.rsft, config.generate
 
         # --- generate from the current model (each round draws with its own seed)
         settings = sampling_settings(section, config.misc.seed, prompts.is_suite, seed_offset=number - 1)
@@ -218,8 +220,8 @@ def round_context(ctx: StageContext, number: int, round_dir: Path, base: str, ad
     """The context a round's fine-tune runs in: its own directories, ``train.max_steps = rsft.train_steps``, a warm
     start from the current adapter, and the base model the samples came from (so a tiny model is not rebuilt
     from the kept samples' text)."""
-    config = ctx.config.model_copy(deep=True)
-    config.train.max_steps = ctx.config.rsft.train_steps
+    config: Any = ctx.config.model_copy(deep=True)
+    config.train.max_steps = config.rsft.train_steps
     config.misc.load_from = str(adapter) if adapter is not None else None
     if config.model_name.startswith("sigil-tiny:"):
         config.model_name = base
