@@ -55,10 +55,10 @@ def fixture_plugin(monkeypatch, tmp_path_factory):
     unregister_plugin(name)
 
 
-def write_pipeline(path: Path, train: Path, validation: Path | None, stages: list[dict] | None = None,
+def write_pipeline(path: Path, train_file: Path, validation: Path | None, stages: list[dict] | None = None,
                    **config: Any) -> Path:
     """A pipeline YAML: the fixture data stage, then ``stages`` (default: one sft stage)."""
-    data_options = {"train": str(train)}
+    data_options = {"train": str(train_file)}
     if validation:
         data_options["validation"] = str(validation)
     base = {
@@ -76,5 +76,6 @@ def write_pipeline(path: Path, train: Path, validation: Path | None, stages: lis
             base[key] = {**base[key], **value}
         else:
             base[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(base, sort_keys=False))
     return path

@@ -69,50 +69,7 @@ class TrlTrainer:
         layout = "flat" if attn.startswith("flash_attention") else "rows"
         bf16 = use_bf16(train)
         checkpoints = ctx.work_dir / CHECKPOINTS
-        args = SFTConfig(
-            output_dir=str(checkpoints),
-            max_steps=train.max_steps,
-            per_device_train_batch_size=per_device,
-            per_device_eval_batch_size=train.eval_batch_size or per_device,
-            gradient_accumulation_steps=train.grad_accum,
-            learning_rate=train.lr,
-            warmup_steps=train.warmup_steps,
-            weight_decay=train.weight_decay,
-            lr_scheduler_type=train.lr_scheduler,
-            max_grad_norm=train.max_grad_norm,
-            optim=train.optim,
-            bf16=bf16,
-            gradient_checkpointing=train.gradient_checkpointing,
-            gradient_checkpointing_kwargs={"use_reentrant": False} if train.gradient_checkpointing else None,
-            dataloader_num_workers=train.dataloader_num_workers,
-            dataloader_pin_memory=train.pin_memory and torch.cuda.is_available(),
-            dataloader_prefetch_factor=train.prefetch_factor,
-            dataloader_persistent_workers=False,
-            train_sampling_strategy="random" if train.shuffle else "sequential",
-            eval_strategy="steps" if eval_rows is not None else "no",
-            eval_steps=train.eval_every if eval_rows is not None else None,
-            save_strategy="steps",
-            save_steps=train.save_every,
-            save_total_limit=train.save_total_limit,
-            logging_strategy="steps",
-            logging_steps=train.log_every,
-            report_to="none",  # sigil's own loggers receive every metric through on_metrics
-            seed=misc.seed,
-            data_seed=misc.seed,
-            full_determinism=misc.deterministic,
-            use_liger_kernel=train.use_liger_kernel,
-            torch_compile=train.torch_compile,
-            max_length=config.max_seq_len,
-            # sigil packs and collates itself (sigil.pack / sigil.collator_layout below); TRL refuses a custom
-            # collator together with its own packing/padding-free switches, so those stay off
-            packing=False,
-            padding_free=False,
-            dataset_kwargs={"skip_prepare_dataset": True},
-            include_num_input_tokens_seen="non_padding",
-            use_cpu=not torch.cuda.is_available(),
-            disable_tqdm=True,
-            save_only_model=False,
-        )
+        args = SFTConfig(**trainer_arguments(config, per_device, eval_rows is not None, checkpoints, torch.cuda.is_available()))
 
         # --- resume: continue from the last checkpoint of this exact run, or start clean
         resume_from = prepare_checkpoints(ctx.work_dir, request.run_key, log)
@@ -193,6 +150,56 @@ class TrlTrainer:
                 **{key: value for key, value in summary.items() if key != "eval_losses"},
             }
         return outcome
+
+
+def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints: Path, cuda: bool) -> dict[str, Any]:
+    """``SFTConfig`` keyword arguments for a config: where each ``train.*``/``misc.*`` key lands."""
+    train, misc = config.train, config.misc
+    bf16 = use_bf16(train)
+    return dict(
+        output_dir=str(checkpoints),
+        max_steps=train.max_steps,
+        per_device_train_batch_size=per_device,
+        per_device_eval_batch_size=train.eval_batch_size or per_device,
+        gradient_accumulation_steps=train.grad_accum,
+        learning_rate=train.lr,
+        warmup_steps=train.warmup_steps,
+        weight_decay=train.weight_decay,
+        lr_scheduler_type=train.lr_scheduler,
+        max_grad_norm=train.max_grad_norm,
+        optim=train.optim,
+        bf16=bf16,
+        gradient_checkpointing=train.gradient_checkpointing,
+        gradient_checkpointing_kwargs={"use_reentrant": False} if train.gradient_checkpointing else None,
+        dataloader_num_workers=train.dataloader_num_workers,
+        dataloader_pin_memory=train.pin_memory,
+        dataloader_prefetch_factor=train.prefetch_factor,
+        dataloader_persistent_workers=False,
+        train_sampling_strategy="random" if train.shuffle else "sequential",
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=train.eval_every if has_eval else None,
+        save_strategy="steps",
+        save_steps=train.save_every,
+        save_total_limit=train.save_total_limit,
+        logging_strategy="steps",
+        logging_steps=train.log_every,
+        report_to="none",  # sigil's own loggers receive every metric through on_metrics
+        seed=misc.seed,
+        data_seed=misc.seed,
+        full_determinism=misc.deterministic,
+        use_liger_kernel=train.use_liger_kernel,
+        torch_compile=train.torch_compile,
+        max_length=config.max_seq_len,
+        # sigil packs and collates itself (sigil.pack / sigil.collator_layout below); TRL refuses a custom
+        # collator together with its own packing/padding-free switches, so those stay off
+        packing=False,
+        padding_free=False,
+        dataset_kwargs={"skip_prepare_dataset": True},
+        include_num_input_tokens_seen="non_padding",
+        use_cpu=not cuda,
+        disable_tqdm=True,
+        save_only_model=False,
+    )
 
 
 def resolve_base(config: Any, train_path: Path, cache_dir: Path) -> str:
