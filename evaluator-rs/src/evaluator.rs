@@ -253,8 +253,10 @@ impl Evaluator {
             .collect();
         if let Some(cache) = &self.cache {
             for (r, key) in computed.iter().zip(&unique_key) {
-                // Timeouts depend on load, so only verdicts are kept.
-                if matches!(r.status, Status::Ok | Status::Error) {
+                // Timeouts depend on load, and an uncoded "other" error may be the environment's
+                // fault (a crash at a resource limit, a missing dependency file): keep verdicts only.
+                let environmental = r.verdict.error_codes.is_empty() && r.verdict.first_error_kind.as_deref() == Some("other");
+                if r.status == Status::Ok || (r.status == Status::Error && !environmental) {
                     let _ = cache.put(key, &serde_json::to_vec(r).expect("serialisable"));
                 }
             }

@@ -142,10 +142,12 @@ impl Sandbox {
                         cmd.args(["--ro-bind", dir, dir]);
                     }
                 }
+                // The scratch tmpfs goes first: a visible directory under /tmp (a dependency set
+                // in a temporary cache, say) is then mounted over it rather than hidden by it.
+                cmd.args(["--proc", "/proc", "--dev", "/dev", "--tmpfs", SCRATCH_DIR]);
                 for dir in &self.visible {
                     cmd.arg("--ro-bind").arg(dir).arg(dir);
                 }
-                cmd.args(["--proc", "/proc", "--dev", "/dev", "--tmpfs", SCRATCH_DIR]);
                 cmd.arg("--ro-bind").arg(host_dir).arg(SRC_DIR);
                 cmd.args(["--chdir", SRC_DIR, "--"]);
                 cmd.arg(program);
