@@ -36,6 +36,8 @@ from sigil_train.data.collator import PackedCollator  # noqa: E402
 from sigil_train.data.pack import pack_examples  # noqa: E402
 
 SEQ = 2048
+#: Steps left out of the timing (allocator warm-up, kernel autotuning, flex/compile compilation).
+WARMUP_STEPS = 4
 PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
@@ -141,23 +143,23 @@ def load(path: Path, quantized: bool, attn: str = "sdpa") -> Any:
     return model
 
 
-def lora(model: Any, seed: int = 0) -> Any:
+def lora(model: Any, seed: int = 0, dropout: float = 0.05) -> Any:
     from peft import LoraConfig, get_peft_model
 
     torch.manual_seed(seed)
-    config = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, target_modules=PROJECTIONS, task_type="CAUSAL_LM")
+    config = LoraConfig(r=16, lora_alpha=32, lora_dropout=dropout, target_modules=PROJECTIONS, task_type="CAUSAL_LM")
     return get_peft_model(model, config)
 
 
-def set_checkpointing(model: Any, mode: str) -> None:
-    """none / full / selective (the first half of the decoder layers recompute, the rest keep activations)."""
+def set_checkpointing(model: Any, mode: str, fraction: float = 0.5) -> None:
+    """none / full / selective (the first ``fraction`` of the decoder layers recompute, the rest keep activations)."""
     if mode == "none":
         model.gradient_checkpointing_disable()
         return
     model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     if mode == "selective":
         layers = model.model.layers
-        for layer in layers[len(layers) // 2:]:
+        for layer in layers[int(len(layers) * fraction):]:
             layer.gradient_checkpointing = False
 
 
@@ -174,15 +176,16 @@ def recast_bf16(model: Any) -> None:
 
 
 def run_sigil(base: Any, name: str, rows: list[dict], mb: int, ckpt: str, steps: int, liger: bool = False,
-              compile_model: bool = False, attn: str = "sdpa") -> dict[str, Any]:
+              compile_model: bool = False, attn: str = "sdpa", dropout: float = 0.05,
+              fraction: float = 0.5) -> dict[str, Any]:
     """sigil's path: contamination-free packed rows, TRL SFTTrainer (fused LM head), bf16 non-quantised weights."""
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
 
     gpu_reset()
     base.set_attn_implementation(attn)
-    set_checkpointing(base, ckpt)
-    model = lora(base)
+    set_checkpointing(base, ckpt, fraction)
+    model = lora(base, dropout=dropout)
     collator = CountingCollator(PackedCollator(pad_token_id=0, layout="rows"),
                                 lambda batch: sum(sum(r["seq_lengths"]) for r in batch))
     timer = StepTimer(collator)
@@ -198,7 +201,7 @@ def run_sigil(base: Any, name: str, rows: list[dict], mb: int, ckpt: str, steps:
         trainer = SFTTrainer(model=model, args=args, data_collator=collator, train_dataset=Dataset.from_list(rows),
                              processing_class=placeholder_tokenizer(), callbacks=[timer])
         if ckpt == "selective":
-            set_checkpointing(model.get_base_model(), "selective")
+            set_checkpointing(model.get_base_model(), "selective", fraction)
         trainer.train()
     result = summarise(name, timer, mb)
     del trainer
@@ -246,7 +249,7 @@ def run_baseline(base: Any, name: str, examples: list[dict], mb: int, steps: int
 
 
 def summarise(name: str, timer: StepTimer, mb: int) -> dict[str, Any]:
-    tokens_per_s, step_times = timer.tokens_per_s(skip=2)
+    tokens_per_s, step_times = timer.tokens_per_s(skip=WARMUP_STEPS)
     return {"variant": name, "micro_batch": mb, "tokens_per_s": round(tokens_per_s, 1),
             "step_s": [round(t, 3) for t in step_times], "peak_gib": round(peak_gib(), 2)}
 
@@ -290,6 +293,10 @@ def bench(args: argparse.Namespace, out: Path) -> None:
     def wanted(name: str) -> bool:
         return only is None or name in only
 
+    if args.set == "B":
+        bench_set_b(args, path, rows, padded, steps, attempt)
+        report(results, out)
+        return
     if quantized_ok:
         base = load(path, quantized=torch.cuda.is_available())
         for name, mb, ckpt in [("qlora-sigil-mb4-ckpt", 4, "full"), ("qlora-sigil-mb8-ckpt", 8, "full"),
@@ -317,6 +324,35 @@ def bench(args: argparse.Namespace, out: Path) -> None:
         if wanted(name):
             attempt(name, run_sigil, base, rows=rows, mb=mb, ckpt=ckpt, steps=steps)
     report(results, out)
+
+
+def bench_set_b(args: argparse.Namespace, path: Path, rows: list[dict], padded: list[dict], steps: int,
+                attempt: Any) -> None:
+    """Second round: Liger with the largest micro-batches that fit, LoRA dropout off, partial checkpointing."""
+    base = load(path, quantized=torch.cuda.is_available())
+    attempt("qlora-sigil-mb3-nockpt", run_sigil, base, rows=rows, mb=3, ckpt="none", steps=steps)
+    attempt("qlora-sigil-mb2-nockpt-drop0", run_sigil, base, rows=rows, mb=2, ckpt="none", steps=steps, dropout=0.0)
+    attempt("qlora-baseline-hf-padded-mb4", run_baseline, base, examples=padded, mb=4, steps=steps)
+    recast_bf16(base)
+    # Liger patches the model's modules for good: every variant after this point runs with its kernels
+    attempt("qlora-sigil-mb3-nockpt-liger", run_sigil, base, rows=rows, mb=3, ckpt="none", steps=steps, liger=True)
+    attempt("qlora-sigil-mb3-nockpt-liger-drop0", run_sigil, base, rows=rows, mb=3, ckpt="none", steps=steps,
+            liger=True, dropout=0.0)
+    attempt("qlora-sigil-mb4-nockpt-liger-drop0", run_sigil, base, rows=rows, mb=4, ckpt="none", steps=steps,
+            liger=True, dropout=0.0)
+    attempt("qlora-sigil-mb8-sel25-liger-drop0", run_sigil, base, rows=rows, mb=8, ckpt="selective", steps=steps,
+            liger=True, dropout=0.0, fraction=0.25)
+    del base
+    gpu_reset()
+    base = load(path, quantized=False)
+    attempt("lora-bf16-sigil-mb2-nockpt-liger-drop0", run_sigil, base, rows=rows, mb=2, ckpt="none", steps=steps,
+            liger=True, dropout=0.0)
+    attempt("lora-bf16-sigil-mb3-nockpt-liger-drop0", run_sigil, base, rows=rows, mb=3, ckpt="none", steps=steps,
+            liger=True, dropout=0.0)
+    attempt("lora-bf16-sigil-mb8-sel25-liger-drop0", run_sigil, base, rows=rows, mb=8, ckpt="selective",
+            steps=steps, liger=True, dropout=0.0, fraction=0.25)
+    del base
+    gpu_reset()
 
 
 def report(results: list[dict[str, Any]], out: Path) -> None:
@@ -411,7 +447,8 @@ def parity(args: argparse.Namespace, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiny", action="store_true", help="tiny model (CPU smoke run of this script)")
-    parser.add_argument("--steps", type=int, default=7, help="steps per variant (the first 2 are warm-up)")
+    parser.add_argument("--steps", type=int, default=10, help="steps per variant (the first 4 are warm-up)")
+    parser.add_argument("--set", choices=["A", "B"], default="A", help="variant set: A (levers one by one), B (combined)")
     parser.add_argument("--only", default="", help="comma-separated variant names (the baseline always runs)")
     parser.add_argument("--compile", action="store_true", help="also try torch.compile")
     parser.add_argument("--parity", type=int, default=0, help="run the loss-parity check for N steps instead")
