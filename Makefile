@@ -30,7 +30,8 @@ test-python: ## Run the Python test suites (core, plugins, evaluator wheel)
 test-rust: ## Run the Rust tests of the native evaluator
 	cargo test --quiet --workspace
 
-lint: ## Lint Rust (clippy) and check types of the evaluator's Python face
+lint: ## Lint Python (ruff) and Rust (clippy)
+	ruff check sigil tests plugins
 	cargo clippy --workspace --all-targets -- -D warnings
 
 docs: ## Regenerate docs/config.md from the config schema

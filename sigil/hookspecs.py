@@ -7,7 +7,8 @@ callback; the host owns the registry, records which plugin supplied each compone
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 

@@ -13,13 +13,13 @@ import hashlib
 import itertools
 from typing import Any
 
+from sigil.config.schema import CoreConfig
 from sigil.data.filtering import READ_FILTER, build_filters, filter_records, worker_count
 from sigil.data.mixing import combine, hold_out, weight_tasks
 from sigil.data.output import write_records
 from sigil.data.records import Drop, Record
 from sigil.data.sources import read_source, source_fingerprint
 from sigil.data.stats import Stats
-from sigil.config.schema import CoreConfig
 from sigil.errors import DataError
 from sigil.hookspecs import Register, hookimpl
 from sigil.io import atomic_write_json, atomic_write_text

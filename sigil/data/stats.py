@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+
 @dataclass
 class SourceStats:
     """Counts for one source (one entry of ``dataset.names``)."""

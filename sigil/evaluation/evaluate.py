@@ -10,12 +10,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from sigil.errors import SigilError
 from sigil.evaluation.config import EvalConfig
 from sigil.evaluation.metrics import aggregate, quality_score
 from sigil.evaluation.native import evaluator_module
 from sigil.evaluation.samples import Sample
 from sigil.evaluation.scorers import EvalBatch
-from sigil.errors import SigilError
 from sigil.plugins import registry
 
 

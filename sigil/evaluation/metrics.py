@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 #: Averages reported under the reference system's names.
@@ -72,7 +72,7 @@ def aggregate(details: list[dict[str, Any]], seed: int) -> tuple[dict[str, Any],
         "statuses": dict(Counter(d["check"]["status"] for d in details).most_common()),
         "cache_hits": sum(1 for d in details if d["check"].get("cached")),
         "seed": seed,
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     score_names = sorted({name for d in details for name in d["scores"]})
     for name in score_names:

@@ -6,14 +6,14 @@ import logging
 from pathlib import Path
 
 import pytest
-
-from sigil.config import load_config
-from sigil.errors import ConfigError
-from sigil.pipeline.stage import StageContext
 from sigil_generate.prompts import load_prompts
 from sigil_generate.rsft.keep import Verdict, select
 from sigil_generate.stages.rsft import round_context
 from sigil_generate.stages.sampling import sampling_settings
+
+from sigil.config import load_config
+from sigil.errors import ConfigError
+from sigil.pipeline.stage import StageContext
 
 
 def load(tmp_path: Path, text: str, overrides: tuple[str, ...] = ()):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import write_jsonl, write_pipeline
+
 from sigil.cli import main
 from sigil.evaluation.samples import read_samples
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from sigil_generate.generator import Job, SamplingSettings, prompt_ids
 from sigil_generate.generator.hf import HfGenerator
 from sigil_generate.generator.stops import PerRowStops, cut
@@ -92,7 +91,7 @@ def test_per_row_stop_criterion_marks_only_rows_that_hit_their_stop(model):
 
 
 def test_prompts_are_rendered_exactly_as_the_training_plugin_encodes_them(model):
-    from sigil_train.data.encode import IGNORE, EncodeStats, Encoder
+    from sigil_train.data.encode import IGNORE, Encoder, EncodeStats
 
     encoder = Encoder(model.tokenizer, 512)
     prompt, completion = "Write a function that adds one.", "fn add_one(x: i64) -> i64 { x + 1 }"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from sigil_generate.config import RsftSection
 from sigil_generate.rsft.keep import Verdict, normalise, select
 

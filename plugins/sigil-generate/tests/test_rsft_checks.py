@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import write_pipeline
+
 from sigil.cli import main
 
 

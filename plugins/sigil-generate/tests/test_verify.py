@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from sigil.errors import ConfigError
-from sigil.evaluation.config import EvalConfig
 from sigil_generate.prompts import load_prompts
 from sigil_generate.rsft.verify import check_tests_possible, verify
 from sigil_generate.stages.sampling import GeneratedSample
+
+from sigil.errors import ConfigError
+from sigil.evaluation.config import EvalConfig
 
 pytest.importorskip("sigil_evaluator")
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sigil.data.records import Drop, Record
-
 from sigil_license_filter.spdx import allowed_by, find_license
 
 

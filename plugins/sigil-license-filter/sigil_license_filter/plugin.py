@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sigil
 from sigil.hookspecs import Register
-
 from sigil_license_filter.config import LicenseSection
 from sigil_license_filter.filter import LicenseFilter
 

@@ -9,12 +9,12 @@ from pathlib import Path
 os.environ["SIGIL_LOAD_PLUGINS"] = ""  # hermetic: the plugin is registered by the fixture below, not by entry point
 
 import pytest  # noqa: E402
+from sigil_license_filter import LicenseFilter, allowed_by, find_license, plugin  # noqa: E402
 
 from sigil.cli import main  # noqa: E402
 from sigil.data.records import Drop, Record  # noqa: E402
 from sigil.errors import ConfigError  # noqa: E402
 from sigil.plugins import register_plugin, unregister_plugin  # noqa: E402
-from sigil_license_filter import LicenseFilter, allowed_by, find_license, plugin  # noqa: E402
 
 MIT = "// SPDX-License-Identifier: MIT\n/// Doc.\npub fn f() -> u8 { 1 }\n"
 GPL = "/* SPDX-License-Identifier: GPL-3.0-or-later */\npub fn g() -> u8 { 2 }\n"

@@ -80,8 +80,10 @@ def lsh_bands(threshold: float) -> tuple[int, int]:
     steps = 200
     for rows in range(1, SLOTS + 1):
         bands = SLOTS // rows
-        def p(s: float) -> float:
+
+        def p(s: float, rows: int = rows, bands: int = bands) -> float:
             return 1 - (1 - s**rows) ** bands
+
         false_pos = sum(p(threshold * k / steps) for k in range(steps)) * threshold / steps
         false_neg = sum(1 - p(threshold + (1 - threshold) * k / steps) for k in range(steps)) * (1 - threshold) / steps
         error = false_pos + 2 * false_neg

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from sigil.data.records import Drop, Record
 from sigil.errors import DataError
 
+
 def native_scorer() -> Any:
     """The ``sigil_evaluator.score`` function, or a one-line DataError saying how to install it."""
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
-from string import Template
 
 OUT = Path(__file__).resolve().parent / "tiny-rust"
 
@@ -269,7 +268,7 @@ def tests_block(name: str, fields: list[tuple[str, str]], with_parse: bool) -> s
              f"        assert_eq!({getter}, {expected});", "    }", "",
              "    #[test]", "    fn display_is_braced() {",
              f"        let text = {name}::new({sample_args(fields)}).to_string();",
-             f"        // a brace in a string must not end the module: \"}}\"",
+             "        // a brace in a string must not end the module: \"}\"",
              f"        assert!(text.starts_with(\"{name}(\"), \"unexpected {{}} in {{text}}\", '}}');",
              "    }"]
     if with_parse:

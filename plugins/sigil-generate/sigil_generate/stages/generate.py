@@ -5,9 +5,9 @@ Reads top to bottom: prompts â†’ model (latest sft/rsft adapter, or the base) â†
 
 from __future__ import annotations
 
+from sigil.io import atomic_write_json
 from sigil.pipeline.stage import NoOptions, StageContext, StageResult
 from sigil.plugins import registry
-from sigil.io import atomic_write_json
 from sigil_generate.model import load_for_generation, resolve_base
 from sigil_generate.prompts import load_prompts
 from sigil_generate.stages.inputs import adapter_input, cache_dir, tiny_texts

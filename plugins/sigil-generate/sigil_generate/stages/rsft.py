@@ -26,6 +26,7 @@ from sigil.errors import SigilError
 from sigil.io import atomic_write_json, atomic_writer, read_jsonl
 from sigil.pipeline.stage import NoOptions, StageContext, StageOutput, StageResult
 from sigil.plugins import registry
+from sigil.training import TrainRequest
 from sigil_generate.model import load_for_generation, resolve_base
 from sigil_generate.prompts import load_prompts
 from sigil_generate.rsft.keep import normalise, select
@@ -36,18 +37,6 @@ from sigil_generate.stages.sampling import sample_prompts, sampling_settings, wr
 
 ROUND_DONE = "round.json"
 RUN_KEY = "rsft_key.json"
-
-
-@dataclasses.dataclass
-class TrainRequest:
-    """What the registered trainer is called with (the fields of sigil-train's ``TrainRequest``)."""
-
-    config: Any
-    ctx: Any
-    train_path: Path
-    validation_path: Path | None
-    phase: int | None
-    run_key: str
 
 
 class RsftStage:
