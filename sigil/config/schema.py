@@ -62,7 +62,8 @@ class CoreConfig(Section):
     """Top-level keys of every pipeline. Plugin sections (``train``, ``lora``, ...) are added at load time."""
 
     model_name: str = Field(
-        default="sigil/tiny-llama", description="Hugging Face hub name or local path of the base model."
+        default="sigil-tiny:llama",
+        description="Hugging Face hub name or local path of the base model; `sigil-tiny:llama` builds a tiny random-init one.",
     )
     max_seq_len: int = Field(default=2048, gt=0, description="Longest training sequence in tokens.")
     pack: bool = Field(default=True, description="Pack examples into full rows (without cross-attention).")
