@@ -115,6 +115,16 @@ def test_interrupted_run_resumes_from_its_checkpoint_and_matches_an_uninterrupte
     assert losses_b == pytest.approx(losses_a, rel=1e-5)
 
 
+def test_use_cache_false_tokenizes_without_writing_the_cache(tmp_path: Path, data, monkeypatch):
+    cache = tmp_path / "fresh-cache"
+    monkeypatch.setenv("SIGIL_CACHE_DIR", str(cache))
+    pipeline = write_pipeline(tmp_path / "p.yml", *data, dataset={"use_cache": False}, train={"max_steps": 1})
+    assert main(["run", str(pipeline)]) == 0
+    args = json.loads((tmp_path / "run" / "stages" / "sft" / "trainer_args.json").read_text())
+    assert args["sigil"]["data"]["train"]["cache"] == "off"
+    assert not (cache / "tokenized").exists()
+
+
 def test_qlora_without_a_gpu_is_a_clear_error(tmp_path: Path, data, capsys):
     pipeline = write_pipeline(tmp_path / "p.yml", *data, train={"adapter": "qlora"})
     assert main(["run", str(pipeline)]) == 1

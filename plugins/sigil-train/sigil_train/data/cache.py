@@ -66,15 +66,19 @@ def split_key(path: Path, encoder: Encoder, pack: bool) -> str:
 
 
 def load_or_build(
-    path: Path, encoder: Encoder, pack: bool, cache_dir: Path, workers: int, log: Any
+    path: Path, encoder: Encoder, pack: bool, cache_dir: Path, workers: int, log: Any, use_cache: bool = True
 ) -> tuple[Any, dict[str, Any]]:
-    """The split as a ``datasets.Dataset`` of rows and its statistics, from the cache or built now."""
+    """The split as a ``datasets.Dataset`` of rows and its statistics, from the cache or built now.
+
+    ``use_cache=False`` (``dataset.use_cache``) tokenizes in memory and writes nothing to the cache. It is not yet
+    a streaming mode: the rows of the split still have to fit in memory.
+    """
     import datasets
 
     datasets.disable_progress_bars()
     key = split_key(path, encoder, pack)
     entry = cache_dir / "tokenized" / key
-    if (entry / "stats.json").exists():
+    if use_cache and (entry / "stats.json").exists():
         log.info("tokenized %s: cache hit %s", path.name, entry)
         stats = json.loads((entry / "stats.json").read_text())
         return datasets.load_from_disk(str(entry / "rows")), {**stats, "cache": "hit", "cache_key": key}
@@ -82,6 +86,10 @@ def load_or_build(
     rows = pack_examples(examples, encoder.max_seq_len) if pack else unpacked_rows(examples)
     summary = {**asdict(stats), "rows": len(rows), "row_tokens": sum(len(r["input_ids"]) for r in rows)}
     summary["fill"] = round(summary["row_tokens"] / max(1, len(rows) * encoder.max_seq_len), 4)
+    if not use_cache:
+        empty = {"input_ids": [], "labels": [], "seq_lengths": []}
+        dataset = datasets.Dataset.from_list(rows) if rows else datasets.Dataset.from_dict(empty)
+        return dataset, {**summary, "cache": "off", "cache_key": key}
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=entry.parent))
     try:

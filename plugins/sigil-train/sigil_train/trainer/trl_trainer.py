@@ -54,12 +54,14 @@ class TrlTrainer:
         # --- data: tokenized and packed once, cached by fingerprint
         encoder = Encoder(tokenizer, config.max_seq_len)
         workers = train.tokenize_workers or min(8, os.cpu_count() or 1)
-        train_rows, train_stats = load_or_build(request.train_path, encoder, config.pack, cache_dir, workers, log)
+        train_rows, train_stats = load_or_build(request.train_path, encoder, config.pack, cache_dir, workers, log,
+                                                 use_cache=config.dataset.use_cache)
         if len(train_rows) == 0:
             raise ConfigError(f"{request.train_path}: no training examples after tokenization")
         eval_rows, eval_stats = None, None
         if request.validation_path is not None and train.eval_every:
-            eval_rows, eval_stats = load_or_build(request.validation_path, encoder, config.pack, cache_dir, workers, log)
+            eval_rows, eval_stats = load_or_build(request.validation_path, encoder, config.pack, cache_dir, workers,
+                                                   log, use_cache=config.dataset.use_cache)
             if len(eval_rows) == 0:
                 eval_rows = None
 
