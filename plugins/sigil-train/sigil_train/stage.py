@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 
+from typing import Any
+
 from pydantic import Field
 
 from sigil.config import Section
+from sigil.errors import SigilError
 from sigil.pipeline.stage import StageContext, StageResult
 from sigil.plugins import registry
 from sigil_train.trainer.protocol import TrainRequest
@@ -18,6 +21,9 @@ class SftOptions(Section):
 
     trainer: str = Field(default="trl", description="A registered trainer (see `sigil plugins`).")
     phase: int | None = Field(default=None, ge=1, description="Training phase, recorded in the model card.")
+    warm_start: str | None = Field(
+        default=None, description="An earlier sft/rsft stage whose adapter this one continues (instead of misc.load_from)."
+    )
 
 
 class SftStage:
@@ -29,7 +35,18 @@ class SftStage:
     config_keys = ("model_name", "max_seq_len", "pack", "dataset", "train", "lora", "bnb_4bit", "misc")
     version = "1"
 
+    @classmethod
+    def check(cls, config: Any, options: SftOptions) -> None:
+        if options.warm_start and config.misc.load_from:
+            raise SigilError("options.warm_start and misc.load_from both name a starting point; keep one")
+
     def run(self, ctx: StageContext) -> StageResult:
+        if ctx.options.warm_start:
+            if ctx.options.warm_start not in ctx.upstream:
+                raise SigilError(f"options.warm_start: {ctx.options.warm_start!r} is not an earlier stage")
+            adapter = ctx.upstream[ctx.options.warm_start].artifact("adapter")
+            ctx.config = ctx.config.model_copy(deep=True)
+            ctx.config.misc.load_from = str(adapter)
         data = ctx.input("dataset", ("data",))
         train_path = data.artifact("train")
         validation_path = data.artifact("validation") if "validation" in data.artifacts else None

@@ -33,8 +33,9 @@ def test_phase1_then_phase2_warm_start(tmp_path: Path, data):
     pipeline = write_pipeline(
         tmp_path / "p.yml", *data,
         stages=[{"name": "phase1", "type": "sft", "inputs": {"dataset": "data"}, "options": {"phase": 1}},
-                {"name": "phase2", "type": "sft", "inputs": {"dataset": "data"}, "options": {"phase": 2},
-                 "overrides": {"misc": {"load_from": str(adapter1)}, "train": {"lr": 5e-4, "max_steps": 2},
+                {"name": "phase2", "type": "sft", "inputs": {"dataset": "data"},
+                 "options": {"phase": 2, "warm_start": "phase1"},
+                 "overrides": {"train": {"lr": 5e-4, "max_steps": 2},
                                "max_seq_len": 64}}],
         train={"tokenize_workers": 2, "clear_cache_every_n_steps": 2},
         lora={"r": 4, "alpha": 8, "target_modules": "q_proj;v_proj"},
@@ -138,3 +139,14 @@ def test_malformed_training_data_names_file_and_line(tmp_path: Path, data, capsy
     assert main(["run", str(pipeline)]) == 1
     err = capsys.readouterr().err
     assert "train.jsonl:2: field 'content' must be a string" in err
+
+
+def test_warm_start_and_load_from_conflict(tmp_path: Path, data, capsys):
+    pipeline = write_pipeline(
+        tmp_path / "p.yml", *data,
+        stages=[{"name": "phase1", "type": "sft", "inputs": {"dataset": "data"}},
+                {"name": "phase2", "type": "sft", "inputs": {"dataset": "data"}, "options": {"warm_start": "phase1"},
+                 "overrides": {"misc": {"load_from": "somewhere"}}}],
+    )
+    assert main(["validate", str(pipeline)]) == 1
+    assert "stages[2] (phase2): options.warm_start and misc.load_from both name a starting point" in capsys.readouterr().err
