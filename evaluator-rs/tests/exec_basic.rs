@@ -83,3 +83,14 @@ fn batching_gives_the_same_verdicts_as_building_alone() {
         assert_eq!((a.status, a.tests_passed, a.tests_total), (b.status, b.tests_passed, b.tests_total), "program {i}");
     }
 }
+
+#[test]
+fn many_runs_of_one_uid_stay_within_its_process_limit() {
+    // Each run's jail must be fully reaped: leftovers would count against the uid's process limit
+    // (64 here) and make later runs fail to start.
+    let programs: Vec<Program> = (0..150).map(|i| main_program(&format!("fn main() {{ assert_eq!({i} % 7, {}); }}\n", i % 7))).collect();
+    let executor = Executor::new(ExecConfig { batch_size: 50, jobs: 1, base_uid: 63_000, ..ExecConfig::default() }).unwrap();
+    let results = executor.run(&programs).unwrap();
+    let not_passed: Vec<_> = results.iter().enumerate().filter(|(_, r)| r.status != Status::Passed).map(|(i, r)| (i, r.status, r.message.clone())).collect();
+    assert!(not_passed.is_empty(), "{not_passed:?}");
+}

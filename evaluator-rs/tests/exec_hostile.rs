@@ -44,11 +44,7 @@ fn stray_processes() -> Vec<String> {
         let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
         let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
         let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
-        // A zombie runs nothing and holds no memory: unprivileged bubblewrap leaves its sandbox init
-        // for the host's init to reap, which happens within moments.
-        if status.lines().any(|l| l.starts_with("State:") && l.contains("Z (zombie)")) {
-            continue;
-        }
+        // Zombies count too: they hold a slot of the uid's process limit until reaped.
         if (BASE_UID..BASE_UID + 8).contains(&meta.uid()) || cmdline.starts_with("/prog") {
             let name = status.lines().next().unwrap_or_default();
             found.push(format!("{} uid={} {name} {cmdline}", entry.file_name().to_string_lossy(), meta.uid()));

@@ -193,7 +193,11 @@ impl Jail {
                         return Err(std::io::Error::last_os_error());
                     }
                 }
-                apply(&rl, run_as)
+                apply(&rl, run_as)?;
+                if info_fd.is_some() {
+                    become_reaper()?;
+                }
+                Ok(())
             });
         }
         let start = Instant::now();
@@ -251,6 +255,10 @@ impl Jail {
                 _ => End::Exited(code),
             }
         };
+        if matches!(self.isolation, Isolation::Bwrap(_)) && end == End::Exited(1) && stderr.starts_with(b"bwrap: ") && stdout.is_empty() {
+            // The jail never started: a harness failure, not the program's verdict.
+            return Err(format!("sandbox failed to start: {}", String::from_utf8_lossy(&stderr).trim()));
+        }
         Ok(Ended { end, stdout, stderr, wall, cpu })
     }
 }
@@ -284,6 +292,47 @@ fn apply(l: &JailLimits, run_as: Option<(u32, u32)>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Forks: the child goes on to exec bubblewrap, this process stays behind as its reaper.
+///
+/// Unprivileged bubblewrap exits as soon as it knows its command's status, without waiting for the
+/// sandbox's init; that init then dies as an orphan and stays a zombie — still counted against the
+/// uid's process limit — until the host's init reaps it, which can take long enough for later jails
+/// of the same uid to fail with EAGAIN. As a subreaper this process inherits such orphans, reaps
+/// every one, and exits with bubblewrap's status only when none is left.
+fn become_reaper() -> std::io::Result<()> {
+    // SAFETY: only async-signal-safe calls (prctl, fork, close, waitpid, _exit) in this forked child.
+    unsafe {
+        if libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let bwrap = libc::fork();
+        if bwrap < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if bwrap == 0 {
+            return Ok(());
+        }
+        // Hold no descriptor open: this fork never execs, so it still has every pipe end of the
+        // harness (ours and other threads'), and a program waits for its stdin's end of file.
+        if libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32) != 0 {
+            for fd in 0..4096 {
+                libc::close(fd);
+            }
+        }
+        let mut code = 1;
+        loop {
+            let mut status = 0;
+            let pid = libc::waitpid(-1, &mut status, 0);
+            if pid == bwrap {
+                code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 + libc::WTERMSIG(status) };
+            } else if pid < 0 && *libc::__errno_location() != libc::EINTR {
+                break;
+            }
+        }
+        libc::_exit(code);
+    }
 }
 
 fn timeval(t: libc::timeval) -> Duration {
@@ -363,9 +412,17 @@ impl Pipe {
         let (mut read, write) = unsafe { (std::fs::File::from_raw_fd(self.read), std::fs::File::from_raw_fd(self.write)) };
         drop(write);
         thread::spawn(move || {
-            let mut text = String::new();
-            let _ = read.read_to_string(&mut text);
-            let value: serde_json::Value = serde_json::from_str(text.split_inclusive('}').next()?).ok()?;
+            // One small JSON object; do not wait for end of file, which comes only when bubblewrap exits.
+            let mut text = Vec::new();
+            let mut buf = [0u8; 256];
+            while !text.contains(&b'}') {
+                match read.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => text.extend_from_slice(&buf[..n]),
+                }
+            }
+            let end = text.iter().position(|&b| b == b'}')? + 1;
+            let value: serde_json::Value = serde_json::from_slice(&text[..end]).ok()?;
             value.get("child-pid")?.as_i64().map(|p| p as libc::pid_t)
         })
     }
