@@ -93,17 +93,17 @@ class RunDir:
             platform=platform.platform(),
             versions=installed_versions(),
         )
-        atomic_write_json(self.manifest_path, manifest)
+        atomic_write_json(self.manifest_path, manifest, sort_keys=False)  # stages in pipeline order
 
     def update_manifest(self, **fields: Any) -> None:
         manifest = self.manifest()
         manifest.update(fields)
-        atomic_write_json(self.manifest_path, manifest)
+        atomic_write_json(self.manifest_path, manifest, sort_keys=False)  # stages in pipeline order
 
     def record_stage(self, name: str, record: dict[str, Any]) -> None:
         manifest = self.manifest()
         manifest.setdefault("stages", {})[name] = record
-        atomic_write_json(self.manifest_path, manifest)
+        atomic_write_json(self.manifest_path, manifest, sort_keys=False)  # stages in pipeline order
 
     # --- stages
 

@@ -46,7 +46,8 @@ def render_report(run_dir: Path) -> str:
     lines = [
         f"# sigil run report: {run_dir.name}",
         "",
-        f"- status: {manifest.get('status')}; started {manifest.get('started')}; finished {manifest.get('finished')}",
+        f"- status: {manifest.get('status')}; started {manifest.get('started')}"
+        + (f"; finished {manifest['finished']}" if manifest.get("status") != "running" else " (report written during the run)"),
         f"- config: {manifest.get('config_file')}; seed {manifest.get('seed')}",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in sorted(manifest.get("versions", {}).items())),
         "",
