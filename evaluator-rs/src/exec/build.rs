@@ -17,8 +17,8 @@ pub struct BuildSettings {
     pub sysroot: PathBuf,
     pub edition: String,
     pub optimize: bool,
-    /// The C linker driver, resolved on the host: `cc` is usually a symlink through /etc/alternatives,
-    /// and /etc is not visible in the jail.
+    /// An explicit C linker driver (`-Clinker`); None keeps rustc's default (`cc`, linking with the
+    /// toolchain's lld), which is much faster than naming gcc.
     pub linker: Option<PathBuf>,
     pub limits: JailLimits,
 }
@@ -34,12 +34,6 @@ pub enum Built {
     TimedOut { time: Duration },
     /// The compiler died (out of memory, signal) or the jail failed.
     Crashed { message: String, time: Duration },
-}
-
-/// `cc` from PATH with every symlink resolved.
-pub fn find_linker() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join("cc")).find(|p| p.exists())?.canonicalize().ok()
 }
 
 /// Builds `<dir>/main.rs` into `<dir>/prog`; `test` builds the libtest harness instead of `main`.

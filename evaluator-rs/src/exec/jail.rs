@@ -111,9 +111,10 @@ impl Isolation {
     }
 }
 
-/// The read-only system directories a compiler and linker need (never /etc, /home, /root, /tmp).
+/// The read-only system directories a compiler and linker need (never /home, /root, /tmp, and of
+/// /etc only the alternatives symlinks, through which Debian's `cc` resolves to gcc).
 pub fn system_mounts() -> Vec<Mount> {
-    ["/usr/bin", "/usr/lib", "/usr/lib64", "/usr/libexec"]
+    ["/usr/bin", "/usr/lib", "/usr/lib64", "/usr/libexec", "/etc/alternatives"]
         .iter()
         .filter(|d| Path::new(d).is_dir())
         .map(|d| Mount::ReadOnly { host: d.into(), inside: d.into() })

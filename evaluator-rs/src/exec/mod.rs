@@ -93,7 +93,7 @@ impl Executor {
             sysroot,
             edition: config.edition.clone(),
             optimize: config.optimize,
-            linker: build::find_linker(),
+            linker: None,
             limits: JailLimits {
                 wall: config.compile_timeout,
                 cpu_seconds: config.compile_timeout.as_secs().max(1) + 1,
