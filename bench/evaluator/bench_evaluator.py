@@ -29,7 +29,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -66,20 +66,24 @@ def run_naive(sources: list[str], jobs: int) -> list[dict[str, Any]]:
 # --- (b) one clippy-driver per sample -----------------------------------------------------------
 
 
-def run_direct(sources: list[str], jobs: int) -> list[dict[str, Any]]:
+def direct_runner(jobs: int) -> Callable[[list[str]], list[dict[str, Any]]]:
     driver = reference.clippy_driver()
-    with ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(lambda s: reference.check_single(s, driver), sources))
+
+    def run(sources: list[str]) -> list[dict[str, Any]]:
+        with ThreadPoolExecutor(jobs) as pool:
+            return list(pool.map(lambda s: reference.check_single(s, driver), sources))
+
+    return run
 
 
 # --- (c, d) sigil -------------------------------------------------------------------------------
 
 
-def run_sigil(sources: list[str], jobs: int, sandbox: str, batch_size: int, cache_dir: str | None) -> list[dict[str, Any]]:
+def sigil_runner(jobs: int, sandbox: str, batch_size: int, cache_dir: str | None) -> Callable[[list[str]], list[dict[str, Any]]]:
     from sigil_evaluator import Evaluator
 
     ev = Evaluator(sandbox=sandbox, jobs=jobs, batch_size=batch_size, cache_dir=cache_dir)
-    return [dict(r) for r in ev.check(sources)]
+    return lambda sources: [dict(r) for r in ev.check(sources)]
 
 
 # --- one mode in a child process ----------------------------------------------------------------
@@ -92,27 +96,37 @@ def child(mode: str, n: int, seed: int, subset: int, jobs: int, cache_dir: str |
         sources = [s.source for s in samples[:: max(1, len(samples) // subset)]][:subset]
     if mode in ("sigil-b1", "sigil-b1-nosandbox"):
         sources = sources[:subset]
-    if mode == "cached":
-        run_sigil(sources, jobs, "bwrap", 32, cache_dir)  # warm the cache (not timed)
-    start = time.perf_counter()
-    if mode == "naive":
-        results = run_naive(sources, jobs)
-    elif mode == "direct":
-        results = run_direct(sources, jobs)
-    elif mode == "sigil":
-        results = run_sigil(sources, jobs, "bwrap", 32, None)
-    elif mode == "sigil-nosandbox":
-        results = run_sigil(sources, jobs, "none", 32, None)
-    elif mode == "sigil-b1":
-        results = run_sigil(sources, jobs, "bwrap", 1, None)
-    elif mode == "sigil-b1-nosandbox":
-        results = run_sigil(sources, jobs, "none", 1, None)
-    elif mode == "cached":
-        results = run_sigil(sources, jobs, "bwrap", 32, cache_dir)
-        assert all(r["cached"] for r in results), "cache run had misses"
-    else:
+    if mode.endswith("-compiling"):
+        # Only the samples built to compile: what batching gains when no batch has errors.
+        sources = [s.source for s in samples if s.category in ("clean", "dirty", "lib")]
+        mode = mode.removesuffix("-compiling")
+    # Set-up (finding the toolchain, probing the sandbox) is per run, not per sample: untimed.
+    runners: dict[str, Callable[[], Callable[[list[str]], list[dict[str, Any]]]]] = {
+        "naive": lambda: (lambda src: run_naive(src, jobs)),
+        "direct": lambda: direct_runner(jobs),
+        "sigil": lambda: sigil_runner(jobs, "bwrap", 32, None),
+        "sigil-nosandbox": lambda: sigil_runner(jobs, "none", 32, None),
+        "sigil-b1": lambda: sigil_runner(jobs, "bwrap", 1, None),
+        "sigil-b1-nosandbox": lambda: sigil_runner(jobs, "none", 1, None),
+        "cached": lambda: sigil_runner(jobs, "bwrap", 32, cache_dir),
+    }
+    if mode not in runners:
         raise SystemExit(f"unknown mode {mode}")
+    run = runners[mode]()
+    if mode == "cached":
+        run(sources)  # warm the cache (untimed)
+
+    def cpu() -> float:
+        c, me = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+        return c.ru_utime + c.ru_stime + me.ru_utime + me.ru_stime
+
+    cpu0 = cpu()
+    start = time.perf_counter()
+    results = run(sources)
+    if mode == "cached":
+        assert all(r["cached"] for r in results), "cache run had misses"
     elapsed = time.perf_counter() - start
+    cpu_s = cpu() - cpu0
     if dump:
         Path(dump).write_text(json.dumps(results))
     out = {
@@ -120,6 +134,9 @@ def child(mode: str, n: int, seed: int, subset: int, jobs: int, cache_dir: str |
         "samples": len(sources),
         "seconds": elapsed,
         "samples_per_s": len(sources) / elapsed,
+        # CPU of this process and its waited-for descendants. Under bwrap the compiler runs in a
+        # pid namespace whose usage is not passed up, so only unsandboxed modes count it all.
+        "cpu_ms_per_sample": cpu_s * 1000 / len(sources),
         "peak_rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_rss_child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
@@ -136,7 +153,7 @@ def measure(mode: str, args: argparse.Namespace, cache_dir: str | None = None, d
     if proc.returncode != 0:
         raise SystemExit(f"mode {mode} failed:\n{proc.stderr[-3000:]}")
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"  {mode:20s} {res['samples']:4d} samples {res['seconds']:8.2f}s {res['samples_per_s']:9.1f}/s  "
+    print(f"  {mode:20s} {res['samples']:4d} samples {res['seconds']:8.2f}s {res['samples_per_s']:9.1f}/s  cpu {res['cpu_ms_per_sample']:6.1f} ms/sample  "
           f"peak rss self {res['peak_rss_self_mb']:.0f} MB, largest child {res['peak_rss_child_mb']:.0f} MB", file=sys.stderr)
     return res
 
@@ -151,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--naive-subset", type=int, default=60)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--repeats", type=int, default=2, help="runs of (b), (c), (c0); the best is reported")
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved runs of (a), (b), (c), (c0), compiling-only and (d); the best of each is reported, and same-repeat ratios")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--cache-dir", help=argparse.SUPPRESS)
@@ -167,12 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {args.n} samples (seed {args.seed}); jobs {args.jobs}; load {load_before}", file=sys.stderr)
     runs: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="sigil-bench-") as tmp:
-        runs["naive"] = [measure("naive", args)]
         for i in range(args.repeats):
             # Interleaved so that load from other work on the machine hits each mode alike.
+            runs.setdefault("naive", []).append(measure("naive", args))
             runs.setdefault("direct", []).append(measure("direct", args, dump=f"{tmp}/direct.json" if i == 0 else None))
             runs.setdefault("sigil", []).append(measure("sigil", args, dump=f"{tmp}/sigil.json" if i == 0 else None))
             runs.setdefault("sigil-nosandbox", []).append(measure("sigil-nosandbox", args))
+        for _ in range(args.repeats):
+            runs.setdefault("direct-compiling", []).append(measure("direct-compiling", args))
+            runs.setdefault("sigil-compiling", []).append(measure("sigil-compiling", args))
         runs["sigil-b1"] = [measure("sigil-b1", args)]
         runs["sigil-b1-nosandbox"] = [measure("sigil-b1-nosandbox", args)]
         cache_dir = f"{tmp}/cache"
@@ -196,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
             "sigil_vs_naive": b["sigil"]["samples_per_s"] / b["naive"]["samples_per_s"],
             "sigil_vs_direct": b["sigil"]["samples_per_s"] / b["direct"]["samples_per_s"],
             "cached_samples_per_s": b["cached"]["samples_per_s"],
+            "sigil_vs_direct_compiling_only": b["sigil-compiling"]["samples_per_s"] / b["direct-compiling"]["samples_per_s"],
+            # Same-repeat pairs, which load from other work on the machine affects alike.
+            "sigil_vs_direct_per_repeat": [s["samples_per_s"] / d["samples_per_s"] for d, s in zip(runs["direct"], runs["sigil"])],
+            "sigil_vs_naive_per_repeat": [s["samples_per_s"] / a["samples_per_s"] for a, s in zip(runs["naive"], runs["sigil"])],
+            "cpu_naive_vs_sigil_nosandbox": min(r["cpu_ms_per_sample"] for r in runs["naive"]) / min(r["cpu_ms_per_sample"] for r in runs["sigil-nosandbox"]),
+            "cpu_direct_vs_sigil_nosandbox": min(r["cpu_ms_per_sample"] for r in runs["direct"]) / min(r["cpu_ms_per_sample"] for r in runs["sigil-nosandbox"]),
         },
         "sandbox_overhead_ms_per_sample_batched": (b["sigil"]["seconds"] - b["sigil-nosandbox"]["seconds"]) * 1000 / n_sigil,
         "sandbox_overhead_ms_per_process": (b["sigil-b1"]["seconds"] - b["sigil-b1-nosandbox"]["seconds"]) * 1000 / b["sigil-b1"]["samples"],
@@ -208,7 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         tmp_out.write_text(text + "\n")
         tmp_out.replace(args.out)
     r = summary["ratios"]
-    print(f"\nsigil vs naive: {r['sigil_vs_naive']:.1f}x   sigil vs direct: {r['sigil_vs_direct']:.2f}x   "
+    print(f"\nsigil vs naive: {r['sigil_vs_naive']:.1f}x (per repeat {', '.join(f'{x:.1f}' for x in r['sigil_vs_naive_per_repeat'])}; "
+          f"cpu {r['cpu_naive_vs_sigil_nosandbox']:.1f}x)   sigil vs direct: {r['sigil_vs_direct']:.2f}x "
+          f"(per repeat {', '.join(f'{x:.2f}' for x in r['sigil_vs_direct_per_repeat'])}; compiling only {r['sigil_vs_direct_compiling_only']:.2f}x; "
+          f"cpu {r['cpu_direct_vs_sigil_nosandbox']:.2f}x)   "
           f"cache hits: {r['cached_samples_per_s']:.0f}/s   equivalence mismatches: {len(mismatches)}/{len(direct)}\n"
           f"sandbox overhead: {summary['sandbox_overhead_ms_per_sample_batched']:.2f} ms/sample batched, "
           f"{summary['sandbox_overhead_ms_per_process']:.2f} ms per compiler process", file=sys.stderr)

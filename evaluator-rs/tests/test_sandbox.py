@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +83,16 @@ def test_ctrl_c_interrupts_a_check() -> None:
     with pytest.raises(KeyboardInterrupt):
         ev.check(slow)
     assert time.monotonic() - start < 20
+
+
+def test_missing_bubblewrap_is_refused_by_name(tmp_path: Path) -> None:
+    # No bwrap on PATH: the evaluator refuses unless isolation is explicitly turned off.
+    env = {**os.environ, "PATH": str(tmp_path), "RUSTC": shutil.which("rustc") or "rustc"}
+    code = (
+        "from sigil_evaluator import Evaluator\n"
+        "try:\n    Evaluator()\nexcept RuntimeError as e:\n    print('refused:', e)\n"
+        "print('none:', Evaluator(sandbox='none').isolation)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert "refused:" in out and "bwrap" in out and "bubblewrap" in out
+    assert "none: none" in out
