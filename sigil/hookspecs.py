@@ -90,6 +90,18 @@ def register_generators(register: Register) -> None:
 
 
 @hookspec
+def register_suites(register: Register) -> None:
+    """Register problem suites for functional checks (pass@k) and generation prompts.
+
+    Call ``register(name, path_or_loader)``: a path to a suite JSONL file (MultiPL-E/HumanEval-rs layout plus
+    sigil's fields, see ``sigil.functional.problems``) or a callable returning a ``sigil.functional.Suite``.
+    ``generate.prompts``, ``eval.functional.suite`` and ``sigil eval --suite`` take these names.
+
+    :param register: the registry callback; duplicate suite names are an error naming both plugins.
+    """
+
+
+@hookspec
 def register_stages(register: Register) -> None:
     """Register pipeline stage types usable as ``type:`` in a pipeline's ``stages`` list.
 

@@ -29,6 +29,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "sigil.data.builtin_filters",
     "sigil.data.stage",
     "sigil.evaluation.builtin_scorers",
+    "sigil.functional.builtin_suites",
     "sigil.evaluation.stage",
     "sigil.report.stage",
     "sigil.observe.metrics_jsonl",
@@ -48,6 +49,7 @@ COMPONENT_KINDS: tuple[str, ...] = (
     "scorers",
     "trainers",
     "generators",
+    "suites",
     "stages",
 )
 

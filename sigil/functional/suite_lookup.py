@@ -19,10 +19,9 @@ def resolve_suite(spec: str) -> Suite:
         return load_suite(spec)
     from sigil.plugins import registry
 
-    try:
-        suites = registry("suites")
-    except ValueError:
-        raise SigilError(f"suite {spec!r}: not a file, and this sigil has no suite registry") from None
+    suites = registry("suites")
+    if spec not in suites:
+        raise SigilError(f"suite {spec!r}: not a file, and {suites.unknown_message(spec)}")
     component: Any = suites.get(spec)
     if callable(component):
         loaded = component()

@@ -28,3 +28,22 @@ def test_resolve_suite_by_path(tmp_path: Path) -> None:
 def test_unknown_suite_is_one_clear_error() -> None:
     with pytest.raises(SigilError, match="no-such-suite"):
         resolve_suite("no-such-suite")
+
+
+def test_hook_register_suites_through_the_registry(plugin) -> None:
+    from sigil import hookimpl
+    from sigil.plugins import registry
+
+    builtin = load_suite(builtin_suites.SUITES_DIR / "sigil_basic.jsonl")
+
+    class TeamSuites:
+        @hookimpl
+        def register_suites(self, register):
+            register("team-suite", lambda: Suite(name="team-suite", path=None, problems=builtin.problems[:3]))
+
+    plugin(TeamSuites(), name="team-suites")
+    suites = registry("suites")
+    assert suites.entry("sigil-basic").plugin == "sigil.functional.builtin_suites"
+    assert suites.entry("team-suite").plugin == "team-suites"
+    assert len(resolve_suite("team-suite")) == 3
+    assert resolve_suite("sigil-basic").name == "sigil-basic"

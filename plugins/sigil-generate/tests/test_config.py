@@ -91,7 +91,7 @@ def test_seed_defaults_to_misc_seed_and_chat_template_auto_follows_the_prompt_so
 
 
 def test_prompts_and_limit_select_the_prompts(tmp_path, prompts_file):
-    assert len(load_prompts("sigil_basic").items) > 10
+    assert len(load_prompts("sigil-basic").items) > 10
     assert [i.problem for i in load_prompts(str(prompts_file), limit=2).items] == ["add", "sum"]
 
 

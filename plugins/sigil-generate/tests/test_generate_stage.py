@@ -51,12 +51,12 @@ def test_same_seed_same_file_other_seed_other_samples(tmp_path, prompts_file):
 
 def test_suite_prompts_become_whole_programs_with_their_tests(tmp_path):
     pipeline = write_pipeline(tmp_path / "p.yaml", [{"name": "gen", "type": "generate"}],
-                              generate={"prompts": "sigil_basic", "limit": 1, "n": 1})
+                              generate={"prompts": "sigil-basic", "limit": 1, "n": 1})
     assert main(["run", str(pipeline)]) == 0
     [row] = samples_of(tmp_path / "run")
     from sigil_generate.prompts import load_prompts
 
-    problem = load_prompts("sigil_basic", limit=1).items[0].suite_problem
+    problem = load_prompts("sigil-basic", limit=1).items[0].suite_problem
     assert row["problem"] == problem.name
     assert row["gen"].startswith(problem.prompt) and row["gen"].endswith(problem.tests)
     assert "\n}" not in row["completion"]  # cut at the suite's stop token
@@ -98,7 +98,7 @@ def test_bad_prompt_files_are_one_line_errors(tmp_path, capsys, rows, message):
 
 
 def test_missing_or_unknown_prompt_sources_and_non_utf8(tmp_path, capsys):
-    for source, message in [("nope_suite", "no built-in suite 'nope_suite'"), (str(tmp_path / "missing.jsonl"), "no such file")]:
+    for source, message in [("nope_suite", "unknown suite 'nope_suite'; known: sigil-basic"), (str(tmp_path / "missing.jsonl"), "no such file")]:
         pipeline = write_pipeline(tmp_path / "p.yaml", [{"name": "gen", "type": "generate"}], generate={"prompts": source})
         assert main(["run", str(pipeline)]) == 1
         assert message in capsys.readouterr().err

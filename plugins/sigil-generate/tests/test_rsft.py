@@ -30,7 +30,7 @@ def pipeline(tmp_path, corpus, **config):
         {"name": "rsft", "type": "rsft"},
     ]
     merged = {"train": TRAIN, "lora": {"r": 4, "alpha": 8}, "eval": EVAL, "rsft": RSFT,
-              "generate": {"prompts": "sigil_basic", "limit": 2, "max_new_tokens": 16, "batch_size": 6}}
+              "generate": {"prompts": "sigil-basic", "limit": 2, "max_new_tokens": 16, "batch_size": 6}}
     for key, value in config.items():
         merged[key] = {**merged.get(key, {}), **value}
     return write_pipeline(tmp_path / "p.yaml", stages, **merged)
@@ -91,7 +91,7 @@ def test_nothing_kept_from_the_base_model_is_a_clear_error(tmp_path, corpus, cap
     stages = [{"name": "rsft", "type": "rsft"}]
     path = write_pipeline(tmp_path / "p.yaml", stages, train=TRAIN, eval=EVAL,
                           rsft={**RSFT, "rounds": 1, "min_quality": 0.99, "require_compile": True},
-                          generate={"prompts": "sigil_basic", "limit": 1, "max_new_tokens": 8})
+                          generate={"prompts": "sigil-basic", "limit": 1, "max_new_tokens": 8})
     assert main(["run", str(path)]) == 1
     assert "no sample was kept in any of 1 rounds" in capsys.readouterr().err
     assert not (tmp_path / "run" / "stages" / "rsft").exists()

@@ -15,7 +15,7 @@ pytest.importorskip("sigil_evaluator")
 
 @pytest.fixture(scope="module")
 def problem_item():
-    return load_prompts("sigil_basic", limit=1).items[0]
+    return load_prompts("sigil-basic", limit=1).items[0]
 
 
 def test_a_reference_passes_and_a_wrong_answer_compiles_but_fails(problem_item):

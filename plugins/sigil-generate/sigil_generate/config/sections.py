@@ -17,7 +17,7 @@ class GenerateSection(Section):
     """How the ``generate`` stage (and each RSFT round) samples completions."""
 
     prompts: str = Field(
-        default="sigil_basic",
+        default="sigil-basic",
         description="A built-in problem suite name (sigil/functional/suites/<name>.jsonl) or a path to a JSONL of "
         "prompts ({prompt, id?, problem?, stop?}) or of suite problems (with tests).",
     )

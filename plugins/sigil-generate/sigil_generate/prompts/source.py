@@ -1,6 +1,7 @@
 """Load the prompts of ``generate.prompts``.
 
-- A name without a path separator or ``.jsonl`` suffix is a built-in suite: ``sigil/functional/suites/<name>.jsonl``.
+- A name without a path separator or ``.jsonl`` suffix is a registered problem suite (``register_suites``;
+  ``sigil-basic`` ships with sigil).
 - A JSONL file whose first record has ``tests`` is a problem suite (loaded by :func:`sigil.functional.problems.load_suite`,
   so its problems keep their tests and stop tokens).
 - Any other JSONL file holds plain prompts: ``{"prompt": str, "id"?: str, "problem"?: str, "stop"?: [str]}``.
@@ -11,13 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigil.errors import DataError
-from sigil.functional import problems as problems_module
-from sigil.functional.problems import Problem, load_suite
+from sigil.errors import DataError, SigilError
+from sigil.functional.problems import Problem, Suite, load_suite
+from sigil.functional.suite_lookup import resolve_suite
 from sigil.io import read_jsonl
-
-#: Folder of the suites that ship with sigil.
-BUILTIN_SUITES = Path(problems_module.__file__).parent / "suites"
 
 
 @dataclass(frozen=True)
@@ -42,34 +40,32 @@ class PromptSet:
 
 def load_prompts(spec: str, limit: int | None = None) -> PromptSet:
     """The prompts named by ``generate.prompts`` (the first ``limit`` of them)."""
-    path = _resolve(spec)
-    first = next(iter(read_jsonl(path)), None)
-    if first is None:
-        raise DataError(f"{path}: no prompts")
-    if "tests" in first:
-        suite = load_suite(path)
-        items = tuple(
-            PromptItem(problem=p.name, prompt=p.prompt, stop=p.stop_tokens, suite_problem=p) for p in suite.problems
-        )
-        prompt_set = PromptSet(source=str(path), items=items, is_suite=True)
-    else:
-        prompt_set = PromptSet(source=str(path), items=_plain_prompts(path), is_suite=False)
+    prompt_set = _load_all(spec)
     if limit is not None:
         prompt_set = PromptSet(prompt_set.source, prompt_set.items[:limit], prompt_set.is_suite)
     return prompt_set
 
 
-def _resolve(spec: str) -> Path:
+def _load_all(spec: str) -> PromptSet:
     if "/" not in spec and not spec.endswith(".jsonl"):
-        path = BUILTIN_SUITES / f"{spec}.jsonl"
-        if not path.exists():
-            known = ", ".join(sorted(p.stem for p in BUILTIN_SUITES.glob("*.jsonl"))) or "none"
-            raise DataError(f"generate.prompts: no built-in suite {spec!r}; known: {known} (or give a .jsonl path)")
-        return path
+        try:
+            return _suite_prompts(resolve_suite(spec), spec)
+        except SigilError as exc:
+            raise DataError(f"generate.prompts: {exc} (or give a .jsonl path)") from None
     path = Path(spec).expanduser()
     if not path.is_file():
         raise DataError(f"generate.prompts: {path}: no such file")
-    return path
+    first = next(iter(read_jsonl(path)), None)
+    if first is None:
+        raise DataError(f"{path}: no prompts")
+    if "tests" in first:
+        return _suite_prompts(load_suite(path), str(path))
+    return PromptSet(source=str(path), items=_plain_prompts(path), is_suite=False)
+
+
+def _suite_prompts(suite: Suite, source: str) -> PromptSet:
+    items = tuple(PromptItem(problem=p.name, prompt=p.prompt, stop=p.stop_tokens, suite_problem=p) for p in suite.problems)
+    return PromptSet(source=source, items=items, is_suite=True)
 
 
 def _plain_prompts(path: Path) -> tuple[PromptItem, ...]:
