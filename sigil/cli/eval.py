@@ -34,11 +34,16 @@ def register_commands(cli: click.Group) -> None:
     @click.option("--pre-filter-min-lines", type=int, help="Pre-filter: minimum non-empty lines.")
     @click.option("--pre-filter-no-main-check", is_flag=True, help="Pre-filter: do not require fn main.")
     @click.option("--pre-filter-no-incomplete-check", is_flag=True, help="Pre-filter: keep truncated code.")
+    @click.option("--check-func", is_flag=True, help="Also run each sample against its problem's tests (pass@k).")
+    @click.option("--suite", help="Problem suite the samples answer (registered name or file).")
+    @click.option("--k", "ks", help="Comma-separated k values for pass@k, e.g. 1,10.")
+    @click.option("--run-timeout", type=float, help="Wall-clock seconds for one program run.")
     @click.option("-o", "--override", "overrides", multiple=True, metavar="KEY=VALUE", help="Change a config key, e.g. eval.batch_size=64.")
     def eval_command(samples: str, config_path: str | None, output: str, **flags: Any) -> None:
         """Compile, lint and score model samples; append one line to OUTPUT/metrics.jsonl."""
         from sigil.config.loader import apply_override, read_yaml, validate_config
         from sigil.evaluation.evaluate import evaluate
+        from sigil.evaluation.functional import pass_at_k_block
         from sigil.evaluation.outputs import write_report
         from sigil.evaluation.samples import read_samples, subsample
         from sigil.evaluation.stage import summary_line
@@ -58,6 +63,8 @@ def register_commands(cli: click.Group) -> None:
         report.metrics["bad_lines"] = len(bad_lines)
         report.metrics["samples_file"] = samples
         out_dir = Path(output)
+        if config.eval.functional.enabled:
+            report.metrics["pass_at_k"] = pass_at_k_block(samples, config.eval, out_dir / "functional.jsonl")
         write_report(report, out_dir, config.eval.save_errors)
         append_jsonl_line(out_dir / "metrics.jsonl", report.metrics)
         click.echo(summary_line(report.metrics))
@@ -77,8 +84,15 @@ def flag_overrides(flags: dict[str, Any]) -> list[str]:
         "sandbox_mode": "eval.sandbox",
         "pre_filter_min_length": "eval.prefilter.min_length",
         "pre_filter_min_lines": "eval.prefilter.min_lines",
+        "suite": "eval.functional.suite",
+        "run_timeout": "eval.functional.run_timeout",
     }
     overrides = [f"{key}={flags[name]}" for name, key in mapping.items() if flags.get(name) is not None]
+    if flags.pop("check_func"):
+        overrides.append("eval.functional.enabled=true")
+    ks = flags.pop("ks")
+    if ks:
+        overrides.append(f"eval.functional.k=[{ks}]")
     if flags.pop("no_sandbox"):
         overrides.append("eval.sandbox=none")
     if flags.pop("no_cache"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sigil.config.section import Section
 
@@ -19,6 +19,28 @@ class PrefilterConfig(Section):
     check_incomplete: bool = Field(
         default=True, description="Drop truncated code: unbalanced delimiters, unterminated strings."
     )
+
+
+class FunctionalConfig(Section):
+    """Functional correctness: run each sample against its problem's tests in the sandbox, report pass@k."""
+
+    enabled: bool = Field(default=False, description="Run functional checks (`sigil eval --check-func`).")
+    suite: str | None = Field(
+        default=None,
+        description="Registered suite name or suite file the samples answer; unset: each sample line is a whole problem.",
+    )
+    k: list[int] = Field(default_factory=lambda: [1], description="The k of pass@k (each ≤ samples per problem).")
+    optimize: bool = Field(default=False, description="Build with -O instead of a debug build.")
+    run_timeout: float = Field(default=10.0, gt=0, description="Wall-clock seconds for one program run.")
+    run_cpu_seconds: int = Field(default=5, gt=0, description="CPU seconds for one program run.")
+    run_memory_mb: int = Field(default=512, gt=0, description="Address-space limit of one program run (MB).")
+
+    @field_validator("k")
+    @classmethod
+    def _positive(cls, ks: list[int]) -> list[int]:
+        if not ks or any(k < 1 for k in ks):
+            raise ValueError("k must be a non-empty list of positive integers")
+        return sorted(set(ks))
 
 
 class EvalConfig(Section):
@@ -58,6 +80,7 @@ class EvalConfig(Section):
         description="Per-sample quality score = weighted mean of these scorer metrics (RSFT keeps by it).",
     )
     save_errors: bool = Field(default=False, description="Write failing samples with their first error.")
+    functional: FunctionalConfig = Field(default_factory=FunctionalConfig, description="pass@k on problem suites.")
 
     @model_validator(mode="after")
     def _weights_are_sane(self) -> EvalConfig:
