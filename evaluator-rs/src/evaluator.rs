@@ -95,7 +95,7 @@ pub fn lint_args(lints: Option<&[String]>, pedantic: bool) -> Result<Vec<String>
     let mut args = Vec::new();
     for item in lints.unwrap_or(&[]) {
         let item = item.trim();
-        let (flag, name) = match item.split_once(|c: char| c == ' ' || c == '=') {
+        let (flag, name) = match item.split_once([' ', '=']) {
             Some((f, n)) if f.starts_with('-') => (f.trim_start_matches('-').to_string(), n.trim().to_string()),
             _ if item.starts_with('-') && item.len() > 2 => (item[1..2].to_string(), item[2..].to_string()),
             _ => ("W".to_string(), item.to_string()),

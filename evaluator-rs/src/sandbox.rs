@@ -106,14 +106,6 @@ impl Sandbox {
         Sandbox { isolation: Isolation::None, visible: Vec::new() }
     }
 
-    /// Directory where the sources in the host directory given to [`Sandbox::run`] appear.
-    pub fn src_dir<'a>(&self, host_dir: &'a Path) -> PathBuf {
-        match self.isolation {
-            Isolation::Bwrap(_) => PathBuf::from(SRC_DIR),
-            Isolation::None => host_dir.to_path_buf(),
-        }
-    }
-
     /// A writable directory for compiler outputs.
     pub fn scratch_dir(&self, host_dir: &Path) -> PathBuf {
         match self.isolation {

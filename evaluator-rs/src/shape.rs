@@ -45,11 +45,7 @@ fn top_level_main(tokens: &[Token<'_>]) -> bool {
         match t {
             Token::Open(_) => depth += 1,
             Token::Close(_) => depth = depth.saturating_sub(1),
-            Token::Ident("fn") if depth == 0 => {
-                if tokens.get(i + 1) == Some(&Token::Ident("main")) {
-                    return true;
-                }
-            }
+            Token::Ident("fn") if depth == 0 && tokens.get(i + 1) == Some(&Token::Ident("main")) => return true,
             _ => {}
         }
     }
@@ -80,9 +76,8 @@ fn solo_reason(tokens: &[Token<'_>]) -> Option<&'static str> {
                 stack.push(opens_module);
             }
             Token::Close(_) => {
-                if stack.pop() == Some(true) {
-                    module_depth -= 1;
-                }
+                let closes_module = stack.pop() == Some(true);
+                module_depth -= usize::from(closes_module);
             }
             // `#![...]` at the top: crate-level attributes mean something else on a module, except
             // lint levels, which cover the same items either way. (A crate-level lint such as

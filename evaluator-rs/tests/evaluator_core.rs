@@ -50,3 +50,23 @@ fn rejects_without_compiling() {
     assert_eq!(reasons, vec![Some("binary"), Some("too large"), Some("not utf-8")]);
     assert!(out.iter().all(|r| r.status == Status::Rejected));
 }
+
+#[test]
+fn a_runaway_member_is_split_off_and_the_rest_still_checked() {
+    let ev = Evaluator::new(Config {
+        sandbox: false,
+        batch_size: 8,
+        jobs: Some(2),
+        compile_timeout: Duration::from_millis(1500),
+        ..Config::default()
+    })
+    .unwrap();
+    let bomb = "macro_rules! boom { ($($t:tt)*) => { boom!($($t)* $($t)*); }; }\nfn main() {\n    boom!(x);\n}\n";
+    let mut inputs: Vec<Result<String, String>> = SAMPLES[..4].iter().map(|s| Ok(s.to_string())).collect();
+    inputs.insert(2, Ok(bomb.to_string()));
+    let out = ev.check(&inputs, &mut || false).unwrap();
+    assert!(matches!(out[2].status, Status::Timeout | Status::Error), "{:?}", out[2]);
+    assert_eq!(out[0].verdict.lints.get("clippy::needless_return"), Some(&1));
+    assert_eq!(out[1].verdict.error_codes, vec!["E0308"]);
+    assert_eq!(out[4].verdict.lints.get("dead_code"), Some(&1));
+}
