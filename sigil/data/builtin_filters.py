@@ -54,7 +54,7 @@ def documented(config: PipelineConfig) -> Filter | None:
     if not config.dataset.prefer_documented:
         return None
     native_scorer()  # fail before any work when the scorer is missing
-    return DocumentedFilter(min_ratio=config.dataset.min_documented_ratio)
+    return DocumentedFilter(min_ratio=config.dataset.min_documented_ratio, weights=config.eval.idiomatic_weights)
 
 
 def duplicates(config: PipelineConfig) -> Filter | None:
@@ -74,6 +74,7 @@ def idiomatic(config: PipelineConfig) -> Filter | None:
         ratio=dataset.idiomatic_quality_ratio,
         threshold=dataset.idiomatic_threshold,
         threads=dataset.workers,
+        weights=config.eval.idiomatic_weights,
     )
 
 

@@ -36,7 +36,7 @@ class DataStage:
     """Loads and filters Rust training data (``dataset`` config section)."""
 
     Options = NoOptions
-    config_keys = ("dataset",)
+    config_keys = ("dataset", "eval.idiomatic_weights")  # the scored filters use evaluation's formula weights
     version = "1"
 
     @classmethod

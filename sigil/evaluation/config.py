@@ -75,12 +75,30 @@ class EvalConfig(Section):
         default_factory=lambda: ["compile", "clippy", "idiomatic", "doc"],
         description="Registered scorers to run (see `sigil plugins`).",
     )
+    idiomatic_weights: dict[str, float] | None = Field(
+        default=None,
+        description="Weights of the idiomatic score formula (docs/scoring.md); unset keys keep their defaults. "
+        "The data stage's idiomatic filters use the same weights.",
+    )
     quality_weights: dict[str, float] = Field(
         default_factory=lambda: {"compiles": 0.5, "clippy_clean": 0.2, "idiomatic_score": 0.2, "doc_ratio": 0.1},
         description="Per-sample quality score = weighted mean of these scorer metrics (RSFT keeps by it).",
     )
     save_errors: bool = Field(default=False, description="Write failing samples with their first error.")
     functional: FunctionalConfig = Field(default_factory=FunctionalConfig, description="pass@k on problem suites.")
+
+    @field_validator("idiomatic_weights")
+    @classmethod
+    def _known_formula_weights(cls, weights: dict[str, float] | None) -> dict[str, float] | None:
+        if weights:
+            try:
+                from sigil_evaluator import default_weights
+            except ImportError:  # checked again by the scorer itself when the wheel is missing here
+                return weights
+            unknown = sorted(set(weights) - set(default_weights()))
+            if unknown:
+                raise ValueError(f"unknown weight(s) {unknown}; known: {', '.join(default_weights())}")
+        return weights
 
     @model_validator(mode="after")
     def _weights_are_sane(self) -> EvalConfig:

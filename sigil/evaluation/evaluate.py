@@ -103,7 +103,7 @@ def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int) -> EvalRep
     check_seconds = time.monotonic() - clock
 
     # --- scorers, in the configured order
-    batch = EvalBatch(samples, sources, checks, threads=config.jobs)
+    batch = EvalBatch(samples, sources, checks, weights=config.idiomatic_weights, threads=config.jobs)
     scores: list[dict[str, float]] = [{} for _ in samples]
     scorers = registry("scorers")
     for name in config.scorers:

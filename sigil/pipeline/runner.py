@@ -176,17 +176,24 @@ def stage_fingerprint(planned: PlannedStage, upstream: dict[str, StageOutput]) -
     """A hash of everything the stage's result depends on: its type and version, options, the config keys it
     reads, what its inputs hold (when the stage type can tell), and the fingerprints of every earlier stage."""
     config_data = planned.config.model_dump(mode="json")
-    missing = [key for key in planned.stage_type.config_keys if key not in config_data]
-    if missing:
-        raise ConfigError(f"stage type {planned.spec.type!r} depends on unknown config keys: {', '.join(missing)}")
     payload = {
         "type": planned.spec.type,
         "version": planned.stage_type.version,
         "options": planned.options.model_dump(mode="json"),
-        "config": {key: config_data[key] for key in planned.stage_type.config_keys},
+        "config": {key: config_value(config_data, key, planned.spec.type) for key in planned.stage_type.config_keys},
         "upstream": [output.fingerprint for output in upstream.values()],
     }
     inputs_fingerprint = getattr(planned.stage_type, "inputs_fingerprint", None)
     if inputs_fingerprint is not None:
         payload["inputs"] = inputs_fingerprint(planned.config, planned.options)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def config_value(config_data: dict[str, Any], key: str, stage_type: str) -> Any:
+    """The value at a (dotted) config key a stage type depends on, e.g. ``dataset`` or ``eval.idiomatic_weights``."""
+    value: Any = config_data
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise ConfigError(f"stage type {stage_type!r} depends on unknown config key {key!r}")
+        value = value[part]
+    return value

@@ -25,7 +25,7 @@ class Stage(Protocol):
 
     #: The ``options:`` of a stage entry, validated strictly.
     Options: ClassVar[type[BaseModel]]
-    #: Config sections (or top-level keys) the stage's result depends on; part of its fingerprint.
+    #: Config keys (sections, top-level or dotted keys) the stage's result depends on; part of its fingerprint.
     config_keys: ClassVar[tuple[str, ...]]
     #: Bump when the stage's code changes what it produces, so old results are not reused.
     version: ClassVar[str]

@@ -226,3 +226,22 @@ def test_hook_on_run_end(pipeline, recorder):
     assert recorder.events[-1] == ("run_end", "interrupted")
     pipeline()
     assert recorder.events[-1] == ("run_end", "completed")
+
+
+def test_dotted_config_keys_in_fingerprints(plugin, write_yaml, tmp_path):
+    class Narrow(CountStage):
+        config_keys = ("dataset.min_length",)
+
+    class Plugin:
+        @hookimpl
+        def register_stages(self, register):
+            register("narrow", Narrow)
+
+    plugin(Plugin(), name="narrow")
+    CALLS.clear()
+    path = write_yaml(f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages:\n  - {{name: n, type: narrow}}\n")
+    run_pipeline(load_config(path), str(path))
+    run_pipeline(load_config(path, ["dataset.max_length=999"]), str(path))
+    assert CALLS == ["n"]
+    run_pipeline(load_config(path, ["dataset.min_length=7"]), str(path))
+    assert CALLS == ["n", "n"]

@@ -44,12 +44,13 @@ def native_scorer() -> Any:
     return score
 
 
-def with_scores(records: list[Record], threads: int | None) -> list[Record]:
-    """The records with ``meta["score"]`` filled in (one native call for all that lack it)."""
+def with_scores(records: list[Record], threads: int | None, weights: dict[str, float] | None) -> list[Record]:
+    """The records with ``meta["score"]`` filled in (one native call for all that lack it), scored with the
+    same formula weights as evaluation (``eval.idiomatic_weights``) so that filtering and evaluation agree."""
     missing = [index for index, record in enumerate(records) if "score" not in record.meta]
     if not missing:
         return records
-    scores = native_scorer()([records[index].content for index in missing], threads=threads)
+    scores = native_scorer()([records[index].content for index in missing], weights=weights, threads=threads)
     if len(scores) != len(missing):
         raise DataError(f"sigil_evaluator.score returned {len(scores)} results for {len(missing)} sources")
     result = list(records)
@@ -64,12 +65,13 @@ class DocumentedFilter:
 
     min_ratio: float = 0.0
     threads: int | None = 1
+    weights: dict[str, float] | None = None
     name: str = "documented"
     scope: Literal["record", "corpus"] = "record"
 
     def apply(self, records: list[Record]) -> list[Record | Drop]:
         verdicts: list[Record | Drop] = []
-        for record in with_scores(records, self.threads):
+        for record in with_scores(records, self.threads, self.weights):
             doc = record.meta["score"]["doc"]
             if doc["items"] > 0 and doc["documented_ratio"] <= 0:
                 verdicts.append(Drop("undocumented"))
@@ -89,11 +91,12 @@ class IdiomaticFilter:
     ratio: float = 0.0
     threshold: float = 0.5
     threads: int | None = None
+    weights: dict[str, float] | None = None
     name: str = "idiomatic"
     scope: Literal["record", "corpus"] = "corpus"
 
     def apply(self, records: list[Record]) -> list[Record | Drop]:
-        scored = with_scores(records, self.threads)
+        scored = with_scores(records, self.threads, self.weights)
         verdicts: list[Record | Drop] = list(scored)
         kept: list[int] = []
         for index, record in enumerate(scored):
