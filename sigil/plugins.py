@@ -40,6 +40,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "sigil.cli.eval",
     "sigil.cli.report",
     "sigil.cli.sweep",
+    "sigil.cli.suites",
 )
 
 #: Component kinds: the registry called ``kind`` is filled by the hook ``register_<kind>``.
