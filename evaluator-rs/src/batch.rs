@@ -233,11 +233,13 @@ impl Compiler {
                 continue;
             }
             let mut v = diagnostics::verdict(per_member[slot].iter().copied());
-            // Types are named by path in messages; in a batch that path includes the module.
+            // Messages name types by path and files by path; in a batch both include the
+            // member's module or directory.
             if let Some(msg) = v.first_error.as_mut() {
                 for prefix in [format!("crate::__sigil_s{slot}::"), format!("__sigil_s{slot}::")] {
                     *msg = msg.replace(&prefix, "");
                 }
+                *msg = msg.replace(&format!("`s{slot}/"), "`");
             }
             let own_fatal = per_member[slot].iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|mk| d.message.contains(mk)));
             let settled = if v.compiles { !hard_errors } else { !fatal || own_fatal };

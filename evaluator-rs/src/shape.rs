@@ -96,6 +96,11 @@ fn solo_reason(tokens: &[Token<'_>]) -> Option<&'static str> {
                 }
             }
             Token::Ident("super") if module_depth == 0 => return Some("super at crate root"),
+            // Foreign declarations are checked against each other crate-wide
+            // (`clashing_extern_declarations`), so two samples' blocks would interact.
+            Token::Ident("extern") if next(1) == Some(Token::Open('{')) || next(2) == Some(Token::Open('{')) => {
+                return Some("extern block");
+            }
             Token::Ident("main") if prev(1) != Some(Token::Ident("fn")) => return Some("refers to main"),
             Token::Ident(name) if CRATE_GLOBAL_ATTRS.contains(&name) => return Some("crate-global attribute"),
             Token::Ident(name) if name.starts_with("__sigil") => return Some("reserved name"),
@@ -135,5 +140,7 @@ mod tests {
         assert!(shape("fn main() { main() }").solo_reason.is_some());
         assert!(shape("fn main() {").solo_reason.is_some());
         assert!(shape("pub(crate) fn f() {} fn main() {}").solo_reason.is_none());
+        assert!(shape("extern \"C\" { fn abs(x: i32) -> i32; }\nfn main() {}").solo_reason.is_some());
+        assert!(shape("extern \"C\" fn cb(x: i32) -> i32 { x }\nfn main() {}").solo_reason.is_none());
     }
 }

@@ -71,6 +71,13 @@ TRICKY = [
     "macro_rules! r {\n    () => {\n        r!()\n    };\n}\nfn main() {\n    r!();\n}\n",
     "fn main() {\n    let n: u8 = \"x\";\n}\n",
     "fn main() {\n    let a = [1, 2, 3];\n    println!(\"{}\", a[5]);\n}\n",
+    # Foreign declarations that clash across samples.
+    "extern \"C\" {\n    fn abs(x: i32) -> i32;\n}\nfn main() {\n    println!(\"{}\", unsafe { abs(-3) });\n}\n",
+    "extern \"C\" {\n    fn abs(x: f64) -> f64;\n}\nfn main() {\n    println!(\"{}\", unsafe { abs(-3.0) });\n}\n",
+    # Files relative to the sample (which do not exist in the sandbox).
+    "fn main() {\n    let s = include_str!(\"input.txt\");\n    println!(\"{}\", s.len());\n}\n",
+    "fn main() {\n    let s = include_bytes!(\"../data/x.bin\");\n    println!(\"{}\", s.len());\n}\n",
+    "mod helpers;\nfn main() {\n    helpers::run();\n}\n",
     # Samples with their own tests and cfgs.
     "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\nfn main() {\n    println!(\"{}\", add(1, 2));\n}\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() {\n        assert_eq!(add(1, 1), 2);\n    }\n}\n",
     "",
