@@ -248,7 +248,7 @@ def _inject_error(r: random.Random, kind: str, main_lines: list[str], items: lis
             main_lines.insert(r.randint(0, len(main_lines)), f"let broken_{k} = {k}")  # missing `;`
             main_lines.append(f'println!("{{}}", broken_{k});')
         elif choice == 1:
-            items.append(f"fn bad_{k}(x: i32) -> i32 {{\n    x +* 2\n}}\n")
+            items.append(f"fn bad_{k}(x: i32) -> i32 {{\n    let y = x * 2 +;\n    y\n}}\n")
         else:
             items.append(f"struct S{k} {{\n    a: i32\n    b: i32,\n}}\n")
     elif kind == "unresolved":
