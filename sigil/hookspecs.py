@@ -62,7 +62,8 @@ def register_scorers(register: Register) -> None:
 
     Call ``register(name, scorer)`` where ``scorer`` follows ``sigil.scoring.Scorer``: it receives the
     samples, their extracted sources and the evaluator's check results and returns one ``dict[str, float]``
-    of named metrics per sample. The config chooses which scorers run.
+    of named metrics per sample (``sigil.evaluation.scorers.EvalBatch``; ``batch.pipeline`` is the full config,
+    where a plugin's scorer finds its own section). The config chooses which scorers run (``eval.scorers``).
 
     :param register: the registry callback; duplicate scorer names are an error naming both plugins.
     """

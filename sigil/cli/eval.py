@@ -59,7 +59,7 @@ def register_commands(cli: click.Group) -> None:
         loaded = read_samples(samples, skip_bad_lines=flags["skip_bad_lines"], bad_lines=bad_lines)
         for message in bad_lines:
             click.echo(f"skipped: {message}", err=True)
-        report = evaluate(subsample(loaded, config.eval.sample_n, seed), config.eval, seed=seed)
+        report = evaluate(subsample(loaded, config.eval.sample_n, seed), config.eval, seed=seed, pipeline=config)
         report.metrics["bad_lines"] = len(bad_lines)
         report.metrics["samples_file"] = samples
         out_dir = Path(output)

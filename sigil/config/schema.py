@@ -22,6 +22,8 @@ PLUGIN_SECTIONS: dict[str, str] = {
     "bnb_4bit": "sigil-train",
     "generate": "sigil-generate",
     "rsft": "sigil-generate",
+    "panics": "sigil-panic-scorer",
+    "license": "sigil-license-filter",
 }
 
 

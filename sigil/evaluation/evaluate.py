@@ -69,7 +69,9 @@ def make_evaluator(config: EvalConfig) -> Any:
     )
 
 
-def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int) -> EvalReport:
+def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: Any = None) -> EvalReport:
+    """Check and score ``samples`` under ``config`` (the ``eval`` section); ``pipeline`` is the full config, which
+    plugin scorers may read their own sections from."""
     native = evaluator_module()
     clock = time.monotonic()
 
@@ -103,7 +105,7 @@ def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int) -> EvalRep
     check_seconds = time.monotonic() - clock
 
     # --- scorers, in the configured order
-    batch = EvalBatch(samples, sources, checks, weights=config.idiomatic_weights, threads=config.jobs)
+    batch = EvalBatch(samples, sources, checks, config.idiomatic_weights, config.jobs, pipeline)
     scores: list[dict[str, float]] = [{} for _ in samples]
     scorers = registry("scorers")
     for name in config.scorers:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -19,7 +19,8 @@ class EvalBatch:
     checks: list[dict[str, Any]]
     weights: dict[str, float] | None = None
     threads: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: The full validated pipeline config, when there is one: plugin scorers read their own section here.
+    pipeline: Any = None
 
     @cached_property
     def syntax(self) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ class EvaluateStage:
         bad_lines: list[str] = []
         samples = read_samples(path, skip_bad_lines=config.on_bad_line == "skip", bad_lines=bad_lines)
         samples = subsample(samples, config.sample_n, ctx.config.misc.seed)
-        report = evaluate(samples, config, seed=ctx.config.misc.seed)
+        report = evaluate(samples, config, seed=ctx.config.misc.seed, pipeline=ctx.config)
         report.metrics["bad_lines"] = len(bad_lines)
         if config.functional.enabled:
             report.metrics["pass_at_k"] = pass_at_k_block(path, config, ctx.out_dir / "functional.jsonl")

@@ -13,7 +13,6 @@ from sigil.cli import main
     [
         ({"rsft": {"trainer": "deepspeed"}}, "unknown trainer 'deepspeed'"),
         ({"rsft": {"require_tests_pass": True}, "generate": {"prompts": "PROMPTS"}}, "not a problem suite"),
-        ({"rsft": {"require_tests_pass": True}}, "set eval.sandbox: none"),
     ],
 )
 def test_refused_before_sampling(tmp_path, capsys, prompts_file, config, message):

@@ -23,7 +23,7 @@ def test_a_reference_passes_and_a_wrong_answer_compiles_but_fails(problem_item):
     samples = [GeneratedSample(problem_item, 0, problem.reference),
                GeneratedSample(problem_item, 1, problem.broken_completion()),
                GeneratedSample(problem_item, 2, "    this is not rust ((\n")]
-    config = EvalConfig(scorers=["compile", "clippy"], cache_dir=None, sandbox="none")
+    config = EvalConfig(scorers=["compile", "clippy"], cache_dir=None)  # tests run in the sandbox
     result = verify(samples, config, seed=1, run_tests=True)
     good, wrong, garbage = result.verdicts
     assert (good.compiles, good.passed) == (True, True)
@@ -39,9 +39,7 @@ def test_without_tests_passed_is_unknown(problem_item):
     assert result.verdicts[0].passed is None and "pass_rate" not in result.metrics
 
 
-def test_tests_need_a_suite_and_an_explicit_opt_out_of_the_sandbox():
+def test_tests_need_a_suite():
     with pytest.raises(ConfigError, match="not a problem suite"):
-        check_tests_possible(EvalConfig(sandbox="none"), is_suite=False)
-    with pytest.raises(ConfigError, match="eval.sandbox: none"):
-        check_tests_possible(EvalConfig(), is_suite=True)
-    check_tests_possible(EvalConfig(sandbox="none"), is_suite=True)
+        check_tests_possible(EvalConfig(), is_suite=False)
+    check_tests_possible(EvalConfig(), is_suite=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from sigil.evaluation.scorers import EvalBatch
 from sigil_panic_scorer.config import PanicsSection
@@ -26,10 +25,9 @@ class PanicScorer:
     def section(self, batch: EvalBatch) -> PanicsSection:
         """The ``panics:`` section of the config the batch was evaluated with, else the defaults.
 
-        The batch carries the config only when sigil puts the full, validated config in ``batch.extra["config"]``.
+        ``batch.pipeline`` is the full validated config of the run (``None`` when the batch has none).
         """
-        config: Any = batch.extra.get("config")
-        section = getattr(config, "panics", None)
+        section = getattr(batch.pipeline, "panics", None)
         return section if isinstance(section, PanicsSection) else self.defaults
 
     def score(self, batch: EvalBatch) -> list[dict[str, float]]:

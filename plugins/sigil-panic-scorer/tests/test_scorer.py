@@ -57,7 +57,7 @@ def test_scorer_reads_its_section_from_the_batch() -> None:
     class Config:  # what sigil's validated config looks like to the scorer: a section per attribute
         panics = PanicsSection(allow_in_main=False)
 
-    batch.extra["config"] = Config()
+    batch.pipeline = Config()
     assert [s["panic_calls"] for s in PanicScorer().score(batch)] == [1.0, 1.0, 0.0]
 
 
@@ -106,11 +106,6 @@ def test_cli_refuses_a_misspelled_key(registered, tmp_path: Path, capsys) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="sigil's evaluate() does not hand the full config to scorers yet (wanted: batch.extra['config']), "
-    "so the panics: section is validated but the scorer runs with its defaults",
-)
 def test_cli_section_reaches_the_scorer(registered, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code = main(["eval", str(write_samples(tmp_path)), "--output", str(out), "--no-cache",

@@ -1,9 +1,8 @@
 """Verify a round's samples: the evaluator's compile + clippy + scorers, and the problems' tests when asked.
 
 Compile checks and scores come from :func:`sigil.evaluation.evaluate.evaluate`, exactly what the ``evaluate``
-stage reports. Functional tests run only for samples that compiled. sigil's functional package has no sandboxed
-runner yet, so tests run through its plain (unsandboxed) runner, and only when the config says so explicitly
-with ``eval.sandbox: none``: model-written programs are never executed without isolation by default.
+stage reports. Functional tests run only for samples that compiled, in one batch through the functional
+package's sandboxed runner (``eval.sandbox`` and the ``eval.functional`` limits apply).
 """
 
 from __future__ import annotations
@@ -32,24 +31,25 @@ def check_tests_possible(eval_config: EvalConfig, is_suite: bool) -> None:
     """Fail before any work when ``rsft.require_tests_pass`` cannot be honoured."""
     if not is_suite:
         raise ConfigError("rsft.require_tests_pass: generate.prompts has no tests (it is not a problem suite)")
-    if eval_config.sandbox != "none":
-        raise ConfigError(
-            "rsft.require_tests_pass: running model-written tests needs a sandboxed test runner, which sigil's "
-            "functional package does not provide yet; set eval.sandbox: none to run them unsandboxed (trusted models only)"
-        )
 
 
 def verify(samples: list[GeneratedSample], eval_config: EvalConfig, seed: int, run_tests: bool) -> Verification:
     """Check and score every sample; with ``run_tests``, run the tests of each compiling suite sample."""
     checked = [Sample(s.id, s.item.prompt, s.gen, s.item.problem, s.sample) for s in samples]
     report = evaluate(checked, eval_config, seed=seed)
+    testable = [
+        index
+        for index, (sample, detail) in enumerate(zip(samples, report.samples, strict=True))
+        if run_tests and sample.item.suite_problem is not None and detail["check"]["compiles"]
+    ]
+    test_verdicts = dict(zip(testable, _run_tests([samples[i] for i in testable], eval_config), strict=True))
     verdicts = []
     passed_count = 0
-    for sample, detail in zip(samples, report.samples, strict=True):
+    for index, (sample, detail) in enumerate(zip(samples, report.samples, strict=True)):
         compiles = bool(detail["check"]["compiles"])
         passed: bool | None = None
         if run_tests and sample.item.suite_problem is not None:
-            passed = compiles and _passes(sample, eval_config)
+            passed = test_verdicts.get(index, False)
             passed_count += bool(passed)
         quality = float(detail["scores"].get("quality", math.nan))
         verdicts.append(Verdict(sample.item.problem, sample.sample, compiles, quality, passed, detail["code"]))
@@ -59,12 +59,22 @@ def verify(samples: list[GeneratedSample], eval_config: EvalConfig, seed: int, r
     return Verification(verdicts, metrics)
 
 
-def _passes(sample: GeneratedSample, eval_config: EvalConfig) -> bool:
-    from sigil.functional.plain_runner import run_plain
+def _run_tests(samples: list[GeneratedSample], eval_config: EvalConfig) -> list[bool]:
+    """Whether each sample passes its problem's tests, run in the sandbox (one batch for all of them)."""
+    if not samples:
+        return []
+    from sigil.functional import ExecOptions, run_completions
 
-    problem = sample.item.suite_problem
-    assert problem is not None
-    result = run_plain(
-        sample.gen, problem.test_kind, problem.cases, edition=eval_config.edition, compile_timeout_s=eval_config.timeout
+    functional = eval_config.functional
+    options = ExecOptions(
+        optimize=functional.optimize,
+        edition=eval_config.edition,
+        jobs=eval_config.jobs,
+        compile_timeout=eval_config.timeout,
+        run_timeout=functional.run_timeout,
+        run_cpu_seconds=functional.run_cpu_seconds,
+        run_memory_mb=functional.run_memory_mb,
+        sandbox=eval_config.sandbox,
     )
-    return result.passed
+    pairs = [(sample.item.suite_problem, sample.completion) for sample in samples]
+    return [result.passed for result in run_completions(pairs, options).results]  # type: ignore[arg-type]
