@@ -291,10 +291,10 @@ impl Evaluator {
             // The calling thread only watches for interruption (Python runs signal handlers on it).
             loop {
                 let mut guard = state.lock().expect("pool lock");
-                if !(guard.queue.is_empty() && guard.running == 0) {
+                if !guard.finished() {
                     guard = wake.wait_timeout(guard, Duration::from_millis(50)).expect("pool lock").0;
                 }
-                let done = guard.queue.is_empty() && guard.running == 0;
+                let done = guard.finished();
                 drop(guard);
                 if done || cancel.load(Ordering::Relaxed) {
                     break;
@@ -432,6 +432,11 @@ struct Pool {
 }
 
 impl Pool {
+    /// Nothing queued, running or waiting to be re-checked.
+    fn finished(&self) -> bool {
+        self.queue.is_empty() && self.running == 0 && self.redo.values().all(Vec::is_empty)
+    }
+
     /// Up to `batch_size` members waiting to be re-checked, of one kind; with `full`, only
     /// once a whole batch of them is waiting.
     fn redo_batch(&mut self, batch_size: usize, full: bool) -> Option<Task> {
