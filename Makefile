@@ -31,7 +31,7 @@ test-rust: ## Run the Rust tests of the native evaluator
 	cargo test --quiet --workspace
 
 lint: ## Lint Python (ruff) and Rust (clippy)
-	ruff check sigil tests plugins
+	ruff check sigil tests plugins evaluator-rs/tests bench
 	cargo clippy --workspace --all-targets -- -D warnings
 
 docs: ## Regenerate docs/config.md from the config schema

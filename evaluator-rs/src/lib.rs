@@ -8,16 +8,23 @@ pub mod cache;
 pub mod deps;
 pub mod diagnostics;
 pub mod evaluator;
+pub mod exec;
 pub mod extract;
 pub mod lexer;
 pub mod prefilter;
 pub mod result;
 pub mod sandbox;
+pub mod score;
 pub mod shape;
 pub mod toolchain;
 
 pub use evaluator::{Config, Evaluator};
 pub use result::{SampleResult, Status};
+
+#[cfg(feature = "python")]
+mod py_exec;
+#[cfg(feature = "python")]
+mod py_score;
 
 // ---------------------------------------------------------------------------------------------
 // Python bindings: type conversion only. Parallel work runs with the GIL released (`py.detach`);
@@ -207,6 +214,8 @@ mod py {
         m.add_function(wrap_pyfunction!(prefilter, m)?)?;
         m.add_function(wrap_pyfunction!(toolchain_info, m)?)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        crate::py_score::register(m)?;
+        crate::py_exec::register(m)?;
         Ok(())
     }
 }

@@ -120,6 +120,9 @@ impl Sandbox {
         let mut cmd = match &self.isolation {
             Isolation::Bwrap(bwrap) => {
                 let mut cmd = Command::new(bwrap);
+                // --clearenv only clears the child's environment; bwrap itself becomes the sandbox's
+                // pid 1, and /proc/1/environ would show the host's variables to include_bytes!.
+                cmd.env_clear();
                 cmd.args(["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]);
                 for dir in ["/usr/lib", "/usr/lib64", "/usr/lib32"] {
                     if Path::new(dir).is_dir() {

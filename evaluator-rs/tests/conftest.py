@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from sigil_evaluator import Evaluator
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,10 +1,6 @@
 //! Building and running programs: statuses, test counts, batching equivalence.
 
-#[path = "../src/exec/mod.rs"]
-#[allow(dead_code, unused_imports)]
-mod exec;
-
-use exec::{ExecConfig, Executor, IoCase, Kind, Program, Status};
+use sigil_evaluator::exec::{ExecConfig, Executor, IoCase, Kind, Program, Status};
 
 fn main_program(body: &str) -> Program {
     Program { source: body.to_string(), kind: Kind::Main, cases: Vec::new() }

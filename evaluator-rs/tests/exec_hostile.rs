@@ -3,15 +3,11 @@
 //! right status within its limits, nothing is left running, nothing changed on the host, and the
 //! ordinary programs' verdicts are those they get alone.
 
-#[path = "../src/exec/mod.rs"]
-#[allow(dead_code, unused_imports)]
-mod exec;
-
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::Duration;
 
-use exec::{ExecConfig, Executor, Kind, Program, Status};
+use sigil_evaluator::exec::{ExecConfig, Executor, Kind, Program, Status};
 
 const BASE_UID: u32 = 62_000;
 const CANARY: &str = "/tmp/sigil-hostile-canary";

@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 import sigil_evaluator
 from sigil_evaluator import Evaluator, extract_code, prefilter, toolchain_info
 
@@ -22,7 +21,18 @@ BROKEN = "fn main() {\n    let n: i32 = \"five\";\n    println!(\"{}\", n);\n}\n
 
 
 def test_exports_and_version() -> None:
-    assert sigil_evaluator.__all__ == ["CheckResult", "Evaluator", "__version__", "extract_code", "prefilter", "toolchain_info"]
+    assert sigil_evaluator.__all__ == [
+        "FORMULA_VERSION",
+        "CheckResult",
+        "Evaluator",
+        "__version__",
+        "default_weights",
+        "extract_code",
+        "prefilter",
+        "run_programs",
+        "score",
+        "toolchain_info",
+    ]
     assert sigil_evaluator.__version__ == "0.1.0"
 
 

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from sigil_evaluator import Evaluator
 
 READS_PASSWD = 'const S: &str = include_str!("/etc/passwd");\nfn main() {\n    println!("{}", S);\n}\n'

@@ -12,8 +12,6 @@ from sigil.evaluation.config import EvalConfig
 from sigil.evaluation.evaluate import evaluate
 from sigil.evaluation.samples import read_samples
 
-pytest.importorskip("sigil_evaluator")
-
 BASIC = EvalConfig(scorers=["compile", "clippy"], cache_dir=None)
 
 

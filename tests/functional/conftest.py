@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from sigil.functional.execution import ExecOptions
-
 
 # The layout of a MultiPL-E humaneval-rs record (problem text written for these tests).
 MULTIPLE_RECORD = {
@@ -28,27 +25,8 @@ def multiple_record() -> dict[str, object]:
     return dict(MULTIPLE_RECORD)
 
 
-def _has_executor() -> bool:
-    try:
-        import sigil_evaluator
-    except ImportError:
-        return False
-    return hasattr(sigil_evaluator, "run_programs") or hasattr(getattr(sigil_evaluator, "_native", None), "run_programs")
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_executor: runs programs through sigil_evaluator.run_programs in bubblewrap")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``needs_executor`` run the sandboxed executor; skip them, saying why, where it is absent."""
-    for item in items:
-        if item.get_closest_marker("needs_executor") and not _EXECUTOR_READY:
-            item.add_marker(pytest.mark.skip(reason=_WHY))
-
-
-_WHY = "needs sigil_evaluator with run_programs (pip install ./evaluator-rs), bubblewrap and rustc"
-_EXECUTOR_READY = _has_executor() and bool(shutil.which("bwrap")) and bool(shutil.which("rustc"))
 
 
 @pytest.fixture

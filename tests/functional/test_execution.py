@@ -17,7 +17,6 @@ from sigil.functional.programs import assemble
 from sigil.functional.validate import validate_suite
 
 
-
 @pytest.fixture(scope="module")
 def suite():  # type: ignore[no-untyped-def]
     return load_suite(SUITES_DIR / "sigil_basic.jsonl")

@@ -12,6 +12,7 @@ from sigil.errors import DataError
 from sigil.functional.problems import load_suite
 from sigil.functional.programs import assemble, truncate_at_stop
 
+
 def write(tmp_path: Path, lines: list[object] | list[str], name: str = "suite.jsonl") -> Path:
     path = tmp_path / name
     path.write_text("".join((ln if isinstance(ln, str) else json.dumps(ln)) + "\n" for ln in lines))

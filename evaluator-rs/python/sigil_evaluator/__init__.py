@@ -7,16 +7,34 @@ bubblewrap sandbox, many samples per compiler process, with an optional on-disk 
     ev = Evaluator(cache_dir="~/.cache/sigil-eval")
     [r["status"] for r in ev.check([source_a, source_b])]
 
+``score`` rates sources for idiomatic style and documentation on a tree-sitter syntax tree, and
+``run_programs`` builds and runs whole programs against their tests in the sandbox.
+
 The package stands alone: it does not import or need ``sigil``.
 """
 
 from sigil_evaluator._native import (
+    FORMULA_VERSION,
     Evaluator,
     __version__,
+    default_weights,
     extract_code,
     prefilter,
+    run_programs,
+    score,
     toolchain_info,
 )
 from sigil_evaluator.results import CheckResult
 
-__all__ = ["CheckResult", "Evaluator", "__version__", "extract_code", "prefilter", "toolchain_info"]
+__all__ = [
+    "FORMULA_VERSION",
+    "CheckResult",
+    "Evaluator",
+    "__version__",
+    "default_weights",
+    "extract_code",
+    "prefilter",
+    "run_programs",
+    "score",
+    "toolchain_info",
+]

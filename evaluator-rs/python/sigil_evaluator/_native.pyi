@@ -1,12 +1,23 @@
 """Type stubs for the compiled module ``sigil_evaluator._native``."""
 
 from os import PathLike
-from typing import final
+from typing import Any, Literal, final
 
 from sigil_evaluator.results import CheckResult
 
-__all__ = ["Evaluator", "__version__", "extract_code", "prefilter", "toolchain_info"]
+__all__ = [
+    "FORMULA_VERSION",
+    "Evaluator",
+    "__version__",
+    "default_weights",
+    "extract_code",
+    "prefilter",
+    "run_programs",
+    "score",
+    "toolchain_info",
+]
 __version__: str
+FORMULA_VERSION: str
 
 @final
 class Evaluator:
@@ -50,3 +61,28 @@ def prefilter(
 
 def toolchain_info() -> dict[str, str]:
     """Versions and paths of the toolchain the evaluator uses."""
+
+def score(
+    sources: list[str], weights: dict[str, float] | None = None, threads: int | None = None
+) -> list[dict[str, Any]]:
+    """Idiomatic score, feature counts and documentation statistics of each source (syntax-tree based)."""
+
+def default_weights() -> dict[str, float]:
+    """The weights of the idiomatic formula ``FORMULA_VERSION``."""
+
+def run_programs(
+    programs: list[dict[str, Any]],
+    *,
+    optimize: bool = False,
+    edition: str = "2021",
+    jobs: int | None = None,
+    batch_size: int = 16,
+    compile_timeout: float = 60.0,
+    run_timeout: float = 10.0,
+    run_cpu_seconds: int = 5,
+    run_memory_mb: int = 512,
+    output_bytes: int = 1048576,
+    max_processes: int = 64,
+    sandbox: Literal["bwrap", "none"] = "bwrap",
+) -> dict[str, Any]:
+    """Build and run whole programs in the sandbox and judge their tests."""

@@ -10,8 +10,6 @@ from sigil_generate.stages.sampling import GeneratedSample
 from sigil.errors import ConfigError
 from sigil.evaluation.config import EvalConfig
 
-pytest.importorskip("sigil_evaluator")
-
 
 @pytest.fixture(scope="module")
 def problem_item():

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sigil_train.model.load import bnb_config, lora_config
+from sigil_train.trainer.trl_trainer import per_device_micro_batch, trainer_arguments
 
 from sigil.config.loader import validate_config
 from sigil.errors import ConfigError
-from sigil_train.model.load import bnb_config, lora_config
-from sigil_train.trainer.trl_trainer import per_device_micro_batch, trainer_arguments
 
 
 def config(**sections):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 import torch
-
+from corpus import records
 from sigil_train.data.collator import PackedCollator
-from sigil_train.data.encode import IGNORE, EncodeStats, Encoder, Example
+from sigil_train.data.encode import IGNORE, Encoder, EncodeStats, Example
 from sigil_train.data.pack import pack_examples
 from sigil_train.model.tiny import build_tiny_model, parse_spec
-from corpus import records
 
 
 @pytest.fixture(scope="module")

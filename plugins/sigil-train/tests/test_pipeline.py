@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-import sigil
 from conftest import write_pipeline
 from corpus import records, write_jsonl
+
+import sigil
 from sigil.cli import main
 from sigil.plugins import register_plugin, unregister_plugin
 

@@ -83,9 +83,6 @@ def test_missing_scorer_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, conf
 
 
 def test_real_scorer_ranks_documented_idiomatic_code_higher(record) -> None:
-    sigil_evaluator = pytest.importorskip("sigil_evaluator")
-    if not hasattr(sigil_evaluator, "score"):
-        pytest.skip("sigil_evaluator.score is not available yet")
     good = '/// Adds two numbers.\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n'
     bad = 'pub fn add(a: i32, b: i32) -> i32 {\n    let mut r = 0; r = r + a; r = r + b; return r;\n}\n'
     verdicts = DocumentedFilter().apply([record(good), record(bad)])

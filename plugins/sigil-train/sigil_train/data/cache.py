@@ -22,7 +22,7 @@ from typing import Any
 
 from sigil.errors import DataError
 from sigil.io import atomic_write_json, read_jsonl
-from sigil_train.data.encode import ENCODER_VERSION, EncodeStats, Encoder, Example
+from sigil_train.data.encode import ENCODER_VERSION, Encoder, EncodeStats, Example
 from sigil_train.data.pack import pack_examples, unpacked_rows
 
 #: Below this many records a worker pool costs more than it saves.

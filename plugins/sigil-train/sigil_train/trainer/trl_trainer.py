@@ -69,7 +69,6 @@ class TrlTrainer:
         world = int(os.environ.get("WORLD_SIZE", "1"))
         per_device = per_device_micro_batch(train.micro_batch_size, world, train.scale_micro_batch)
         layout = "flat" if attn.startswith("flash_attention") else "rows"
-        bf16 = use_bf16(train)
         checkpoints = ctx.work_dir / CHECKPOINTS
         args = SFTConfig(**trainer_arguments(config, per_device, eval_rows is not None, checkpoints, torch.cuda.is_available()))
 
