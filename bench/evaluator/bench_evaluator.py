@@ -27,9 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     b = {k: best(v) for k, v in runs.items()}
     n_sigil = b["sigil"]["samples"]
     summary = {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": {"cpus": os.cpu_count(), "jobs": args.jobs, "platform": platform.platform(), "python": platform.python_version(),
                     "load_before": load_before, "load_after": os.getloadavg()},

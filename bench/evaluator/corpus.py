@@ -103,7 +103,7 @@ def _parse(r: random.Random, n: str, dirty: bool) -> tuple[str, list[str]]:
     )
     return items, [
         f'match parse_all_{n}(&["{r.randint(1, 9)}", " {r.randint(10, 99)}", "7"]) {{',
-        f"    Ok(v) => {{",
+        "    Ok(v) => {",
         f"        let doubled: Vec<i32> = v.into_iter(){closure.format(n=n)}.collect();",
         '        println!("{:?}", doubled);',
         "    }",
@@ -113,7 +113,7 @@ def _parse(r: random.Random, n: str, dirty: bool) -> tuple[str, list[str]]:
 
 
 def _stack(r: random.Random, n: str, dirty: bool) -> tuple[str, list[str]]:
-    extra = f"\n    fn is_empty(&self) -> bool {{\n        self.items.len() == 0\n    }}\n" if dirty else ""
+    extra = "\n    fn is_empty(&self) -> bool {\n        self.items.len() == 0\n    }\n" if dirty else ""
     items = (
         f"struct Stack{n}<T> {{\n    items: Vec<T>,\n}}\n\nimpl<T: std::fmt::Debug> Stack{n}<T> {{\n"
         f"    fn new() -> Self {{\n        Stack{n} {{ items: Vec::new() }}\n    }}\n\n"

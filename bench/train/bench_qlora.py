@@ -28,12 +28,11 @@ sys.path.insert(0, str(ROOT / "plugins" / "sigil-train"))
 sys.path.insert(0, str(Path(__file__).parent))
 
 import torch  # noqa: E402
-from transformers import TrainerCallback  # noqa: E402
-
 from model_shapes import llama_config, mfu, parameter_count  # noqa: E402
-from synthetic_data import chunked_examples, random_documents, rust_corpus, truncated_examples  # noqa: E402
 from sigil_train.data.collator import PackedCollator  # noqa: E402
 from sigil_train.data.pack import pack_examples  # noqa: E402
+from synthetic_data import chunked_examples, random_documents, rust_corpus, truncated_examples  # noqa: E402
+from transformers import TrainerCallback  # noqa: E402
 
 SEQ = 2048
 #: Steps left out of the timing (allocator warm-up, kernel autotuning, flex/compile compilation).
@@ -213,7 +212,7 @@ def run_baseline(base: Any, name: str, examples: list[dict], mb: int, steps: int
     """Plain HF: prepare_model_for_kbit_training (fp32 upcast), padded batches, HF Trainer, full logits."""
     from datasets import Dataset
     from peft import prepare_model_for_kbit_training
-    from transformers import DataCollatorForLanguageModeling, PreTrainedTokenizerFast, Trainer, TrainingArguments
+    from transformers import Trainer, TrainingArguments
 
     gpu_reset()
     base.set_attn_implementation("sdpa")
