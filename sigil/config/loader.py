@@ -90,7 +90,8 @@ def config_model() -> type[CoreConfig]:
     from sigil.plugins import registry
 
     sections: dict[str, Any] = {}
-    for entry in registry("config_sections"):
+    # sorted: entry points load in whatever order site-packages lists them, and docs/config.md must not churn
+    for entry in sorted(registry("config_sections"), key=lambda entry: entry.name):
         model = entry.component
         if entry.name in CoreConfig.model_fields:
             raise ConfigError(f"plugin {entry.plugin!r} registers config section {entry.name!r}, a core key")
