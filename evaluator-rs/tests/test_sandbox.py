@@ -51,6 +51,38 @@ def test_caller_environment_is_invisible(strict: Evaluator) -> None:
     assert "not defined at compile time" in (home["first_error"] or "")
 
 
+# Compiles only if the canary is in the environment of the sandbox's pid 1 (bubblewrap itself): a sample
+# could otherwise read the caller's variables at compile time and print them in a const-eval error.
+READS_INIT_ENVIRON = """const ENV: &[u8] = include_bytes!("/proc/1/environ");
+const fn contains(h: &[u8], n: &[u8]) -> bool {
+    let mut i = 0;
+    while i + n.len() <= h.len() {
+        let mut j = 0;
+        while j < n.len() && h[i + j] == n[j] {
+            j += 1;
+        }
+        if j == n.len() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+const _: () = assert!(contains(ENV, b"SIGIL_CANARY_ENVIRON"));
+fn main() {}
+"""
+
+
+def test_caller_environment_is_not_in_the_sandbox_init(strict: Evaluator) -> None:
+    os.environ["SIGIL_CANARY_ENVIRON"] = "1"
+    try:
+        (result,) = strict.check([READS_INIT_ENVIRON + "// environ\n"])
+    finally:
+        del os.environ["SIGIL_CANARY_ENVIRON"]
+    # The file was read (no "couldn't read"): the const assertion is what failed, so the canary is absent.
+    assert result["status"] == "error" and "assertion failed" in (result["first_error"] or ""), result
+
+
 @pytest.mark.parametrize(
     "source",
     [
