@@ -292,8 +292,8 @@ def bench(args: argparse.Namespace, out: Path) -> None:
     def wanted(name: str) -> bool:
         return only is None or name in only
 
-    if args.set == "B":
-        bench_set_b(args, path, rows, padded, steps, attempt)
+    if args.set in ("B", "C"):
+        (bench_set_b if args.set == "B" else bench_set_c)(args, path, rows, padded, steps, attempt)
         report(results, out)
         return
     if quantized_ok:
@@ -350,6 +350,27 @@ def bench_set_b(args: argparse.Namespace, path: Path, rows: list[dict], padded: 
             liger=True, dropout=0.0)
     attempt("lora-bf16-sigil-mb8-sel25-liger-drop0", run_sigil, base, rows=rows, mb=8, ckpt="selective",
             steps=steps, liger=True, dropout=0.0, fraction=0.25)
+    del base
+    gpu_reset()
+
+
+def bench_set_c(args: argparse.Namespace, path: Path, rows: list[dict], padded: list[dict], steps: int,
+                attempt: Any) -> None:
+    """Third round: torch.compile on top of set B's best QLoRA and bf16 LoRA variants, beside the same baseline."""
+    base = load(path, quantized=torch.cuda.is_available())
+    attempt("qlora-baseline-hf-padded-mb4", run_baseline, base, examples=padded, mb=4, steps=steps)
+    recast_bf16(base)
+    attempt("qlora-sigil-mb3-nockpt-liger-drop0", run_sigil, base, rows=rows, mb=3, ckpt="none", steps=steps,
+            liger=True, dropout=0.0)
+    attempt("qlora-sigil-mb3-nockpt-liger-drop0-compile", run_sigil, base, rows=rows, mb=3, ckpt="none",
+            steps=steps, liger=True, dropout=0.0, compile_model=True)
+    del base
+    gpu_reset()
+    base = load(path, quantized=False)
+    attempt("lora-bf16-sigil-mb3-nockpt-liger-drop0", run_sigil, base, rows=rows, mb=3, ckpt="none", steps=steps,
+            liger=True, dropout=0.0)
+    attempt("lora-bf16-sigil-mb3-nockpt-liger-drop0-compile", run_sigil, base, rows=rows, mb=3, ckpt="none",
+            steps=steps, liger=True, dropout=0.0, compile_model=True)
     del base
     gpu_reset()
 
@@ -447,7 +468,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiny", action="store_true", help="tiny model (CPU smoke run of this script)")
     parser.add_argument("--steps", type=int, default=10, help="steps per variant (the first 4 are warm-up)")
-    parser.add_argument("--set", choices=["A", "B"], default="A", help="variant set: A (levers one by one), B (combined)")
+    parser.add_argument("--set", choices=["A", "B", "C"], default="A",
+                        help="variant set: A (levers one by one), B (combined), C (B's best with torch.compile)")
     parser.add_argument("--only", default="", help="comma-separated variant names (the baseline always runs)")
     parser.add_argument("--compile", action="store_true", help="also try torch.compile")
     parser.add_argument("--parity", type=int, default=0, help="run the loss-parity check for N steps instead")

@@ -1,7 +1,7 @@
 """Batched verdicts equal single-file clippy-driver verdicts, sample by sample.
 
 Uses 150 samples of the benchmark corpus (every 4th of 600, covering every category); the whole
-corpus was run once and recorded in bench/RESULTS-evaluator.md.
+corpus was run once and recorded in bench/RESULTS.md.
 """
 
 from __future__ import annotations

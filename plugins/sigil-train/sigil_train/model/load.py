@@ -2,7 +2,7 @@
 
 - ``qlora``: 4-bit weights through ``BitsAndBytesConfig`` built from ``bnb_4bit``; non-quantised weights
   (norms, embeddings, LM head) stay in the compute dtype unless ``train.upcast_non_quantized`` asks for PEFT's
-  ``prepare_model_for_kbit_training`` (fp32 copies: measured ~1.6x slower on an H100, see bench/RESULTS-train.md).
+  ``prepare_model_for_kbit_training`` (fp32 copies: measured ~1.6x slower on an H100, see bench/RESULTS.md).
 - ``lora``: the base in bf16 on a GPU (fp32 on CPU, where bf16 matmuls are slow), LoRA adapters on top.
 - ``full``: every weight trainable, fp32 master weights with bf16 autocast when ``train.bf16``.
 ``misc.load_from`` warm-starts: a PEFT adapter directory (LoRA kinds) or a model directory (``full``).
