@@ -15,6 +15,14 @@ from sigil.errors import DataError
 def read_jsonl(path: str | Path, *, skip_bad_lines: bool = False, bad_lines: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """Yield each line's JSON object. A malformed line is a DataError naming file and line number, or, with
     ``skip_bad_lines``, is skipped and described in ``bad_lines``."""
+    for _, record in read_jsonl_numbered(path, skip_bad_lines=skip_bad_lines, bad_lines=bad_lines):
+        yield record
+
+
+def read_jsonl_numbered(
+    path: str | Path, *, skip_bad_lines: bool = False, bad_lines: list[str] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Like :func:`read_jsonl`, with each object's line number."""
     path = Path(path)
     try:
         handle = path.open("rb")
@@ -22,6 +30,8 @@ def read_jsonl(path: str | Path, *, skip_bad_lines: bool = False, bad_lines: lis
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path}: is a directory, expected a JSONL file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
     with handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -29,16 +39,19 @@ def read_jsonl(path: str | Path, *, skip_bad_lines: bool = False, bad_lines: lis
             try:
                 record = json.loads(raw.decode("utf-8"))
                 if not isinstance(record, dict):
-                    raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-            except (UnicodeDecodeError, ValueError) as exc:
-                problem = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else str(exc).splitlines()[0]
-                message = f"{path}:{number}: malformed JSON line: {problem}"
-                if not skip_bad_lines:
-                    raise DataError(message) from None
-                if bad_lines is not None:
-                    bad_lines.append(message)
+                    raise ValueError(f"expected an object, got {type(record).__name__}")
+            except UnicodeDecodeError as exc:
+                problem = f"not UTF-8 (byte {exc.start})"
+            except ValueError as exc:
+                problem = str(exc).splitlines()[0]
+            else:
+                yield number, record
                 continue
-            yield record
+            message = f"{path}:{number}: malformed JSON line: {problem}"
+            if not skip_bad_lines:
+                raise DataError(message)
+            if bad_lines is not None:
+                bad_lines.append(message)
 
 
 def append_jsonl_line(path: str | Path, record: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sigil.data.rust import find_test_items, mask
+from sigil.data.rust import find_test_items, mask, matching_bracket
 
 Place = Literal["library", "main", "test"]
 
@@ -118,7 +118,7 @@ def _places(source: str, code: str) -> list[tuple[int, int, Place]]:
     for match in _TEST_ATTRIBUTE.finditer(code):
         if spans and match.start() < spans[-1][1]:
             continue  # inside test code already found: a #[test] fn in a #[cfg(test)] mod
-        close = _matching(code, code.index("[", match.start()), "[", "]")
+        close = matching_bracket(code, code.index("[", match.start()), "[", "]")
         end = None if close is None else _item_end(code, close + 1)
         if end is not None:
             spans.append((match.start(), end, "test"))
@@ -147,7 +147,7 @@ def _item_end(code: str, i: int) -> int | None:
         attribute = _ATTRIBUTE_START.match(code, i)
         if attribute is None:
             break
-        close = _matching(code, attribute.end() - 1, "[", "]")
+        close = matching_bracket(code, attribute.end() - 1, "[", "]")
         if close is None:
             return None
         i = close + 1
@@ -161,22 +161,10 @@ def _item_end(code: str, i: int) -> int | None:
         elif depth == 0 and char == ";":
             return k + 1
         elif depth == 0 and char == "{":
-            close = _matching(code, k, "{", "}")
+            close = matching_bracket(code, k, "{", "}")
             return n if close is None else close + 1
         elif depth == 0 and char == "}":
             return None
-    return None
-
-
-def _matching(code: str, open_index: int, opening: str, closing: str) -> int | None:
-    depth = 0
-    for k in range(open_index, len(code)):
-        if code[k] == opening:
-            depth += 1
-        elif code[k] == closing:
-            depth -= 1
-            if depth == 0:
-                return k
     return None
 
 
@@ -191,7 +179,7 @@ def _index_offsets(code: str) -> list[int]:
     """
     attribute_ends = set()
     for attribute in _ATTRIBUTE_START.finditer(code):
-        close = _matching(code, attribute.end() - 1, "[", "]")
+        close = matching_bracket(code, attribute.end() - 1, "[", "]")
         if close is not None:
             attribute_ends.add(close)
     offsets = []

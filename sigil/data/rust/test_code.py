@@ -168,7 +168,7 @@ def _item_after_attributes(code: str, i: int) -> tuple[int, str] | None:
         match = _OUTER_ATTRIBUTE_START.match(code, i)
         if not match:
             break
-        close = _matching_bracket(code, match.end() - 1, "[", "]")
+        close = matching_bracket(code, match.end() - 1, "[", "]")
         if close is None:
             return None
         i = close + 1
@@ -186,7 +186,7 @@ def _item_after_attributes(code: str, i: int) -> tuple[int, str] | None:
             return k + 1, _item_kind(code[start:k])
         elif depth == 0 and char == "{":
             kind = _item_kind(code[start:k])
-            close = _matching_bracket(code, k, "{", "}")
+            close = matching_bracket(code, k, "{", "}")
             if close is None:
                 return n, kind
             end = close + 1
@@ -210,7 +210,8 @@ def _item_kind(header: str) -> str:
     return match.group(1) if match else "item"
 
 
-def _matching_bracket(code: str, open_index: int, opening: str, closing: str) -> int | None:
+def matching_bracket(code: str, open_index: int, opening: str, closing: str) -> int | None:
+    """Index of the bracket closing the one at ``open_index`` in masked code (no literals or comments left)."""
     depth = 0
     for k in range(open_index, len(code)):
         if code[k] == opening:

@@ -63,18 +63,8 @@ def _run_tests(samples: list[GeneratedSample], eval_config: EvalConfig) -> list[
     """Whether each sample passes its problem's tests, run in the sandbox (one batch for all of them)."""
     if not samples:
         return []
-    from sigil.functional import ExecOptions, run_completions
+    from sigil.evaluation.functional import exec_options
+    from sigil.functional import run_completions
 
-    functional = eval_config.functional
-    options = ExecOptions(
-        optimize=functional.optimize,
-        edition=eval_config.edition,
-        jobs=eval_config.jobs,
-        compile_timeout=eval_config.timeout,
-        run_timeout=functional.run_timeout,
-        run_cpu_seconds=functional.run_cpu_seconds,
-        run_memory_mb=functional.run_memory_mb,
-        sandbox=eval_config.sandbox,
-    )
     pairs = [(sample.item.suite_problem, sample.completion) for sample in samples]
-    return [result.passed for result in run_completions(pairs, options).results]  # type: ignore[arg-type]
+    return [result.passed for result in run_completions(pairs, exec_options(eval_config)).results]  # type: ignore[arg-type]
