@@ -11,6 +11,7 @@ import pytest
 
 from sigil import hookimpl
 from sigil.errors import PluginError
+from conftest import fake_distribution
 from sigil.plugins import BUILTIN_PLUGINS, pm, registry
 
 
@@ -79,15 +80,6 @@ def test_misspelled_hook_is_an_error(plugin):
     pm.unregister(name="misspelled")
 
 
-def _fake_distribution(root: Path, name: str, module_source: str) -> None:
-    """An installed distribution with a `sigil` entry point, as pip would lay it out."""
-    (root / f"{name}.py").write_text(textwrap.dedent(module_source))
-    info = root / f"{name}-0.3.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.3\n")
-    (info / "entry_points.txt").write_text(f"[sigil]\n{name} = {name}\n")
-
-
 def _sigil(args: list[str], path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "SIGIL_LOAD_PLUGINS"}
     environment["PYTHONPATH"] = os.pathsep.join([str(path), environment.get("PYTHONPATH", "")])
@@ -107,8 +99,8 @@ def register_scorers(register):
 
 
 def test_entry_point_plugins_load_and_broken_ones_are_skipped(tmp_path):
-    _fake_distribution(tmp_path, "goodplug", GOOD)
-    _fake_distribution(tmp_path, "brokenplug", "raise ImportError('needs libfoo')\n")
+    fake_distribution(tmp_path, "goodplug", GOOD)
+    fake_distribution(tmp_path, "brokenplug", "raise ImportError('needs libfoo')\n")
     result = _sigil(["plugins", "--json"], tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -122,8 +114,8 @@ def test_entry_point_plugins_load_and_broken_ones_are_skipped(tmp_path):
 
 
 def test_allow_list_limits_third_party_plugins(tmp_path):
-    _fake_distribution(tmp_path, "goodplug", GOOD)
-    _fake_distribution(tmp_path, "otherplug", GOOD.replace("good-scorer", "other-scorer"))
+    fake_distribution(tmp_path, "goodplug", GOOD)
+    fake_distribution(tmp_path, "otherplug", GOOD.replace("good-scorer", "other-scorer"))
     result = _sigil(["plugins", "--json"], tmp_path, SIGIL_LOAD_PLUGINS="otherplug,absentplug")
     names = [p["name"] for p in json.loads(result.stdout)["plugins"]]
     assert "otherplug" in names and "goodplug" not in names

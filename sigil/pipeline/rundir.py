@@ -22,6 +22,7 @@ import os
 import platform
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,7 @@ class RunDir:
         manifest = self.manifest()
         manifest.update(
             started=now(),
+            launch=time.time(),  # for the other ranks of a multi-process launch: results newer than this are ours
             status="running",
             config_file=source,
             seed=seed,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,13 @@ from pydantic import BaseModel, ValidationError
 from sigil.config.loader import describe_errors, stage_config
 from sigil.config.schema import CoreConfig, StageSpec
 from sigil.errors import ConfigError, SigilError
+from sigil.pipeline.distributed import (
+    follower_scratch,
+    is_distributed,
+    process_rank,
+    single_process_env,
+    wait_for_leader,
+)
 from sigil.pipeline.rundir import RunDir, now
 from sigil.pipeline.stage import StageContext, StageOutput, StageResult
 from sigil.plugins import hook, registry
@@ -54,6 +62,15 @@ class Selection:
     def allowed(self, index: int, names: list[str]) -> bool:
         return self.only is None or names[index] == self.only
 
+    def runs(self, index: int, names: list[str], previous: StageOutput | None, fingerprint: str) -> bool:
+        """Whether the stage at ``index`` runs now, given its last completed result."""
+        if not self.allowed(index, names):
+            if previous is None:
+                raise SigilError(f"stage {names[index]!r} has no completed result yet; run it first (without --only)")
+            return False
+        up_to_date = previous is not None and previous.fingerprint == fingerprint
+        return not up_to_date or self.forced(index, names)
+
 
 def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
     """Resolve every stage before any work starts, so that a config error costs nothing."""
@@ -88,6 +105,8 @@ def run_pipeline(config: CoreConfig, source: str, selection: Selection = Selecti
             raise ConfigError(f"{source}: no stage named {wanted!r}; stages: {', '.join(names)}")
     assert config.misc.output_dir is not None
     run_dir = RunDir(config.misc.output_dir)
+    if process_rank() > 0:
+        return follow_pipeline(plan, selection, run_dir)
     config_data = config.model_dump(mode="json")
 
     with run_dir.locked():
@@ -102,16 +121,12 @@ def run_pipeline(config: CoreConfig, source: str, selection: Selection = Selecti
                 name = planned.spec.name
                 fingerprint = stage_fingerprint(planned, upstream)
                 previous = run_dir.completed(name)
-                if not selection.allowed(index, names):
-                    if previous is None:
-                        raise SigilError(f"stage {name!r} has no completed result yet; run it first (without --only)")
-                    upstream[name] = previous
-                    continue
-                if previous and previous.fingerprint == fingerprint and not selection.forced(index, names):
+                if not selection.runs(index, names, previous, fingerprint):
                     log.info("stage %s: up to date, skipped", name)
-                    upstream[name] = previous
+                    upstream[name] = previous  # type: ignore[assignment]  # runs() is False only with a result
                     continue
-                upstream[name] = run_stage(planned, fingerprint, upstream, run_dir)
+                with single_process_env(active=not is_distributed(planned)):
+                    upstream[name] = run_stage(planned, fingerprint, upstream, run_dir)
             status = "completed"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -160,6 +175,7 @@ def run_stage(
         "fingerprint": fingerprint,
         "started": started,
         "finished": now(),
+        "finished_at": time.time(),
         "duration_s": round(time.monotonic() - clock, 3),
         "artifacts": result.artifacts,
         "metrics": result.metrics,
@@ -170,6 +186,37 @@ def run_stage(
     hook().on_stage_end(ctx=ctx, result=result, error=None)
     log.info("stage %s: completed in %.1fs", name, record["duration_s"])
     return output
+
+
+def follow_pipeline(plan: list[PlannedStage], selection: Selection, run_dir: RunDir) -> dict[str, StageOutput]:
+    """A non-leading rank: take part in distributed stages, wait for rank 0's result of every stage."""
+    rank, launched = process_rank(), time.time() - 5.0  # rank 0 may have started a moment earlier
+    names = [planned.spec.name for planned in plan]
+    upstream: dict[str, StageOutput] = {}
+    for index, planned in enumerate(plan):
+        name = planned.spec.name
+        fingerprint = stage_fingerprint(planned, upstream)
+        previous = run_dir.completed(name)
+        if not selection.runs(index, names, previous, fingerprint):
+            upstream[name] = previous  # type: ignore[assignment]
+            continue
+        if is_distributed(planned):
+            scratch, work_dir = follower_scratch(run_dir, name, rank)
+            ctx = StageContext(
+                spec=planned.spec,
+                config=planned.config,
+                options=planned.options,
+                run_dir=run_dir.path,
+                out_dir=scratch,
+                work_dir=work_dir,
+                upstream=dict(upstream),
+                log=logging.getLogger(f"sigil.stage.{name}.rank{rank}"),
+                reports_metrics=False,
+            )
+            planned.stage_type().run(ctx)
+            shutil.rmtree(scratch, ignore_errors=True)
+        upstream[name] = wait_for_leader(run_dir, name, fingerprint, not_before=launched)
+    return upstream
 
 
 def stage_fingerprint(planned: PlannedStage, upstream: dict[str, StageOutput]) -> str:

@@ -29,6 +29,8 @@ class Stage(Protocol):
     config_keys: ClassVar[tuple[str, ...]]
     #: Bump when the stage's code changes what it produces, so old results are not reused.
     version: ClassVar[str]
+    # Optional: ``distributed = True`` when every rank of a multi-process launch (torchrun) must run the stage
+    # together (training); other stages run on rank 0 alone (see sigil.pipeline.distributed).
 
     def run(self, ctx: StageContext) -> StageResult:
         """Do the work, writing artifacts under ``ctx.out_dir``."""
@@ -83,6 +85,8 @@ class StageContext:
     work_dir: Path
     upstream: dict[str, StageOutput]
     log: logging.Logger
+    #: False on the non-leading ranks of a multi-process launch: only rank 0 reports metrics.
+    reports_metrics: bool = True
 
     @property
     def name(self) -> str:
@@ -109,6 +113,8 @@ class StageContext:
 
     def log_metrics(self, metrics: dict[str, Any], step: int | None = None) -> None:
         """Send metrics to every logger plugin (``on_metrics``): metrics.jsonl, TensorBoard, ..."""
+        if not self.reports_metrics:
+            return
         from sigil.plugins import hook
 
         hook().on_metrics(run_dir=str(self.run_dir), stage=self.name, step=step, metrics=metrics)

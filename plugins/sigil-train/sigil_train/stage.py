@@ -33,6 +33,8 @@ class SftStage:
     #: every training/adapter/quantisation key, and misc (seed, load_from, deterministic).
     config_keys = ("model_name", "max_seq_len", "pack", "dataset", "train", "lora", "bnb_4bit", "misc")
     version = "1"
+    #: Under torchrun every rank trains (DDP); rank 0 alone writes the adapter, card and metrics.
+    distributed = True
 
     @classmethod
     def check(cls, config: Any, options: SftOptions) -> None:

@@ -1,0 +1,101 @@
+"""A multi-process launch (torchrun sets RANK/WORLD_SIZE): rank 0 leads, rank 1 follows.
+
+Two real `sigil run` processes share one run directory. The distributed stage's "collective" is a file
+barrier, so the test needs no torch: each rank waits until the other has arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import fake_distribution
+
+PLUGIN = """
+import os, time
+from pathlib import Path
+import sigil
+from sigil.pipeline import NoOptions, StageResult
+
+
+class Prepare:
+    Options = NoOptions
+    config_keys = ()
+    version = "1"
+
+    def run(self, ctx):
+        time.sleep(1.0)  # rank 1 must wait for this result, not race past it
+        (ctx.out_dir / "env.json").write_text(repr(os.environ.get("WORLD_SIZE")))
+        ctx.log_metrics({"prepared": 1})
+        return StageResult({"env": "env.json"})
+
+
+class Train:
+    Options = NoOptions
+    config_keys = ()
+    version = "1"
+    distributed = True
+
+    def run(self, ctx):
+        rank = os.environ["RANK"]
+        prepared = ctx.upstream["prepare"].artifact("env").read_text()
+        (ctx.work_dir / f"arrived-{rank}").write_text(prepared)
+        deadline = time.monotonic() + 60
+        while len(list(ctx.work_dir.glob("arrived-*"))) < int(os.environ["WORLD_SIZE"]):
+            assert time.monotonic() < deadline, "the other rank never arrived"
+            time.sleep(0.05)
+        (ctx.out_dir / "weights").write_text(f"rank {rank}")
+        ctx.log_metrics({"loss": 1.0}, step=1)
+        return StageResult({"weights": "weights"})
+
+
+@sigil.hookimpl
+def register_stages(register):
+    register("prepare", Prepare)
+    register("train", Train)
+"""
+
+
+def test_rank0_leads_and_rank1_follows(tmp_path):
+    fake_distribution(tmp_path, "distplug", PLUGIN)
+    run_dir = tmp_path / "run"
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(
+        f"misc: {{output_dir: {run_dir}}}\nstages:\n  - {{name: prepare, type: prepare}}\n  - {{name: train, type: train}}\n"
+    )
+    base = {k: v for k, v in os.environ.items() if k != "SIGIL_LOAD_PLUGINS"}
+    base.update(PYTHONPATH=os.pathsep.join([str(tmp_path), base.get("PYTHONPATH", "")]), WORLD_SIZE="2",
+                SIGIL_LOAD_PLUGINS="distplug")
+    command = [sys.executable, "-m", "sigil.cli", "run", str(pipeline)]
+    ranks = [subprocess.Popen(command, env={**base, "RANK": str(rank)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True) for rank in (1, 0)]  # the follower starts first
+    outputs = [process.communicate(timeout=120)[0] for process in ranks]
+    assert [process.returncode for process in ranks] == [0, 0], outputs
+
+    # both ranks trained, after rank 0 alone prepared with the distributed variables hidden
+    assert sorted(p.name for p in (run_dir / "work" / "train").glob("arrived-*")) == ["arrived-0", "arrived-1"]
+    assert (run_dir / "work" / "train" / "arrived-1").read_text() == "None"
+    # rank 0 committed; rank 1 left nothing behind and reported no metrics
+    assert (run_dir / "stages" / "train" / "weights").read_text() == "rank 0"
+    assert not list((run_dir / "work" / "train").glob(".rank-*"))
+    metrics = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert [(m["stage"], m.get("step")) for m in metrics] == [("prepare", None), ("train", 1)]
+    assert json.loads((run_dir / "manifest.json").read_text())["status"] == "completed"
+
+
+def test_follower_stops_when_rank0_fails(tmp_path):
+    fake_distribution(tmp_path, "distplug", PLUGIN.replace("time.sleep(1.0)", "raise RuntimeError('boom')"))
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages:\n  - {{name: prepare, type: prepare}}\n")
+    base = {k: v for k, v in os.environ.items() if k != "SIGIL_LOAD_PLUGINS"}
+    base.update(PYTHONPATH=os.pathsep.join([str(tmp_path), base.get("PYTHONPATH", "")]), WORLD_SIZE="2",
+                SIGIL_LOAD_PLUGINS="distplug")
+    command = [sys.executable, "-m", "sigil.cli", "run", str(pipeline)]
+    follower = subprocess.Popen(command, env={**base, "RANK": "1"}, stderr=subprocess.PIPE, text=True)
+    leader = subprocess.run(command, env={**base, "RANK": "0"}, capture_output=True, text=True, timeout=120)
+    _, follower_err = follower.communicate(timeout=120)
+    assert leader.returncode != 0
+    assert follower.returncode == 1
+    assert "rank 0 stopped (failed) before completing stage 'prepare'" in follower_err
