@@ -7,8 +7,8 @@ import os
 # Before sigil.plugins loads anything: no third-party entry points in unit tests.
 os.environ["SIGIL_LOAD_PLUGINS"] = ""
 
-from collections.abc import Callable, Iterator  # noqa: E402
 import textwrap  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -43,10 +43,16 @@ def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
     return write
 
 
-def fake_distribution(root: Path, name: str, module_source: str) -> None:
+def make_fake_distribution(root: Path, name: str, module_source: str) -> None:
     """An installed distribution with a `sigil` entry point, as pip would lay it out."""
     (root / f"{name}.py").write_text(textwrap.dedent(module_source))
     info = root / f"{name}-0.3.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.3\n")
     (info / "entry_points.txt").write_text(f"[sigil]\n{name} = {name}\n")
+
+
+@pytest.fixture
+def fake_distribution() -> Callable[[Path, str, str], None]:
+    """``fake_distribution(site_dir, name, module_source)``: lay out a plugin distribution for a subprocess."""
+    return make_fake_distribution

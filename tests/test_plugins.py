@@ -4,14 +4,12 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from sigil import hookimpl
 from sigil.errors import PluginError
-from conftest import fake_distribution
 from sigil.plugins import BUILTIN_PLUGINS, pm, registry
 
 
@@ -98,7 +96,7 @@ def register_scorers(register):
 """
 
 
-def test_entry_point_plugins_load_and_broken_ones_are_skipped(tmp_path):
+def test_entry_point_plugins_load_and_broken_ones_are_skipped(tmp_path, fake_distribution):
     fake_distribution(tmp_path, "goodplug", GOOD)
     fake_distribution(tmp_path, "brokenplug", "raise ImportError('needs libfoo')\n")
     result = _sigil(["plugins", "--json"], tmp_path)
@@ -113,7 +111,7 @@ def test_entry_point_plugins_load_and_broken_ones_are_skipped(tmp_path):
     assert result.stderr.count("\n") == 1 and failure in result.stderr
 
 
-def test_allow_list_limits_third_party_plugins(tmp_path):
+def test_allow_list_limits_third_party_plugins(tmp_path, fake_distribution):
     fake_distribution(tmp_path, "goodplug", GOOD)
     fake_distribution(tmp_path, "otherplug", GOOD.replace("good-scorer", "other-scorer"))
     result = _sigil(["plugins", "--json"], tmp_path, SIGIL_LOAD_PLUGINS="otherplug,absentplug")

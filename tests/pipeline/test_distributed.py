@@ -11,8 +11,6 @@ import os
 import subprocess
 import sys
 
-from conftest import fake_distribution
-
 PLUGIN = """
 import os, time
 from pathlib import Path
@@ -58,7 +56,7 @@ def register_stages(register):
 """
 
 
-def test_rank0_leads_and_rank1_follows(tmp_path):
+def test_rank0_leads_and_rank1_follows(tmp_path, fake_distribution):
     fake_distribution(tmp_path, "distplug", PLUGIN)
     run_dir = tmp_path / "run"
     pipeline = tmp_path / "p.yaml"
@@ -85,7 +83,7 @@ def test_rank0_leads_and_rank1_follows(tmp_path):
     assert json.loads((run_dir / "manifest.json").read_text())["status"] == "completed"
 
 
-def test_follower_stops_when_rank0_fails(tmp_path):
+def test_follower_stops_when_rank0_fails(tmp_path, fake_distribution):
     fake_distribution(tmp_path, "distplug", PLUGIN.replace("time.sleep(1.0)", "raise RuntimeError('boom')"))
     pipeline = tmp_path / "p.yaml"
     pipeline.write_text(f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages:\n  - {{name: prepare, type: prepare}}\n")
