@@ -16,7 +16,13 @@ from sigil.evaluation.metrics import aggregate, quality_score
 from sigil.evaluation.native import evaluator_module
 from sigil.evaluation.samples import Sample
 from sigil.evaluation.scorers import EvalBatch
+from sigil.observe.progress import track
 from sigil.plugins import registry
+
+
+#: Samples per call into the native evaluator: large enough to keep every worker busy, small enough for a
+#: progress bar that moves.
+CHECK_CHUNK = 512
 
 
 @dataclass
@@ -98,7 +104,10 @@ def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: 
     # --- compile + clippy in the sandbox, one pass per batch
     evaluator = make_evaluator(config)
     to_check = [i for i, reason in enumerate(reasons) if reason is None]
-    checked = evaluator.check([sources[i] for i in to_check])
+    checked: list[dict[str, Any]] = []
+    chunks = range(0, len(to_check), CHECK_CHUNK)
+    for start in track(chunks, "checking samples", total=len(chunks)):
+        checked += evaluator.check([sources[i] for i in to_check[start : start + CHECK_CHUNK]])
     checks: list[dict[str, Any]] = [filtered_check(reason) if reason else {} for reason in reasons]
     for index, result in zip(to_check, checked, strict=True):
         checks[index] = result

@@ -1,7 +1,7 @@
-"""A multi-process launch (torchrun sets RANK/WORLD_SIZE): rank 0 leads, rank 1 follows.
+"""Runs outside one calm process: multi-process launches (torchrun) and a run killed mid-stage.
 
-Two real `sigil run` processes share one run directory. The distributed stage's "collective" is a file
-barrier, so the test needs no torch: each rank waits until the other has arrived.
+In the multi-process tests two real `sigil run` processes share one run directory. The distributed stage's
+"collective" is a file barrier, so the tests need no torch: each rank waits until the other has arrived.
 """
 
 from __future__ import annotations
@@ -97,3 +97,63 @@ def test_follower_stops_when_rank0_fails(tmp_path, fake_distribution):
     assert leader.returncode != 0
     assert follower.returncode == 1
     assert "rank 0 stopped (failed) before completing stage 'prepare'" in follower_err
+
+
+SLOW_PLUGIN = """
+import os, time
+import sigil
+from sigil.pipeline import NoOptions, StageResult
+
+
+class Step:
+    Options = NoOptions
+    config_keys = ()
+    version = "1"
+
+    def run(self, ctx):
+        (ctx.run_dir / f"ran-{ctx.name}").open("a").write("x")
+        if ctx.name == "second" and os.environ.get("SIGIL_TEST_HANG"):
+            (ctx.out_dir / "half").write_text("half-written")
+            time.sleep(600)
+        (ctx.out_dir / "done").write_text(ctx.name)
+        return StageResult({"done": "done"})
+
+
+@sigil.hookimpl
+def register_stages(register):
+    register("step", Step)
+"""
+
+
+def test_a_killed_run_resumes(tmp_path, fake_distribution):
+    """SIGKILL in the middle of a stage: nothing half-written is kept, the lock is free, completed work is reused."""
+    import signal
+    import time
+
+    fake_distribution(tmp_path, "slowplug", SLOW_PLUGIN)
+    run_dir = tmp_path / "run"
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(
+        f"misc: {{output_dir: {run_dir}}}\nstages:\n"
+        "  - {name: first, type: step}\n  - {name: second, type: step}\n  - {name: third, type: step}\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SIGIL_LOAD_PLUGINS"}
+    env.update(PYTHONPATH=os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")]), SIGIL_LOAD_PLUGINS="slowplug")
+    command = [sys.executable, "-m", "sigil.cli", "run", str(pipeline)]
+    process = subprocess.Popen(command, env={**env, "SIGIL_TEST_HANG": "1"}, stderr=subprocess.DEVNULL)
+    partial = run_dir / "stages" / ".second.partial" / "half"
+    deadline = time.monotonic() + 60
+    while not partial.exists():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert sorted(p.name for p in (run_dir / "stages").iterdir() if not p.name.startswith(".")) == ["first"]
+
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert (run_dir / "ran-first").read_text() == "x"  # not run again
+    assert (run_dir / "ran-second").read_text() == "xx"
+    assert not (run_dir / "stages" / ".second.partial").exists()
+    assert not (run_dir / "stages" / "second" / "half").exists()
+    assert (run_dir / "stages" / "third" / "done").read_text() == "third"
