@@ -19,7 +19,6 @@ from sigil.evaluation.scorers import EvalBatch
 from sigil.observe.progress import track
 from sigil.plugins import registry
 
-
 #: Samples per call into the native evaluator: large enough to keep every worker busy, small enough for a
 #: progress bar that moves.
 CHECK_CHUNK = 512
