@@ -75,8 +75,15 @@ def aggregate(details: list[dict[str, Any]], seed: int) -> tuple[dict[str, Any],
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     score_names = sorted({name for d in details for name in d["scores"]})
+    features: dict[str, float | None] = {}
     for name in score_names:
-        metrics[REFERENCE_NAMES.get(name, f"avg_{name}")] = _mean([d["scores"].get(name, math.nan) for d in details])
+        mean = _mean([d["scores"].get(name, math.nan) for d in details])
+        if name.startswith("feature/"):
+            features[name.removeprefix("feature/")] = mean  # one nested block, not 28 top-level keys
+        else:
+            metrics[REFERENCE_NAMES.get(name, f"avg_{name}")] = mean
+    if features:
+        metrics["idiomatic_features"] = features
 
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for detail in details:
@@ -88,6 +95,7 @@ def aggregate(details: list[dict[str, Any]], seed: int) -> tuple[dict[str, Any],
             **{
                 REFERENCE_NAMES.get(name, f"avg_{name}"): _mean([d["scores"].get(name, math.nan) for d in group])
                 for name in score_names
+                if not name.startswith("feature/")
             },
         }
         for problem, group in groups.items()

@@ -48,24 +48,40 @@ class CompileScorer:
 
 
 class ClippyScorer:
-    """``clippy_warnings`` and ``clippy_clean`` (no warnings), only for samples that compiled (else NaN)."""
+    """``clippy_warnings``, ``clippy_density`` (warnings per 100 non-blank lines, the compiler-grounded twin of
+    the idiomatic score) and ``clippy_clean`` (no warnings), only for samples that compiled (else NaN; a sample
+    that does not compile is not clean)."""
 
     def score(self, batch: EvalBatch) -> list[dict[str, float]]:
         scores = []
-        for check in batch.checks:
+        for check, source in zip(batch.checks, batch.sources, strict=True):
             if check["compiles"]:
                 warnings = float(check["clippy_warnings"])
-                scores.append({"clippy_warnings": warnings, "clippy_clean": float(warnings == 0)})
+                lines = max(1, sum(1 for line in source.splitlines() if line.strip()))
+                scores.append(
+                    {
+                        "clippy_warnings": warnings,
+                        "clippy_density": round(100.0 * warnings / lines, 4),
+                        "clippy_clean": float(warnings == 0),
+                    }
+                )
             else:
-                scores.append({"clippy_warnings": math.nan, "clippy_clean": 0.0})
+                scores.append({"clippy_warnings": math.nan, "clippy_density": math.nan, "clippy_clean": 0.0})
         return scores
 
 
 class IdiomaticScorer:
-    """``idiomatic_score`` in [0, 1] from the native syntax-tree scorer."""
+    """``idiomatic_score`` in [0, 1] from the native syntax-tree scorer, and each detected feature's count as
+    ``feature/<name>`` (their averages show which habits move the score)."""
 
     def score(self, batch: EvalBatch) -> list[dict[str, float]]:
-        return [{"idiomatic_score": float(report["idiomatic_score"])} for report in batch.syntax]
+        return [
+            {
+                "idiomatic_score": float(report["idiomatic_score"]),
+                **{f"feature/{name}": float(count) for name, count in report["features"].items()},
+            }
+            for report in batch.syntax
+        ]
 
 
 class DocScorer:

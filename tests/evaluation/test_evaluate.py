@@ -34,7 +34,13 @@ def test_per_sample_details_and_scores(samples_file):
     report = evaluate(read_samples(samples_file), BASIC, seed=1)
     first, second, third, fourth = report.samples
     assert first["code"].startswith("/// Adds two numbers.")  # extracted from the fence
-    assert first["scores"] == {"compiles": 1.0, "clippy_warnings": 0.0, "clippy_clean": 1.0, "quality": pytest.approx(0.7 / 0.7 * (0.5 + 0.2) / 1.0)}
+    assert first["scores"] == {
+        "compiles": 1.0,
+        "clippy_warnings": 0.0,
+        "clippy_density": 0.0,
+        "clippy_clean": 1.0,
+        "quality": pytest.approx(0.5 + 0.2),  # compiles 0.5 + clippy_clean 0.2 (the syntax scorers are off)
+    }
     assert second["scores"]["compiles"] == 0.0 and math.isnan(second["scores"]["clippy_warnings"])
     assert third["check"]["clippy_warnings"] == 2
     assert fourth["check"]["status"] == "filtered" and fourth["filter_reason"] == "too_short"
@@ -99,3 +105,15 @@ def test_cli_flags_are_validated_like_config(samples_file, tmp_path, capsys):
     assert main(["eval", str(tmp_path / "absent.jsonl"), "--output", str(tmp_path)]) == 1
     assert "absent.jsonl: no such file" in capsys.readouterr().err
     assert not (tmp_path / "metrics.jsonl").exists()
+
+
+def test_syntax_scores_and_clippy_density(samples_file):
+    report = evaluate(read_samples(samples_file), EvalConfig(cache_dir=None), seed=1)
+    m = report.metrics
+    assert 0.0 <= m["avg_idiomatic_score"] <= 1.0
+    assert m["idiomatic_features"]["index_loops"] > 0  # the `for i in 0..v.len()` sample
+    assert "feature/index_loops" not in m and "avg_feature/index_loops" not in m
+    loop = report.samples[2]["scores"]
+    assert loop["clippy_density"] == pytest.approx(100 * 2 / 6, abs=1e-3)
+    assert m["doc_comment_rate"] is not None and m["avg_doc_comments"] > 0
+    assert set(report.per_problem["add"]) >= {"samples", "compile_rate", "avg_idiomatic_score", "doc_comment_rate"}
