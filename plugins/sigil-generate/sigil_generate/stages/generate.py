@@ -5,6 +5,8 @@ Reads top to bottom: prompts â†’ model (latest sft/rsft adapter, or the base) â†
 
 from __future__ import annotations
 
+from typing import Any
+
 from sigil.io import atomic_write_json
 from sigil.pipeline.stage import NoOptions, StageContext, StageResult
 from sigil.plugins import registry
@@ -23,6 +25,12 @@ class GenerateStage:
     Options = NoOptions
     config_keys = ("model_name", "misc", "generate")
     version = "1"
+
+    @classmethod
+    def check(cls, config: Any, options: NoOptions) -> None:
+        """The prompts and the generator exist: checked before any stage of the run starts."""
+        load_prompts(config.generate.prompts, config.generate.limit)
+        registry("generators").get(config.generate.generator)
 
     def run(self, ctx: StageContext) -> StageResult:
         section = ctx.config.generate  # type: ignore[attr-defined]  # a plugin section, added at load time

@@ -47,14 +47,19 @@ class RsftStage:
     config_keys = ("model_name", "max_seq_len", "pack", "misc", "eval", "generate", "rsft", "train", "lora", "bnb_4bit")
     version = "1"
 
+    @classmethod
+    def check(cls, config: Any, options: NoOptions) -> None:
+        """Prompts, test requirements, trainer and generator: checked before any stage of the run starts."""
+        prompts = load_prompts(config.generate.prompts, config.generate.limit)
+        if config.rsft.require_tests_pass:
+            check_tests_possible(config.eval, prompts.is_suite)
+        registry("trainers").get(config.rsft.trainer)
+        registry("generators").get(config.generate.generator)
+
     def run(self, ctx: StageContext) -> StageResult:
         config: Any = ctx.config  # plugin sections are added to the config model at load time
         rsft, section = config.rsft, config.generate
-
-        # --- everything that can be wrong is checked before the first sample
         prompts = load_prompts(section.prompts, section.limit)
-        if rsft.require_tests_pass:
-            check_tests_possible(config.eval, prompts.is_suite)
         trainer = registry("trainers").get(rsft.trainer)
         generator = registry("generators").get(section.generator)
 
