@@ -36,7 +36,7 @@ def write_model_card(path: Path, config: Any, request: Any, choices: dict[str, A
             sort_keys=False,
         ) + "```",
         "## Training curve\n\n" + _curve(curve),
-        "## Evaluation\n\n" + (_evaluation(evaluation) if evaluation else "Not evaluated yet: run the evaluate stage."),
+        "## Evaluation\n\n" + (evaluation_section(evaluation) if evaluation else NOT_EVALUATED),
     ]
     text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + "\n\n".join(sections) + "\n"
     atomic_write_text(path, text)
@@ -65,5 +65,9 @@ def _curve(curve: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _evaluation(evaluation: dict[str, Any]) -> str:
+#: What a card says before any evaluation; `sigil export` replaces it with the run's latest evaluation.
+NOT_EVALUATED = "Not evaluated yet: run the evaluate stage."
+
+
+def evaluation_section(evaluation: dict[str, Any]) -> str:
     return "\n".join(f"- {key}: {value}" for key, value in evaluation.items())

@@ -17,8 +17,10 @@ def add_export_command(cli: click.Group) -> None:
     @click.option("--dtype", type=click.Choice(["bfloat16", "float16", "float32"]), default="bfloat16", show_default=True)
     def export(source: Path, out_dir: Path, stage: str | None, dtype: str) -> None:
         """Merge a trained adapter (a run directory or an adapter directory) into its base model."""
-        from sigil_train.export.merge import export_merged, find_adapter
+        from sigil_train.export.merge import export_merged, find_adapter, latest_evaluation
 
         adapter = find_adapter(source, stage)
-        result = export_merged(adapter, out_dir, dtype, warn=lambda message: click.echo(message, err=True))
+        evaluation = latest_evaluation(source, adapter) if adapter.parent.parent == source / "stages" else None
+        result = export_merged(adapter, out_dir, dtype, warn=lambda message: click.echo(message, err=True),
+                               evaluation=evaluation)
         click.echo(f"exported {adapter} -> {result}")

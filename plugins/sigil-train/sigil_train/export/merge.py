@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sigil.errors import SigilError
+from sigil_train.card import NOT_EVALUATED, evaluation_section
 from sigil_train.model.load import SIGIL_META
 
 QLORA_WARNING = (
@@ -31,20 +32,43 @@ def find_adapter(path: Path, stage: str | None) -> Path:
     if not stages.is_dir():
         raise SigilError(f"{path}: neither an adapter directory nor a run directory")
     manifest = json.loads((path / "manifest.json").read_text()) if (path / "manifest.json").exists() else {}
-    names = [name for name, record in manifest.get("stages", {}).items() if record.get("type") == "sft"
+    names = [name for name, record in manifest.get("stages", {}).items() if record.get("type") in ("sft", "rsft")
              and record.get("status") == "completed"]
     if stage is not None:
         names = [name for name in names if name == stage]
     if not names:
-        raise SigilError(f"{path}: no completed sft stage{f' named {stage!r}' if stage else ''} to export")
+        raise SigilError(f"{path}: no completed sft/rsft stage{f' named {stage!r}' if stage else ''} to export")
     adapter = stages / names[-1] / "adapter"
     if not adapter.is_dir():
         raise SigilError(f"{adapter}: missing (was the stage directory removed?)")
     return adapter
 
 
-def export_merged(adapter_dir: Path, out_dir: Path, dtype: str, warn: Any) -> Path:
-    """Merge ``adapter_dir`` into its base and write the model, tokenizer and card to ``out_dir`` atomically."""
+#: Evaluation metrics copied into an exported model card (the targets users steer by, then the rest of note).
+CARD_METRICS = ("compile_rate", "compile_rate_filtered", "avg_clippy_warnings", "clippy_samples", "avg_idiomatic_score",
+                "doc_comment_rate", "avg_doc_comments", "pass_at_k", "total_samples", "isolation", "toolchain")
+
+
+def latest_evaluation(run_dir: Path, adapter_dir: Path) -> dict[str, Any] | None:
+    """The metrics of the last completed evaluate stage that ran after the stage that wrote ``adapter_dir``."""
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.exists():
+        return None
+    stages = list(json.loads(manifest_path.read_text()).get("stages", {}).items())
+    names = [name for name, _ in stages]
+    trained = adapter_dir.parent.name
+    later = stages[names.index(trained) + 1:] if trained in names else []
+    evaluated = [record for _, record in later if record.get("type") == "evaluate" and record.get("status") == "completed"]
+    if not evaluated:
+        return None
+    metrics = evaluated[-1].get("metrics", {})
+    return {key: metrics[key] for key in CARD_METRICS if key in metrics}
+
+
+def export_merged(adapter_dir: Path, out_dir: Path, dtype: str, warn: Any,
+                  evaluation: dict[str, Any] | None = None) -> Path:
+    """Merge ``adapter_dir`` into its base and write the model, tokenizer and card to ``out_dir`` atomically;
+    ``evaluation`` (the run's latest evaluation of this adapter) fills the card's evaluation section."""
     import torch
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -71,6 +95,8 @@ def export_merged(adapter_dir: Path, out_dir: Path, dtype: str, warn: Any) -> Pa
         card = adapter_dir / "README.md"
         if card.exists():
             text = card.read_text().replace("library_name: peft", "library_name: transformers", 1)
+            if evaluation:
+                text = text.replace(NOT_EVALUATED, evaluation_section(evaluation), 1)
             text += f"\n## Export\n\nMerged from `{adapter_dir}` in {dtype} by `sigil export`.\n"
             (staging / "README.md").write_text(text)
         (staging / SIGIL_META).write_text(json.dumps({**meta, "merged_from": str(adapter_dir), "dtype": dtype}) + "\n")
