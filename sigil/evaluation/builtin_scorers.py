@@ -1,8 +1,8 @@
-"""Built-in plugin: the compile, clippy, idiomatic and doc scorers."""
+"""Built-in plugin: the compile, clippy, idiomatic, doc and self_tests scorers."""
 
 from __future__ import annotations
 
-from sigil.evaluation.scorers import ClippyScorer, CompileScorer, DocScorer, IdiomaticScorer
+from sigil.evaluation.scorers import ClippyScorer, CompileScorer, DocScorer, IdiomaticScorer, SelfTestsScorer
 from sigil.hookspecs import Register, hookimpl
 
 
@@ -12,3 +12,4 @@ def register_scorers(register: Register) -> None:
     register("clippy", ClippyScorer())
     register("idiomatic", IdiomaticScorer())
     register("doc", DocScorer())
+    register("self_tests", SelfTestsScorer())

@@ -113,7 +113,7 @@ def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: 
     check_seconds = time.monotonic() - clock
 
     # --- scorers, in the configured order
-    batch = EvalBatch(samples, sources, checks, config.idiomatic_weights, config.jobs, pipeline)
+    batch = EvalBatch(samples, sources, checks, config.idiomatic_weights, config.jobs, pipeline, config)
     scores: list[dict[str, float]] = [{} for _ in samples]
     scorers = registry("scorers")
     for name in config.scorers:

@@ -21,6 +21,8 @@ class EvalBatch:
     threads: int | None = None
     #: The full validated pipeline config, when there is one: plugin scorers read their own section here.
     pipeline: Any = None
+    #: The ``eval`` section the batch is evaluated under (sandbox, limits); None means its defaults.
+    eval_config: Any = None
 
     @cached_property
     def syntax(self) -> list[dict[str, Any]]:
@@ -95,4 +97,32 @@ class DocScorer:
             scores.append(
                 {"doc_ratio": math.nan if ratio is None else float(ratio), "doc_comments": float(doc["doc_comments"])}
             )
+        return scores
+
+
+class SelfTestsScorer:
+    """The sample's own ``#[test]`` functions, built with ``--test`` and run in the sandbox: ``self_tests_pass``
+    (1 when every test passed) and ``self_tests_fraction``; NaN for samples with no tests or that do not compile.
+    Not in the default scorers: it builds and runs code, which costs far more than scoring."""
+
+    def score(self, batch: EvalBatch) -> list[dict[str, float]]:
+        from sigil.evaluation.config import EvalConfig
+        from sigil.evaluation.functional import exec_options
+        from sigil.functional.execution import run_programs
+
+        testable = [
+            index
+            for index, (source, check) in enumerate(zip(batch.sources, batch.checks, strict=True))
+            if check["compiles"] and "#[test]" in source
+        ]
+        options = exec_options(batch.eval_config or EvalConfig())
+        results = run_programs([{"source": batch.sources[i], "kind": "unit"} for i in testable], options).results
+        scores: list[dict[str, float]] = [{"self_tests_pass": math.nan, "self_tests_fraction": math.nan} for _ in batch.sources]
+        for index, result in zip(testable, results, strict=True):
+            if result.tests_total == 0:
+                continue  # `#[test]` only in a comment or string: no tests after all
+            scores[index] = {
+                "self_tests_pass": float(result.passed),
+                "self_tests_fraction": result.tests_passed / result.tests_total,
+            }
         return scores

@@ -52,21 +52,8 @@ class ExecutionRun:
     isolation: str
 
 
-def _native_run_programs() -> Any:
-    try:
-        import sigil_evaluator
-    except ImportError:
-        raise SigilError("functional checks need the sigil-evaluator wheel: pip install ./evaluator-rs") from None
-    run = getattr(sigil_evaluator, "run_programs", None) or getattr(getattr(sigil_evaluator, "_native", None), "run_programs", None)
-    if run is None:
-        version = getattr(sigil_evaluator, "__version__", "?")
-        raise SigilError(f"sigil_evaluator {version} has no run_programs; rebuild it: pip install ./evaluator-rs")
-    return run
-
-
 def run_completions(pairs: Sequence[tuple[Problem, str]], options: ExecOptions | None = None) -> ExecutionRun:
     """Assemble each (problem, completion) into its program and build + run it in the sandbox."""
-    options = options or ExecOptions()
     programs = [
         {
             "source": assemble(problem, completion),
@@ -75,10 +62,18 @@ def run_completions(pairs: Sequence[tuple[Problem, str]], options: ExecOptions |
         }
         for problem, completion in pairs
     ]
+    return run_programs(programs, options)
+
+
+def run_programs(programs: list[dict[str, Any]], options: ExecOptions | None = None) -> ExecutionRun:
+    """Build and run whole programs (``{"source", "kind", "cases"}``) in the sandbox."""
+    from sigil.evaluation.native import evaluator_module
+
+    options = options or ExecOptions()
     if not programs:
         return ExecutionRun([], options.sandbox)
     try:
-        out = _native_run_programs()(programs, **options.native_kwargs())
+        out = evaluator_module().run_programs(programs, **options.native_kwargs())
     except RuntimeError as exc:  # the sandbox or toolchain is missing: one clear line
         raise SigilError(str(exc)) from None
     results = [

@@ -117,3 +117,22 @@ def test_syntax_scores_and_clippy_density(samples_file):
     assert loop["clippy_density"] == pytest.approx(100 * 2 / 6, abs=1e-3)
     assert m["doc_comment_rate"] is not None and m["avg_doc_comments"] > 0
     assert set(report.per_problem["add"]) >= {"samples", "compile_rate", "avg_idiomatic_score", "doc_comment_rate"}
+
+
+def test_self_tests_scorer_runs_the_samples_own_tests(tmp_path):
+    with_tests = (
+        "fn double(x: i32) -> i32 {\n    x * 2\n}\n\nfn main() {\n    println!(\"{}\", double(2));\n}\n\n"
+        "#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn doubles() {\n        assert_eq!(double(2), 4);\n    }\n\n"
+        "    #[test]\n    fn wrong() {\n        assert_eq!(double(2), 5);\n    }\n}\n"
+    )
+    path = tmp_path / "s.jsonl"
+    rows = [{"prompt": "a", "gen": with_tests}, {"prompt": "b", "gen": with_tests.replace("5)", "4)")},
+            {"prompt": "c", "gen": "fn main() {\n    let x = 1;\n    println!(\"{}\", x);\n}\n"}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    config = EvalConfig(scorers=["compile", "self_tests"], cache_dir=None, quality_weights={"compiles": 1.0})
+    report = evaluate(read_samples(path), config, seed=1)
+    first, second, third = (detail["scores"] for detail in report.samples)
+    assert (first["self_tests_pass"], first["self_tests_fraction"]) == (0.0, 0.5)
+    assert (second["self_tests_pass"], second["self_tests_fraction"]) == (1.0, 1.0)
+    assert math.isnan(third["self_tests_pass"])
+    assert report.metrics["avg_self_tests_pass"] == 0.5
