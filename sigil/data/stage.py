@@ -18,7 +18,7 @@ from sigil.data.filtering import READ_FILTER, build_filters, filter_records, wor
 from sigil.data.mixing import combine, hold_out, weight_tasks
 from sigil.data.output import write_records
 from sigil.data.records import Drop, Record
-from sigil.data.sources import read_source, source_fingerprint
+from sigil.data.sources import check_source, read_source, source_fingerprint
 from sigil.data.stats import Stats
 from sigil.errors import DataError
 from sigil.hookspecs import Register, hookimpl
@@ -38,6 +38,11 @@ class DataStage:
     Options = NoOptions
     config_keys = ("dataset", "eval.idiomatic_weights")  # the scored filters use evaluation's formula weights
     version = "1"
+
+    @classmethod
+    def check(cls, config: CoreConfig, options: NoOptions) -> None:
+        for name in config.dataset.names:
+            check_source(name)
 
     @classmethod
     def inputs_fingerprint(cls, config: CoreConfig, options: NoOptions) -> list[str]:

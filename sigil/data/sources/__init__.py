@@ -94,3 +94,20 @@ def source_fingerprint(name: str) -> str:
         stat = file.stat()
         digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return f"{name}:{digest.hexdigest()}"
+
+
+def check_source(name: str) -> None:
+    """Fail before any work when a local source does not exist (hub sources are checked when read)."""
+    prefix, sep, rest = name.partition(":")
+    if sep and prefix == "builtin":
+        if rest not in BUILTIN_CORPORA:
+            raise DataError(f"{name}: unknown built-in corpus; known: {', '.join(BUILTIN_CORPORA)}")
+        return
+    if sep and prefix in ("dir", "parquet", "local"):
+        path = _path(rest)
+    elif not sep and _looks_like_path(name):
+        path = _path(name)
+    else:
+        return
+    if not path.exists():
+        raise DataError(f"{name}: {path}: no such file or directory")
