@@ -15,15 +15,14 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sigil.errors import DataError
-from sigil.io import atomic_write_json, read_jsonl
+from sigil.io import atomic_write_json
 from sigil_train.data.encode import ENCODER_VERSION, Encoder, EncodeStats, Example
 from sigil_train.data.pack import pack_examples, unpacked_rows
+from sigil_train.data.records import read_records
 
 #: Below this many records a worker pool costs more than it saves.
 MIN_RECORDS_FOR_WORKERS = 64
@@ -70,8 +69,8 @@ def load_or_build(
 ) -> tuple[Any, dict[str, Any]]:
     """The split as a ``datasets.Dataset`` of rows and its statistics, from the cache or built now.
 
-    ``use_cache=False`` (``dataset.use_cache``) tokenizes in memory and writes nothing to the cache. It is not yet
-    a streaming mode: the rows of the split still have to fit in memory.
+    ``use_cache=False`` tokenizes in memory and writes nothing to the cache: the validation split under
+    ``dataset.use_cache: false``, whose training split streams instead (:mod:`sigil_train.data.stream`).
     """
     import datasets
 
@@ -125,23 +124,6 @@ def encode_file(path: Path, encoder: Encoder, workers: int) -> tuple[list[Exampl
             examples += chunk_examples
             stats.add(chunk_stats)
     return examples, stats
-
-
-def read_records(path: Path) -> Iterator[dict[str, Any]]:
-    """Records of a data-stage split, each checked for the fields training reads."""
-    for number, record in enumerate(read_jsonl(path), start=1):
-        content = record.get("content")
-        if not isinstance(content, str):
-            raise DataError(f"{path}:{number}: field 'content' must be a string")
-        prompt = record.get("prompt")
-        if prompt is not None and not isinstance(prompt, str):
-            raise DataError(f"{path}:{number}: field 'prompt' must be a string or null")
-        task = record.get("task", "instruct" if prompt is not None else "code")
-        if task not in ("code", "instruct"):
-            raise DataError(f"{path}:{number}: field 'task' must be 'code' or 'instruct', not {task!r}")
-        if task == "instruct" and prompt is None:
-            raise DataError(f"{path}:{number}: task 'instruct' needs a 'prompt'")
-        yield record
 
 
 _worker_encoder: Encoder | None = None

@@ -5,7 +5,7 @@ a whole accumulated batch, checkpoint/resume through ``transformers.Trainer``). 
 itself (see ``sigil_train.data``): TRL's ``bfd`` packing truncates long files and its padding-free collator
 flattens the batch into one row, which without flash-attn means a dense mask over ``batch x max_seq_len``.
 
-Reads top to bottom: resolve the base model → load it → tokenize → arguments → resume → train → save.
+Reads top to bottom: resolve the base model → load it → tokenize (or stream) → arguments → resume → train → save.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from typing import Any
 from sigil.errors import ConfigError
 from sigil.io import atomic_write_json
 from sigil_train.card import write_model_card
-from sigil_train.data.cache import default_cache_dir, load_or_build, read_records
+from sigil_train.data.cache import default_cache_dir, load_or_build
 from sigil_train.data.encode import Encoder
+from sigil_train.data.records import read_records
+from sigil_train.data.stream import streaming_dataset
 from sigil_train.model.load import SIGIL_META, attention_implementation, load_model, use_bf16, warm_start_base
 from sigil_train.model.tiny import build_tiny_model, is_tiny, parse_spec
 from sigil_train.trainer.protocol import TrainOutcome, TrainRequest
@@ -51,13 +53,19 @@ class TrlTrainer:
         loaded = load_model(base_path, config, attn, log)
         model, tokenizer = loaded.model, loaded.tokenizer
 
-        # --- data: tokenized and packed once, cached by fingerprint
+        # --- data: tokenized and packed once, cached by fingerprint; or streamed (dataset.use_cache: false)
         encoder = Encoder(tokenizer, config.max_seq_len)
         workers = train.tokenize_workers or min(8, os.cpu_count() or 1)
-        train_rows, train_stats = load_or_build(request.train_path, encoder, config.pack, cache_dir, workers, log,
-                                                 use_cache=config.dataset.use_cache)
-        if len(train_rows) == 0:
-            raise ConfigError(f"{request.train_path}: no training examples after tokenization")
+        if config.dataset.use_cache:
+            train_rows, train_stats = load_or_build(request.train_path, encoder, config.pack, cache_dir, workers, log)
+            if len(train_rows) == 0:
+                raise ConfigError(f"{request.train_path}: no training examples after tokenization")
+        else:
+            train_rows, train_stats = streaming_dataset(request.train_path, encoder, config.pack, seed=misc.seed,
+                                                        shuffle=train.shuffle)
+            log.info("streaming %s: %d shards, tokenized and packed on the fly", request.train_path.name,
+                     train_stats["shards"])
+        # validation is small: in memory (and not cached) when the training split streams
         eval_rows, eval_stats = None, None
         if request.validation_path is not None and train.eval_every:
             eval_rows, eval_stats = load_or_build(request.validation_path, encoder, config.pack, cache_dir, workers,
