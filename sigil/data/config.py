@@ -81,7 +81,9 @@ class DatasetConfig(Section):
         default=0.85, gt=0.0, le=1.0, description="sigil: Jaccard similarity above which files are near-duplicates."
     )
     use_cache: bool = Field(
-        default=True, description="Reuse downloaded hub datasets; false forces a fresh download."
+        default=True,
+        description="Reuse downloaded hub datasets and the training plugin's tokenization cache; false forces a "
+        "fresh download and makes training stream: tokenize and pack on the fly, for data larger than memory.",
     )
     cache_dir: str | None = Field(
         default=None, description="Cache directory for hub datasets; default: the `datasets` library's own."
