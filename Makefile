@@ -37,9 +37,11 @@ lint: ## Lint Python (ruff) and Rust (clippy)
 docs: ## Regenerate docs/config.md from the config schema
 	sigil config reference > docs/config.md
 
-bench: ## Run the CPU benchmarks (see bench/RESULTS.md)
-	$(PYTHON) bench/evaluator/bench_evaluator.py
-	$(PYTHON) bench/data/bench_filters.py
+bench: ## Run the CPU benchmarks (see bench/RESULTS.md; GPU ones: bench/train, bench/generate)
+	$(PYTHON) bench/evaluator/bench_evaluator.py --n 600 --naive-subset 60 --repeats 3
+	$(PYTHON) bench/scoring/run.py --samples 600 --jobs 2
+	$(PYTHON) bench/exec/bench_exec.py --jobs 2
+	SIGIL_LOAD_PLUGINS= $(PYTHON) bench/data/bench_filtering.py --files 100000 --workers 2
 
 clean: ## Remove build outputs and demo runs
 	rm -rf target build dist runs *.egg-info
