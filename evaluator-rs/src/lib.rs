@@ -11,6 +11,7 @@ pub mod evaluator;
 pub mod exec;
 pub mod extract;
 pub mod lexer;
+pub mod mask;
 pub mod prefilter;
 pub mod result;
 pub mod sandbox;
@@ -194,6 +195,18 @@ mod py {
         crate::prefilter::prefilter(source, &PrefilterConfig { min_length, min_lines, check_main, check_incomplete })
     }
 
+    /// `source` with comments and literal bodies blanked (same length in characters), and the
+    /// comments' `(start, end)` character offsets.
+    #[pyfunction]
+    fn mask_rust(py: Python<'_>, source: &str) -> (String, Vec<(usize, usize)>) {
+        // The reference masker is a Python regex: let Python's own `\w` judge non-ASCII characters.
+        let masked = crate::mask::mask_with(source, |c| {
+            let text = PyString::new(py, c.encode_utf8(&mut [0; 4]));
+            text.call_method0("isalnum").and_then(|v| v.extract::<bool>()).unwrap_or(false)
+        });
+        (masked.code, masked.comments)
+    }
+
     /// Versions and paths of the toolchain the evaluator uses.
     #[pyfunction]
     fn toolchain_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -212,6 +225,7 @@ mod py {
         m.add_class::<PyEvaluator>()?;
         m.add_function(wrap_pyfunction!(extract_code, m)?)?;
         m.add_function(wrap_pyfunction!(prefilter, m)?)?;
+        m.add_function(wrap_pyfunction!(mask_rust, m)?)?;
         m.add_function(wrap_pyfunction!(toolchain_info, m)?)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         crate::py_score::register(m)?;

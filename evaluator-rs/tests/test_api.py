@@ -28,6 +28,7 @@ def test_exports_and_version() -> None:
         "__version__",
         "default_weights",
         "extract_code",
+        "mask_rust",
         "prefilter",
         "run_programs",
         "score",

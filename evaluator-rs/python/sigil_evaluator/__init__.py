@@ -7,7 +7,8 @@ bubblewrap sandbox, many samples per compiler process, with an optional on-disk 
     ev = Evaluator(cache_dir="~/.cache/sigil-eval")
     [r["status"] for r in ev.check([source_a, source_b])]
 
-``score`` rates sources for idiomatic style and documentation on a tree-sitter syntax tree, and
+``score`` rates sources for idiomatic style and documentation on a tree-sitter syntax tree,
+``mask_rust`` blanks the comments and literal bodies of Rust source for text filters, and
 ``run_programs`` builds and runs whole programs against their tests in the sandbox.
 
 The package stands alone: it does not import or need ``sigil``.
@@ -19,6 +20,7 @@ from sigil_evaluator._native import (
     __version__,
     default_weights,
     extract_code,
+    mask_rust,
     prefilter,
     run_programs,
     score,
@@ -33,6 +35,7 @@ __all__ = [
     "__version__",
     "default_weights",
     "extract_code",
+    "mask_rust",
     "prefilter",
     "run_programs",
     "score",

@@ -11,6 +11,7 @@ __all__ = [
     "__version__",
     "default_weights",
     "extract_code",
+    "mask_rust",
     "prefilter",
     "run_programs",
     "score",
@@ -58,6 +59,10 @@ def prefilter(
     check_incomplete: bool = True,
 ) -> str | None:
     """Why `source` would be set aside before compiling, or None."""
+
+def mask_rust(source: str) -> tuple[str, list[tuple[int, int]]]:
+    """`source` with comments and literal bodies blanked (same length in characters), and the
+    comments' `(start, end)` character offsets."""
 
 def toolchain_info() -> dict[str, str]:
     """Versions and paths of the toolchain the evaluator uses."""

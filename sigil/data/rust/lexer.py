@@ -8,12 +8,17 @@ numbers are unchanged), plus the comment spans, so a filter can search code and 
 It follows the Rust reference's lexical rules for what matters here: nested block comments, escapes in
 strings, byte and C strings (``b"…"``, ``c"…"``), raw strings with any number of ``#`` (``r##"…"##``,
 ``br"…"``), char literals versus lifetimes and labels (``'a'`` vs ``'a``), and raw identifiers (``r#type``).
+
+:func:`mask` runs the native copy in the evaluator wheel (``sigil_evaluator.mask_rust``, several times faster)
+when the installed wheel has it; :func:`mask_reference`, below, is the definition both must agree on, and the
+fallback for wheels without it and for strings Rust cannot take (lone surrogates).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -49,6 +54,17 @@ def _blank(text: str) -> str:
     return _NOT_NEWLINE.sub(" ", text)
 
 
+def _native_masker() -> Callable[[str], tuple[str, list[tuple[int, int]]]] | None:
+    try:
+        import sigil_evaluator
+    except ImportError:
+        return None
+    return getattr(sigil_evaluator, "mask_rust", None)
+
+
+_NATIVE_MASK = _native_masker()
+
+
 @functools.lru_cache(maxsize=1024)
 def mask(source: str) -> Masked:
     """Blank out comments and literal bodies; an unterminated comment or literal runs to the end of the file.
@@ -56,6 +72,18 @@ def mask(source: str) -> Masked:
     Memoised for a chunk's worth of sources: filters run batch by batch, and several (tests, low quality) mask
     the same files.
     """
+    if _NATIVE_MASK is not None:
+        try:
+            code, comments = _NATIVE_MASK(source)
+        except UnicodeEncodeError:  # lone surrogates are not UTF-8: only the reference takes them
+            pass
+        else:
+            return Masked(code, tuple(comments))
+    return mask_reference(source)
+
+
+def mask_reference(source: str) -> Masked:
+    """:func:`mask` in Python: one regex search per comment or literal. The native copy must match it exactly."""
     pieces: list[str] = []
     comments: list[tuple[int, int]] = []
     n = len(source)
@@ -66,6 +94,7 @@ def mask(source: str) -> Masked:
         if match is None:
             break
         kind = "raw" if match.group("raw") is not None else match.lastgroup
+        assert kind is not None  # every alternative is a named group
         start = match.start()
         if kind == "line":
             end = match.end()
