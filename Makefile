@@ -19,8 +19,8 @@ install-test: install ## install, plus test tools
 demo: install ## Install everything and run the full demo pipeline on the tiny built-in model and corpus (CPU)
 	sigil run configs/demo.yaml
 
-test: install-test ## Install everything and run every test suite (Python and Rust)
-	$(MAKE) --no-print-directory test-rust test-python
+test: install-test ## Install everything, lint, and run every test suite (Python and Rust)
+	$(MAKE) --no-print-directory lint test-rust test-python
 
 test-python: ## Run the Python test suites (core, plugins, evaluator wheel)
 	$(PYTHON) -m pytest tests

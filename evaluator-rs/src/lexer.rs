@@ -216,7 +216,7 @@ impl<'a> Lexer<'a> {
                 return Ok(());
             }
             self.pos += 1;
-            let closing: String = std::iter::once('"').chain(std::iter::repeat('#').take(hashes)).collect();
+            let closing: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
             match self.src[self.pos..].find(&closing) {
                 Some(off) => self.pos += off + closing.len(),
                 None => return Err(LexDefect::UnterminatedString),

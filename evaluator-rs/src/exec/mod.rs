@@ -186,7 +186,9 @@ impl Executor {
             Ok(Built::Errors { files, unattributed: false, .. }) if !files.is_empty() && files.iter().all(|f| f.starts_with('s')) => {
                 // Errors pinned on members: those are built alone (their own verdict and message),
                 // the rest is tried again as a batch.
-                let (culprits, rest): (Vec<(usize, usize)>, Vec<(usize, usize)>) =
+                // (position in the batch, program index)
+                type Members = Vec<(usize, usize)>;
+                let (culprits, rest): (Members, Members) =
                     members.iter().copied().enumerate().partition(|(pos, _)| files.contains(&batch::member_file(*pos)));
                 let mut groups: Vec<Vec<usize>> = culprits.iter().map(|&(_, i)| vec![i]).collect();
                 if !rest.is_empty() {
