@@ -184,20 +184,21 @@ impl Sandbox {
 }
 
 fn apply_rlimits(l: &Limits) -> std::io::Result<()> {
-    let set = |res, v: u64| {
-        let lim = libc::rlimit { rlim_cur: v as libc::rlim_t, rlim_max: v as libc::rlim_t };
-        // SAFETY: plain syscall on a valid struct.
-        if unsafe { libc::setrlimit(res, &lim) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
-    };
-    set(libc::RLIMIT_AS, l.address_space_bytes)?;
-    set(libc::RLIMIT_CPU, l.cpu_seconds)?;
-    set(libc::RLIMIT_NPROC, l.max_processes)?;
-    set(libc::RLIMIT_FSIZE, l.max_file_bytes)?;
-    set(libc::RLIMIT_NOFILE, l.max_open_files)?;
-    set(libc::RLIMIT_CORE, 0)?;
+    set_rlimit(libc::RLIMIT_AS, l.address_space_bytes, l.address_space_bytes)?;
+    set_rlimit(libc::RLIMIT_CPU, l.cpu_seconds, l.cpu_seconds)?;
+    set_rlimit(libc::RLIMIT_NPROC, l.max_processes, l.max_processes)?;
+    set_rlimit(libc::RLIMIT_FSIZE, l.max_file_bytes, l.max_file_bytes)?;
+    set_rlimit(libc::RLIMIT_NOFILE, l.max_open_files, l.max_open_files)?;
+    set_rlimit(libc::RLIMIT_CORE, 0, 0)
+}
+
+/// `setrlimit` for the calling process; async-signal-safe, so usable between fork and exec.
+pub(crate) fn set_rlimit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) -> std::io::Result<()> {
+    let lim = libc::rlimit { rlim_cur: soft as libc::rlim_t, rlim_max: hard as libc::rlim_t };
+    // SAFETY: plain syscall on a valid struct.
+    if unsafe { libc::setrlimit(resource, &lim) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ import logging
 import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -40,6 +41,23 @@ class PlannedStage:
     stage_type: Any
     options: BaseModel
     config: CoreConfig
+
+    def context(
+        self, run_dir: Path, out_dir: Path, work_dir: Path, upstream: dict[str, StageOutput], rank: int = 0
+    ) -> StageContext:
+        """The context this stage runs in; on a follower rank (``rank > 0``) it reports no metrics."""
+        suffix = f".rank{rank}" if rank else ""
+        return StageContext(
+            spec=self.spec,
+            config=self.config,
+            options=self.options,
+            run_dir=run_dir,
+            out_dir=out_dir,
+            work_dir=work_dir,
+            upstream=dict(upstream),
+            log=logging.getLogger(f"sigil.stage.{self.spec.name}{suffix}"),
+            reports_metrics=rank == 0,
+        )
 
 
 @dataclass(frozen=True)
@@ -144,16 +162,7 @@ def run_stage(
     """Run one stage in a fresh partial directory and commit it atomically when it succeeds."""
     name = planned.spec.name
     out_dir, work_dir = run_dir.begin_stage(name)
-    ctx = StageContext(
-        spec=planned.spec,
-        config=planned.config,
-        options=planned.options,
-        run_dir=run_dir.path,
-        out_dir=out_dir,
-        work_dir=work_dir,
-        upstream=dict(upstream),
-        log=logging.getLogger(f"sigil.stage.{name}"),
-    )
+    ctx = planned.context(run_dir.path, out_dir, work_dir, upstream)
     started, clock = now(), time.monotonic()
     log.info("stage %s (%s): running", name, planned.spec.type)
     hook().on_stage_start(ctx=ctx)
@@ -202,18 +211,7 @@ def follow_pipeline(plan: list[PlannedStage], selection: Selection, run_dir: Run
             continue
         if is_distributed(planned):
             scratch, work_dir = follower_scratch(run_dir, name, rank)
-            ctx = StageContext(
-                spec=planned.spec,
-                config=planned.config,
-                options=planned.options,
-                run_dir=run_dir.path,
-                out_dir=scratch,
-                work_dir=work_dir,
-                upstream=dict(upstream),
-                log=logging.getLogger(f"sigil.stage.{name}.rank{rank}"),
-                reports_metrics=False,
-            )
-            planned.stage_type().run(ctx)
+            planned.stage_type().run(planned.context(run_dir.path, scratch, work_dir, upstream, rank=rank))
             shutil.rmtree(scratch, ignore_errors=True)
         upstream[name] = wait_for_leader(run_dir, name, fingerprint, not_before=launched)
     return upstream

@@ -265,25 +265,14 @@ impl Jail {
 }
 
 fn apply(l: &JailLimits, run_as: Option<(u32, u32)>) -> std::io::Result<()> {
-    let set = |res, v: u64| {
-        let lim = libc::rlimit { rlim_cur: v as libc::rlim_t, rlim_max: v as libc::rlim_t };
-        // SAFETY: plain syscall on a valid struct.
-        if unsafe { libc::setrlimit(res, &lim) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
-    };
-    set(libc::RLIMIT_AS, l.address_space_bytes)?;
+    use crate::sandbox::set_rlimit;
+    set_rlimit(libc::RLIMIT_AS, l.address_space_bytes, l.address_space_bytes)?;
     // Soft limit first: SIGXCPU at the limit, SIGKILL one second later if it is caught.
-    let cpu = libc::rlimit { rlim_cur: l.cpu_seconds as libc::rlim_t, rlim_max: (l.cpu_seconds + 1) as libc::rlim_t };
-    // SAFETY: as above.
-    if unsafe { libc::setrlimit(libc::RLIMIT_CPU, &cpu) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    set(libc::RLIMIT_NPROC, l.max_processes)?;
-    set(libc::RLIMIT_FSIZE, l.max_file_bytes)?;
-    set(libc::RLIMIT_NOFILE, l.max_open_files)?;
-    set(libc::RLIMIT_CORE, 0)?;
+    set_rlimit(libc::RLIMIT_CPU, l.cpu_seconds, l.cpu_seconds + 1)?;
+    set_rlimit(libc::RLIMIT_NPROC, l.max_processes, l.max_processes)?;
+    set_rlimit(libc::RLIMIT_FSIZE, l.max_file_bytes, l.max_file_bytes)?;
+    set_rlimit(libc::RLIMIT_NOFILE, l.max_open_files, l.max_open_files)?;
+    set_rlimit(libc::RLIMIT_CORE, 0, 0)?;
     if let Some((uid, gid)) = run_as {
         // SAFETY: plain syscalls; order matters (groups and gid while still root).
         unsafe {
