@@ -42,10 +42,7 @@ def register_commands(cli: click.Group) -> None:
     def eval_command(samples: str, config_path: str | None, output: str, **flags: Any) -> None:
         """Compile, lint and score model samples; append one line to OUTPUT/metrics.jsonl."""
         from sigil.config.loader import apply_override, read_yaml, validate_config
-        from sigil.evaluation.evaluate import evaluate
-        from sigil.evaluation.functional import pass_at_k_block
-        from sigil.evaluation.outputs import write_report
-        from sigil.evaluation.samples import read_samples, subsample
+        from sigil.evaluation.evaluate_file import evaluate_file
         from sigil.evaluation.stage import summary_line
         from sigil.io import append_jsonl_line
 
@@ -55,17 +52,10 @@ def register_commands(cli: click.Group) -> None:
             apply_override(raw, override)
         config = validate_config(raw, source=config_path or "command line")
         seed = flags["seed"] if flags["seed"] is not None else config.misc.seed
-        bad_lines: list[str] = []
-        loaded = read_samples(samples, skip_bad_lines=flags["skip_bad_lines"], bad_lines=bad_lines)
+        out_dir = Path(output)
+        report, _, bad_lines = evaluate_file(samples, config, seed, out_dir)
         for message in bad_lines:
             click.echo(f"skipped: {message}", err=True)
-        report = evaluate(subsample(loaded, config.eval.sample_n, seed), config.eval, seed=seed, pipeline=config)
-        report.metrics["bad_lines"] = len(bad_lines)
-        report.metrics["samples_file"] = samples
-        out_dir = Path(output)
-        if config.eval.functional.enabled:
-            report.metrics["pass_at_k"] = pass_at_k_block(samples, config.eval, out_dir / "functional.jsonl")
-        write_report(report, out_dir, config.eval.save_errors)
         append_jsonl_line(out_dir / "metrics.jsonl", report.metrics)
         click.echo(summary_line(report.metrics))
 
@@ -88,6 +78,8 @@ def flag_overrides(flags: dict[str, Any]) -> list[str]:
         "run_timeout": "eval.functional.run_timeout",
     }
     overrides = [f"{key}={flags[name]}" for name, key in mapping.items() if flags.get(name) is not None]
+    if flags.pop("skip_bad_lines"):
+        overrides.append("eval.on_bad_line=skip")
     if flags.pop("check_func"):
         overrides.append("eval.functional.enabled=true")
     ks = flags.pop("ks")

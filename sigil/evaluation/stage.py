@@ -6,10 +6,8 @@ from pydantic import Field
 
 from sigil.config.schema import CoreConfig
 from sigil.config.section import Section
-from sigil.evaluation.evaluate import check_scorers, evaluate
-from sigil.evaluation.functional import pass_at_k_block
-from sigil.evaluation.outputs import write_report
-from sigil.evaluation.samples import read_samples, subsample
+from sigil.evaluation.evaluate import check_scorers
+from sigil.evaluation.evaluate_file import evaluate_file
 from sigil.hookspecs import Register, hookimpl
 from sigil.pipeline.stage import StageContext, StageResult
 
@@ -34,21 +32,11 @@ class EvaluateStage:
             resolve_suite(config.eval.functional.suite)
 
     def run(self, ctx: StageContext) -> StageResult:
-        config = ctx.config.eval
         if ctx.options.samples:
             path = ctx.options.samples
         else:
             path = str(ctx.input("samples", ("generate", "rsft")).artifact("samples"))
-        bad_lines: list[str] = []
-        samples = read_samples(path, skip_bad_lines=config.on_bad_line == "skip", bad_lines=bad_lines)
-        samples = subsample(samples, config.sample_n, ctx.config.misc.seed)
-        report = evaluate(samples, config, seed=ctx.config.misc.seed, pipeline=ctx.config)
-        report.metrics["bad_lines"] = len(bad_lines)
-        if config.functional.enabled:
-            report.metrics["pass_at_k"] = pass_at_k_block(path, config, ctx.out_dir / "functional.jsonl")
-        artifacts = write_report(report, ctx.out_dir, config.save_errors)
-        if config.functional.enabled:
-            artifacts["functional"] = "functional.jsonl"
+        report, artifacts, _ = evaluate_file(path, ctx.config, ctx.config.misc.seed, ctx.out_dir)
         ctx.log_metrics(report.metrics)
         ctx.log.info(summary_line(report.metrics))
         return StageResult(artifacts=artifacts, metrics=report.metrics)
