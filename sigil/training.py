@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+#: How an instruct prompt is rendered for a tokenizer without a chat template. Training and generation both use
+#: it, so a model is sampled in exactly the format it was fine-tuned on.
+DEFAULT_PROMPT_TEMPLATE = "### Instruction:\n{prompt}\n\n### Response:\n"
+
 
 @dataclass
 class TrainRequest:

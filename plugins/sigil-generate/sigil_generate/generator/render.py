@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sigil.training import DEFAULT_PROMPT_TEMPLATE
+
 #: The training plugin's template for tokenizers without a chat template (sigil_train.data.encode).
-DEFAULT_TEMPLATE = "### Instruction:\n{prompt}\n\n### Response:\n"
+DEFAULT_TEMPLATE = DEFAULT_PROMPT_TEMPLATE  # one template for training and generation (sigil.training)
 
 
 def prompt_ids(tokenizer: Any, prompt: str, chat_template: bool) -> list[int]:

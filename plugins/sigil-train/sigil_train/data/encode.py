@@ -14,11 +14,13 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from sigil.training import DEFAULT_PROMPT_TEMPLATE
+
 #: Label value the loss ignores (PyTorch's cross-entropy default).
 IGNORE = -100
 
 #: Template for tokenizers without a chat template; the completion follows it directly.
-DEFAULT_TEMPLATE = "### Instruction:\n{prompt}\n\n### Response:\n"
+DEFAULT_TEMPLATE = DEFAULT_PROMPT_TEMPLATE  # one template for training and generation (sigil.training)
 
 #: Bump when encoding changes, so cached tokenizations are rebuilt.
 ENCODER_VERSION = "1"
