@@ -66,7 +66,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A tiny random Llama with a tokenizer trained on a little Rust, built by the training plugin."""
-    from sigil_train.model.tiny import build_tiny_model, parse_spec
+    from sigil.tiny import build_tiny_model, parse_spec
 
     return build_tiny_model(parse_spec("sigil-tiny:llama"), RUST_TEXTS * 10, tmp_path_factory.mktemp("tiny"))
 

@@ -14,7 +14,7 @@ from sigil_train.data.cache import load_or_build
 from sigil_train.data.collator import PackedCollator
 from sigil_train.data.encode import IGNORE, Encoder
 from sigil_train.data.stream import StreamSpec, stream_rows, streaming_dataset
-from sigil_train.model.tiny import build_tiny_model, parse_spec
+from sigil.tiny import build_tiny_model, parse_spec
 
 import sigil
 from sigil.cli import main

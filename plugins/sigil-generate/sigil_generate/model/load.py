@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from sigil.errors import ConfigError
+from sigil.tiny import build_tiny_model, is_tiny, parse_spec
 
 #: Provenance file the training plugin writes into every adapter/model directory it saves.
 TRAIN_META = "sigil_train.json"
-TINY_PREFIX = "sigil-tiny:"
 
 
 @dataclass
@@ -47,13 +47,7 @@ def resolve_base(model_name: str, adapter_dir: Path | None, tiny_texts: Callable
             recorded = json.loads(meta_path.read_text()).get("base_model_path")
             if recorded:
                 return str(recorded)
-    if model_name.startswith(TINY_PREFIX):
-        try:
-            from sigil_train.model.tiny import build_tiny_model, parse_spec
-        except ImportError:
-            raise ConfigError(
-                f"model_name: {model_name!r}: tiny models are built by the training plugin: pip install ./plugins/sigil-train"
-            ) from None
+    if is_tiny(model_name):
         return str(build_tiny_model(parse_spec(model_name), tiny_texts(), cache_dir))
     return model_name
 

@@ -24,7 +24,7 @@ from sigil_train.data.encode import Encoder
 from sigil_train.data.records import read_records
 from sigil_train.data.stream import streaming_dataset
 from sigil_train.model.load import SIGIL_META, attention_implementation, load_model, use_bf16, warm_start_base
-from sigil_train.model.tiny import build_tiny_model, is_tiny, parse_spec
+from sigil.tiny import build_tiny_model, is_tiny, parse_spec
 from sigil_train.trainer.protocol import TrainOutcome, TrainRequest
 
 ADAPTER_DIR = "adapter"

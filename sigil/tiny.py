@@ -6,6 +6,9 @@ The model and tokenizer are materialised once into a cache directory (keyed by t
 training text) with ``save_pretrained``, and from then on they load exactly like a hub model: the tiny path
 and the GPU path share every line of training code. Building is deterministic: the tokenizer trainer sees the
 texts in file order and the weights are drawn from a generator seeded by the spec.
+
+It lives in sigil's public API (not in a plugin) because both the training and the generation plugin build
+these models, and plugins import only ``sigil``, never each other.
 """
 
 from __future__ import annotations
