@@ -8,6 +8,7 @@ from corpus import records
 from sigil_train.data.collator import PackedCollator
 from sigil_train.data.encode import IGNORE, Encoder, EncodeStats, Example
 from sigil_train.data.pack import pack_examples
+
 from sigil.tiny import build_tiny_model, parse_spec
 
 

@@ -14,12 +14,12 @@ from sigil_train.data.cache import load_or_build
 from sigil_train.data.collator import PackedCollator
 from sigil_train.data.encode import IGNORE, Encoder
 from sigil_train.data.stream import StreamSpec, stream_rows, streaming_dataset
-from sigil.tiny import build_tiny_model, parse_spec
 
 import sigil
 from sigil.cli import main
 from sigil.errors import DataError
 from sigil.plugins import register_plugin, unregister_plugin
+from sigil.tiny import build_tiny_model, parse_spec
 
 pytestmark = [pytest.mark.torch]
 

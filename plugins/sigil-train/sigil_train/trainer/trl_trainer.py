@@ -18,13 +18,13 @@ from typing import Any
 
 from sigil.errors import ConfigError
 from sigil.io import atomic_write_json
+from sigil.tiny import build_tiny_model, is_tiny, parse_spec
 from sigil_train.card import write_model_card
 from sigil_train.data.cache import default_cache_dir, load_or_build
 from sigil_train.data.encode import Encoder
 from sigil_train.data.records import read_records
 from sigil_train.data.stream import streaming_dataset
 from sigil_train.model.load import SIGIL_META, attention_implementation, load_model, use_bf16, warm_start_base
-from sigil.tiny import build_tiny_model, is_tiny, parse_spec
 from sigil_train.trainer.protocol import TrainOutcome, TrainRequest
 
 ADAPTER_DIR = "adapter"
