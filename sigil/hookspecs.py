@@ -7,8 +7,8 @@ callback; the host owns the registry, records which plugin supplied each compone
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 
@@ -20,8 +20,16 @@ if TYPE_CHECKING:
 hookspec = pluggy.HookspecMarker("sigil")
 hookimpl = pluggy.HookimplMarker("sigil")
 
-#: ``register(name, component)``: add one named component to a registry.
-Register = Callable[[str, Any], None]
+class Register(Protocol):
+    """``register(name, component, reads=(...))``: add one named component to a registry.
+
+    ``reads`` names the config the component reads: top-level sections (``"license"``) or dotted keys
+    (``"eval.idiomatic_weights"``). Every stage that uses the component (see ``Stage.uses``) puts those values in
+    its fingerprint, so changing them re-runs the stage and nothing else. Leave it empty only for a component
+    that reads no config.
+    """
+
+    def __call__(self, name: str, component: Any, *, reads: Sequence[str] = ()) -> None: ...
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -52,6 +60,9 @@ def register_filters(register: Register) -> None:
     disables it. Filters run in registration order (built-ins first; use ``tryfirst``/``trylast`` to move a
     plugin's filters). Each dropped record carries the filter's reason string into the statistics.
 
+    Declare what the factory reads: ``register("license", factory, reads=("license",))``; the ``data`` stage's
+    fingerprint covers the ``reads`` of every registered filter.
+
     :param register: the registry callback; duplicate filter names are an error naming both plugins.
     """
 
@@ -65,6 +76,9 @@ def register_scorers(register: Register) -> None:
     of named metrics per sample (``sigil.evaluation.scorers.EvalBatch``; ``batch.pipeline`` is the full config,
     where a plugin's scorer finds its own section). The config chooses which scorers run (``eval.scorers``).
 
+    Declare the config the scorer reads: ``register("panics", PanicScorer(), reads=("panics",))``; a stage that
+    runs the scorer (it is in ``eval.scorers``) has those keys in its fingerprint.
+
     :param register: the registry callback; duplicate scorer names are an error naming both plugins.
     """
 
@@ -74,7 +88,7 @@ def register_trainers(register: Register) -> None:
     """Register trainers that fine-tune a model for the ``train`` stage.
 
     Call ``register(name, trainer)`` where ``trainer`` follows ``sigil.training.Trainer``. The stage's
-    ``trainer`` option picks one by name.
+    ``trainer`` option picks one by name. Declare the config it reads with ``reads=(...)``.
 
     :param register: the registry callback; duplicate trainer names are an error naming both plugins.
     """
@@ -84,7 +98,8 @@ def register_trainers(register: Register) -> None:
 def register_generators(register: Register) -> None:
     """Register sample generators (model → completions for prompts) for the ``generate`` stage.
 
-    Call ``register(name, generator)`` where ``generator`` follows ``sigil.generation.Generator``.
+    Call ``register(name, generator)`` where ``generator`` follows ``sigil.generation.Generator``. Declare the
+    config it reads with ``reads=(...)``.
 
     :param register: the registry callback; duplicate generator names are an error naming both plugins.
     """
@@ -108,7 +123,10 @@ def register_stages(register: Register) -> None:
 
     Call ``register(type_name, stage_class)`` where ``stage_class`` follows ``sigil.pipeline.Stage``: it has
     an ``Options`` model (the stage entry's ``options:``, validated strictly), a ``config_keys`` tuple naming
-    the config sections its result depends on (they go into its fingerprint) and a ``run(ctx)`` method.
+    the config sections its own code reads, optionally ``uses(config, options)`` naming the components (filters,
+    scorers, trainers, generators) it will use, and a ``run(ctx)`` method. Its fingerprint covers its
+    ``config_keys``, the ``reads`` of every component it uses, the content of every input file named by a key
+    marked ``InputPath``, and the fingerprints of earlier stages; keys marked ``NotFingerprinted`` are left out.
 
     :param register: the registry callback; duplicate stage types are an error naming both plugins.
     """

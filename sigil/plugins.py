@@ -13,6 +13,7 @@ import importlib
 import importlib.metadata
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,8 +154,8 @@ def registry(kind: str) -> Registry:
         others = [plugin for plugin in plugins if plugin is not impl.plugin]
         caller = pm.subset_hook_caller(hook_name, remove_plugins=others)
 
-        def register(name: str, component: Any, _plugin: str = impl.plugin_name) -> None:
-            result.add(name, component, _plugin)
+        def register(name: str, component: Any, *, reads: Sequence[str] = (), _plugin: str = impl.plugin_name) -> None:
+            result.add(name, component, _plugin, reads)
 
         caller(register=register)
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,8 @@ class Entry:
     name: str
     component: Any
     plugin: str
+    #: The config sections or dotted keys the component reads (part of the fingerprint of stages using it).
+    reads: tuple[str, ...] = ()
 
 
 class Registry:
@@ -26,16 +28,21 @@ class Registry:
         self.kind = kind
         self._entries: dict[str, Entry] = {}
 
-    def add(self, name: str, component: Any, plugin: str) -> None:
+    def add(self, name: str, component: Any, plugin: str, reads: Sequence[str] = ()) -> None:
         """Add a component; a name that is already taken is an error naming both plugins."""
         if not isinstance(name, str) or not name:
             raise PluginError(f"plugin {plugin!r} registered a {self.kind} without a name")
+        if isinstance(reads, str) or not all(isinstance(key, str) and key for key in reads):
+            raise PluginError(
+                f"plugin {plugin!r} registered {self.kind} {name!r} with reads={reads!r}; "
+                "expected a tuple of config section names or dotted keys, e.g. reads=('license',)"
+            )
         if name in self._entries:
             first = self._entries[name].plugin
             raise PluginError(
                 f"{self.kind} {name!r} is registered twice: by plugin {first!r} and by plugin {plugin!r}"
             )
-        self._entries[name] = Entry(name, component, plugin)
+        self._entries[name] = Entry(name, component, plugin, tuple(reads))
 
     def get(self, name: str) -> Any:
         """The component called ``name``; an unknown name is an error listing close matches."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sigil.config.section import Section
+from sigil.config.section import InputPath, NotFingerprinted, Section
 
 _LAZY = {
     "load_config": "sigil.config.loader",
@@ -20,7 +20,17 @@ _LAZY = {
     "StageSpec": "sigil.config.schema",
 }
 
-__all__ = ["CoreConfig", "MiscConfig", "PipelineConfig", "Section", "StageSpec", "load_config", "stage_config"]
+__all__ = [
+    "CoreConfig",
+    "InputPath",
+    "MiscConfig",
+    "NotFingerprinted",
+    "PipelineConfig",
+    "Section",
+    "StageSpec",
+    "load_config",
+    "stage_config",
+]
 
 
 def __getattr__(name: str) -> Any:

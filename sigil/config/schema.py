@@ -6,11 +6,11 @@ Every model forbids unknown keys: a misspelled key is an error, never silently d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
-from sigil.config.section import Section
+from sigil.config.section import InputPath, NotFingerprinted, Section
 from sigil.data.config import DatasetConfig
 from sigil.evaluation.config import EvalConfig
 from sigil.sweep.config import SweepConfig
@@ -30,12 +30,12 @@ PLUGIN_SECTIONS: dict[str, str] = {
 class MiscConfig(Section):
     """Run-wide settings (the reference system's ``misc`` section)."""
 
-    output_dir: str | None = Field(
+    output_dir: Annotated[str | None, NotFingerprinted()] = Field(
         default=None, description="Run directory; default runs/<config file name without extension>."
     )
-    logging_dir: str | None = Field(default=None, description="TensorBoard directory; default <run dir>/logs.")
+    logging_dir: Annotated[str | None, NotFingerprinted()] = Field(default=None, description="TensorBoard directory; default <run dir>/logs.")
     seed: int = Field(default=42, description="Seed for every random choice (shuffles, splits, init, sampling).")
-    load_from: str | None = Field(default=None, description="Adapter or checkpoint to warm-start from (phase 2).")
+    load_from: Annotated[str | None, InputPath()] = Field(default=None, description="Adapter or checkpoint to warm-start from (phase 2).")
     deterministic: bool = Field(default=False, description="Use deterministic algorithms (slower).")
 
 

@@ -45,6 +45,13 @@ class DataStage:
             check_source(name)
 
     @classmethod
+    def uses(cls, config: CoreConfig, options: NoOptions) -> dict[str, list[str]]:
+        """Every registered filter runs (each decides from its config whether it is on)."""
+        from sigil.plugins import registry
+
+        return {"filters": registry("filters").names()}
+
+    @classmethod
     def inputs_fingerprint(cls, config: CoreConfig, options: NoOptions) -> list[str]:
         """Changed source files re-run the stage even when the config is unchanged."""
         return [source_fingerprint(name) for name in config.dataset.names]

@@ -10,6 +10,6 @@ from sigil.hookspecs import Register, hookimpl
 def register_scorers(register: Register) -> None:
     register("compile", CompileScorer())
     register("clippy", ClippyScorer())
-    register("idiomatic", IdiomaticScorer())
+    register("idiomatic", IdiomaticScorer(), reads=("eval.idiomatic_weights",))
     register("doc", DocScorer())
-    register("self_tests", SelfTestsScorer())
+    register("self_tests", SelfTestsScorer(), reads=("eval.functional",))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from sigil.config.schema import CoreConfig
-from sigil.config.section import Section
+from sigil.config.section import InputPath, Section
 from sigil.evaluation.evaluate import check_scorers
 from sigil.evaluation.evaluate_file import evaluate_file
 from sigil.hookspecs import Register, hookimpl
@@ -13,7 +15,7 @@ from sigil.pipeline.stage import StageContext, StageResult
 
 
 class EvaluateOptions(Section):
-    samples: str | None = Field(
+    samples: Annotated[str | None, InputPath()] = Field(
         default=None, description="A samples JSONL to evaluate instead of the latest generate stage's output."
     )
 
@@ -30,6 +32,10 @@ class EvaluateStage:
             from sigil.functional import resolve_suite
 
             resolve_suite(config.eval.functional.suite)
+
+    @classmethod
+    def uses(cls, config: CoreConfig, options: EvaluateOptions) -> dict[str, list[str]]:
+        return {"scorers": list(config.eval.scorers)}
 
     def run(self, ctx: StageContext) -> StageResult:
         if ctx.options.samples:

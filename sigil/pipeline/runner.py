@@ -5,8 +5,6 @@ Read top to bottom: set up → plan → for each stage: skip or run → clean up
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import shutil
 import time
@@ -26,6 +24,7 @@ from sigil.pipeline.distributed import (
     single_process_env,
     wait_for_leader,
 )
+from sigil.pipeline.fingerprint import component_reads, config_payload, config_value, digest, fingerprint_data
 from sigil.pipeline.rundir import RunDir, now
 from sigil.pipeline.stage import StageContext, StageOutput, StageResult
 from sigil.plugins import hook, registry
@@ -41,6 +40,8 @@ class PlannedStage:
     stage_type: Any
     options: BaseModel
     config: CoreConfig
+    #: Every config key the stage's result depends on: its own ``config_keys`` and its components' ``reads``.
+    reads: tuple[str, ...] = ()
 
     def context(
         self, run_dir: Path, out_dir: Path, work_dir: Path, upstream: dict[str, StageOutput], rank: int = 0
@@ -80,11 +81,18 @@ class Selection:
     def allowed(self, index: int, names: list[str]) -> bool:
         return self.only is None or names[index] == self.only
 
+    def after_only(self, index: int, names: list[str]) -> bool:
+        """With ``--only S``: the stages after S neither run nor need a result, so the run stops after S."""
+        return self.only is not None and index > names.index(self.only)
+
     def runs(self, index: int, names: list[str], previous: StageOutput | None, fingerprint: str) -> bool:
         """Whether the stage at ``index`` runs now, given its last completed result."""
         if not self.allowed(index, names):
-            if previous is None:
-                raise SigilError(f"stage {names[index]!r} has no completed result yet; run it first (without --only)")
+            if previous is None:  # an earlier stage whose result --only's stage needs as input
+                raise SigilError(
+                    f"stage {names[index]!r} has no completed result yet, and stage {self.only!r} comes after it; "
+                    f"run {names[index]!r} first (without --only)"
+                )
             return False
         up_to_date = previous is not None and previous.fingerprint == fingerprint
         return not up_to_date or self.forced(index, names)
@@ -109,7 +117,11 @@ def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
                 check(own_config, options)
             except SigilError as exc:
                 raise ConfigError(f"{source}: stages[{index}] ({spec.name}): {exc}") from None
-        planned.append(PlannedStage(spec, stage_type, options, own_config))
+        uses = getattr(stage_type, "uses", None)
+        reads = (*stage_type.config_keys, *component_reads(uses(own_config, options) if uses else {}, registry))
+        for key in reads:  # a key nobody can read is a plugin bug; say so before any stage runs
+            config_value(own_config, key, spec.type)
+        planned.append(PlannedStage(spec, stage_type, options, own_config, tuple(dict.fromkeys(reads))))
     return planned
 
 
@@ -136,6 +148,8 @@ def run_pipeline(config: CoreConfig, source: str, selection: Selection = Selecti
         try:
             # --- run each stage in order, or reuse its result when nothing it depends on changed
             for index, planned in enumerate(plan):
+                if selection.after_only(index, names):
+                    break
                 name = planned.spec.name
                 fingerprint = stage_fingerprint(planned, upstream)
                 previous = run_dir.completed(name)
@@ -203,6 +217,8 @@ def follow_pipeline(plan: list[PlannedStage], selection: Selection, run_dir: Run
     names = [planned.spec.name for planned in plan]
     upstream: dict[str, StageOutput] = {}
     for index, planned in enumerate(plan):
+        if selection.after_only(index, names):
+            break
         name = planned.spec.name
         fingerprint = stage_fingerprint(planned, upstream)
         previous = run_dir.completed(name)
@@ -218,27 +234,15 @@ def follow_pipeline(plan: list[PlannedStage], selection: Selection, run_dir: Run
 
 
 def stage_fingerprint(planned: PlannedStage, upstream: dict[str, StageOutput]) -> str:
-    """A hash of everything the stage's result depends on: its type and version, options, the config keys it
-    reads, what its inputs hold (when the stage type can tell), and the fingerprints of every earlier stage."""
-    config_data = planned.config.model_dump(mode="json")
+    """A hash of everything the stage's result depends on (see :mod:`sigil.pipeline.fingerprint`)."""
     payload = {
         "type": planned.spec.type,
         "version": planned.stage_type.version,
-        "options": planned.options.model_dump(mode="json"),
-        "config": {key: config_value(config_data, key, planned.spec.type) for key in planned.stage_type.config_keys},
+        "options": fingerprint_data(planned.options),
+        "config": config_payload(planned.config, planned.reads, planned.spec.type),
         "upstream": [output.fingerprint for output in upstream.values()],
     }
     inputs_fingerprint = getattr(planned.stage_type, "inputs_fingerprint", None)
     if inputs_fingerprint is not None:
         payload["inputs"] = inputs_fingerprint(planned.config, planned.options)
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def config_value(config_data: dict[str, Any], key: str, stage_type: str) -> Any:
-    """The value at a (dotted) config key a stage type depends on, e.g. ``dataset`` or ``eval.idiomatic_weights``."""
-    value: Any = config_data
-    for part in key.split("."):
-        if not isinstance(value, dict) or part not in value:
-            raise ConfigError(f"stage type {stage_type!r} depends on unknown config key {key!r}")
-        value = value[part]
-    return value
+    return digest(payload)

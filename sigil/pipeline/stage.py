@@ -25,7 +25,8 @@ class Stage(Protocol):
 
     #: The ``options:`` of a stage entry, validated strictly.
     Options: ClassVar[type[BaseModel]]
-    #: Config keys (sections, top-level or dotted keys) the stage's result depends on; part of its fingerprint.
+    #: Config keys (sections, top-level or dotted keys) the stage's own code reads; part of its fingerprint.
+    #: What its components (filters, scorers, ...) read is added from their registration (see ``uses``).
     config_keys: ClassVar[tuple[str, ...]]
     #: Bump when the stage's code changes what it produces, so old results are not reused.
     version: ClassVar[str]
@@ -38,8 +39,12 @@ class Stage(Protocol):
 
     # Optional: ``@classmethod def check(cls, config, options) -> None`` raising SigilError on a config the
     # stage cannot run with; called for every stage before the first one runs.
+    # Optional: ``@classmethod def uses(cls, config, options) -> Mapping[str, Iterable[str]]`` naming the
+    # components the stage will use, by kind: ``{"scorers": config.eval.scorers}``. The config keys each one
+    # declared with ``register(name, component, reads=(...))`` join the stage's fingerprint.
     # Optional: ``@classmethod def inputs_fingerprint(cls, config, options) -> JSON-able`` describing the
-    # content of the stage's external inputs (files it reads), so that changed inputs re-run it.
+    # content of external inputs the markers cannot see. Prefer marking the option or config field that names
+    # a file with ``InputPath``: the runner then hashes the file's content itself.
 
 
 @dataclass(frozen=True)

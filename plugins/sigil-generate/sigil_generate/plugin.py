@@ -17,7 +17,7 @@ def register_config_sections(register: Register) -> None:
 def register_generators(register: Register) -> None:
     from sigil_generate.generator.hf import HfGenerator
 
-    register("hf", HfGenerator())
+    register("hf", HfGenerator(), reads=("model_name", "generate"))
 
 
 @sigil.hookimpl

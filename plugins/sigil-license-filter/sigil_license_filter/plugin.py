@@ -16,7 +16,10 @@ def register_config_sections(register: Register) -> None:
 
 @sigil.hookimpl
 def register_filters(register: Register) -> None:
-    """Adds the ``license`` filter; it runs after the built-in filters (plugins register after built-ins)."""
+    """Adds the ``license`` filter; it runs after the built-in filters (plugins register after built-ins).
+
+    ``reads=("license",)`` puts the ``license:`` section in the data stage's fingerprint: changing it re-runs
+    the data stage, changing anything the filter does not read does not."""
 
     def factory(config: object) -> LicenseFilter | None:
         section: LicenseSection = config.license  # type: ignore[attr-defined]
@@ -24,4 +27,4 @@ def register_filters(register: Register) -> None:
             return None
         return LicenseFilter(section.allowed, section.require_header, section.header_lines)
 
-    register("license", factory)
+    register("license", factory, reads=("license",))

@@ -16,5 +16,7 @@ def register_config_sections(register: Register) -> None:
 
 @sigil.hookimpl
 def register_scorers(register: Register) -> None:
-    """Adds the ``panics`` scorer; ``eval.scorers: [compile, ..., panics]`` runs it."""
-    register("panics", PanicScorer())
+    """Adds the ``panics`` scorer; ``eval.scorers: [compile, ..., panics]`` runs it.
+
+    ``reads=("panics",)`` puts the ``panics:`` section in the fingerprint of every stage that runs the scorer."""
+    register("panics", PanicScorer(), reads=("panics",))

@@ -41,6 +41,10 @@ class SftStage:
         if options.warm_start and config.misc.load_from:
             raise SigilError("options.warm_start and misc.load_from both name a starting point; keep one")
 
+    @classmethod
+    def uses(cls, config: Any, options: SftOptions) -> dict[str, list[str]]:
+        return {"trainers": [options.trainer]}
+
     def run(self, ctx: StageContext) -> StageResult:
         if ctx.options.warm_start:
             if ctx.options.warm_start not in ctx.upstream:

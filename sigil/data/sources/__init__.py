@@ -17,7 +17,6 @@ for inputs it had to skip (a non-UTF-8 file), so that the statistics count them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from sigil.data.sources.hub import read_hub_source
 from sigil.data.sources.jsonl import read_jsonl_source
 from sigil.data.sources.parquet import read_parquet_source
 from sigil.errors import DataError
+from sigil.pipeline.fingerprint import path_digest
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 BUILTIN_CORPORA = ("tiny-rust",)
@@ -75,25 +75,19 @@ def _read_path(path: Path, config: DatasetConfig, name: str, must_exist: bool) -
 
 
 def source_fingerprint(name: str) -> str:
-    """What the source's content depends on, cheaply: for local files and trees, every file's path, size and
-    modification time; for hub datasets, the name (their revision is the datasets cache's business)."""
+    """What the source's content depends on: for local files and trees (a local dataset directory given as
+    ``hf:PATH`` too), a digest of every file's bytes; for hub datasets, the name (their revision is the datasets
+    cache's business)."""
     prefix, sep, rest = name.partition(":")
     if sep and prefix == "builtin":
         path = CORPUS_DIR / rest
-    elif sep and prefix in ("dir", "parquet", "local"):
+    elif sep and prefix in ("dir", "parquet", "local", "hf", "hub"):
         path = Path(rest).expanduser()
-    elif sep and prefix in ("hf", "hub"):
-        return name
     else:
         path = Path(name).expanduser()
     if not path.exists():
         return name
-    digest = hashlib.blake2b(digest_size=16)
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for file in files:
-        stat = file.stat()
-        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-    return f"{name}:{digest.hexdigest()}"
+    return f"{name}:{path_digest(path)}"
 
 
 def check_source(name: str) -> None:

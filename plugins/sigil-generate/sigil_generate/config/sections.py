@@ -6,17 +6,17 @@ in ``generation.json`` next to the samples), ``rsft`` keys in the keep rule and 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sigil.config import Section
+from sigil.config import InputPath, Section
 
 
 class GenerateSection(Section):
     """How the ``generate`` stage (and each RSFT round) samples completions."""
 
-    prompts: str = Field(
+    prompts: Annotated[str, InputPath()] = Field(
         default="sigil-basic",
         description="A built-in problem suite name (sigil/functional/suites/<name>.jsonl) or a path to a JSONL of "
         "prompts ({prompt, id?, problem?, stop?}) or of suite problems (with tests).",

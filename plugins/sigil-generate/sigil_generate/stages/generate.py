@@ -32,6 +32,10 @@ class GenerateStage:
         load_prompts(config.generate.prompts, config.generate.limit)
         registry("generators").get(config.generate.generator)
 
+    @classmethod
+    def uses(cls, config: Any, options: NoOptions) -> dict[str, list[str]]:
+        return {"generators": [config.generate.generator]}
+
     def run(self, ctx: StageContext) -> StageResult:
         section = ctx.config.generate  # type: ignore[attr-defined]  # a plugin section, added at load time
 

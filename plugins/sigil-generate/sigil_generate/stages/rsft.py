@@ -56,6 +56,15 @@ class RsftStage:
         registry("trainers").get(config.rsft.trainer)
         registry("generators").get(config.generate.generator)
 
+    @classmethod
+    def uses(cls, config: Any, options: NoOptions) -> dict[str, list[str]]:
+        """The scorers judge the samples, the generator writes them, the trainer learns from the kept ones."""
+        return {
+            "scorers": list(config.eval.scorers),
+            "generators": [config.generate.generator],
+            "trainers": [config.rsft.trainer],
+        }
+
     def run(self, ctx: StageContext) -> StageResult:
         config: Any = ctx.config  # plugin sections are added to the config model at load time
         rsft, section = config.rsft, config.generate
