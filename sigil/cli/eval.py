@@ -25,8 +25,8 @@ def register_commands(cli: click.Group) -> None:
     @click.option("--edition", type=click.Choice(["2015", "2018", "2021", "2024"]))
     @click.option("--pedantic", is_flag=True, default=None, help="Also count clippy::pedantic lints.")
     @click.option("--save-errors", is_flag=True, default=None, help="Write errors.jsonl with each failure.")
-    @click.option("--sandbox-mode", type=click.Choice(["bwrap", "none"]), help="Isolation (none = unsandboxed).")
-    @click.option("--no-sandbox", is_flag=True, help="Run the compiler without isolation (only for trusted code).")
+    @click.option("--sandbox-mode", type=click.Choice(["bwrap", "none"]), help="Isolation (none = --no-sandbox).")
+    @click.option("--no-sandbox", is_flag=True, help="Compile and run samples WITHOUT isolation (trusted code only).")
     @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
     @click.option("--skip-bad-lines", is_flag=True, help="Skip malformed JSONL lines (counted) instead of failing.")
     @click.option("--no-pre-filter", is_flag=True, help="Compile every sample, however hopeless.")
@@ -48,9 +48,15 @@ def register_commands(cli: click.Group) -> None:
 
         raw = read_yaml(Path(config_path)) if config_path else {}
         user_overrides = flags.pop("overrides")
+        sandbox_mode = flags.pop("sandbox_mode")  # the reference's spelling of the same explicit choice
+        unsandboxed = flags.pop("no_sandbox") or sandbox_mode == "none"
         for override in [*flag_overrides(flags), *user_overrides]:
             apply_override(raw, override)
         config = validate_config(raw, source=config_path or "command line")
+        if unsandboxed:  # only this flag turns isolation off (eval.sandbox refuses `none`), and it says so each time
+            config.eval = config.eval.unsandboxed()
+            click.echo("warning: --no-sandbox: samples are compiled and run WITHOUT isolation; they can read and "
+                       "write your files and use the network. Use it only on code you trust.", err=True)
         seed = flags["seed"] if flags["seed"] is not None else config.misc.seed
         out_dir = Path(output)
         report, _, bad_lines = evaluate_file(samples, config, seed, out_dir)
@@ -71,7 +77,6 @@ def flag_overrides(flags: dict[str, Any]) -> list[str]:
         "edition": "eval.edition",
         "pedantic": "eval.pedantic",
         "save_errors": "eval.save_errors",
-        "sandbox_mode": "eval.sandbox",
         "pre_filter_min_length": "eval.prefilter.min_length",
         "pre_filter_min_lines": "eval.prefilter.min_lines",
         "suite": "eval.functional.suite",
@@ -85,8 +90,6 @@ def flag_overrides(flags: dict[str, Any]) -> list[str]:
     ks = flags.pop("ks")
     if ks:
         overrides.append(f"eval.functional.k=[{ks}]")
-    if flags.pop("no_sandbox"):
-        overrides.append("eval.sandbox=none")
     if flags.pop("no_cache"):
         overrides.append("eval.cache_dir=null")
     if flags.pop("no_pre_filter"):

@@ -52,7 +52,9 @@ class EvalConfig(Section):
     )
     pedantic: bool = Field(default=False, description="Also count clippy::pedantic lints.")
     sandbox: Literal["bwrap", "none"] = Field(
-        default="bwrap", description="Isolation of the compiler; `none` only via an explicit `--no-sandbox`."
+        default="bwrap",
+        description="Isolation of the compiler and of test runs. Only `bwrap` is accepted here: running untrusted "
+        "code unisolated takes the command-line flag `sigil eval --no-sandbox`, which warns every time.",
     )
     jobs: int | None = Field(default=None, ge=1, description="Parallel compiler processes; default all cores.")
     batch_size: int = Field(default=32, ge=1, description="Samples checked per compiler invocation.")
@@ -86,6 +88,20 @@ class EvalConfig(Section):
     )
     save_errors: bool = Field(default=False, description="Write failing samples with their first error.")
     functional: FunctionalConfig = Field(default_factory=FunctionalConfig, description="pass@k on problem suites.")
+
+    @field_validator("sandbox")
+    @classmethod
+    def _isolated(cls, sandbox: str) -> str:
+        # A config file or an override is easy to copy along with its other settings; turning isolation off
+        # must be a visible decision on the command line, made again at every run (sigil eval --no-sandbox).
+        if sandbox == "none":
+            raise ValueError("'none' is not accepted from a config file or override: only the --no-sandbox flag of "
+                             "`sigil eval` runs code without isolation")
+        return sandbox
+
+    def unsandboxed(self) -> EvalConfig:
+        """This section with isolation off: for the explicit ``--no-sandbox`` command-line flag only."""
+        return self.model_copy(update={"sandbox": "none"})
 
     @field_validator("idiomatic_weights")
     @classmethod

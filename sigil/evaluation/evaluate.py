@@ -1,6 +1,7 @@
-"""Evaluate samples: extract code → pre-filter → sandboxed compile + clippy → scorers → aggregate metrics.
+"""Evaluate samples: extract code → pre-filter → sandboxed compile + clippy → scorers → tests → aggregate metrics.
 
-``sigil eval`` and the pipeline's ``evaluate`` stage both call :func:`evaluate`.
+``sigil eval``, the pipeline's ``evaluate`` stage and RSFT's verification all call :func:`evaluate`: one path
+from samples to verdicts, tests included.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from typing import Any
 
 from sigil.errors import SigilError
 from sigil.evaluation.config import EvalConfig
+from sigil.evaluation.functional import test_samples
 from sigil.evaluation.metrics import aggregate, quality_score
 from sigil.evaluation.native import evaluator_module
 from sigil.evaluation.samples import Sample
 from sigil.evaluation.scorers import EvalBatch
+from sigil.functional.check import pass_at_k_block
+from sigil.functional.results import SampleResult
 from sigil.observe.progress import track
 from sigil.plugins import registry
 
@@ -74,16 +78,24 @@ def make_evaluator(config: EvalConfig) -> Any:
     )
 
 
-def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: Any = None) -> EvalReport:
+def evaluate(
+    samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: Any = None, run_tests: bool | None = None
+) -> EvalReport:
     """Check and score ``samples`` under ``config`` (the ``eval`` section); ``pipeline`` is the full config, which
-    plugin scorers may read their own sections from."""
+    plugin scorers may read their own sections from.
+
+    With ``run_tests`` (default: ``eval.functional.enabled``) every sample bound to a problem is also run against
+    its tests: its details get ``tests`` (the verdict) and the metrics a ``pass_at_k`` block.
+    """
     native = evaluator_module()
     clock = time.monotonic()
 
     check_scorers(config.scorers)
+    if run_tests is None:
+        run_tests = config.functional.enabled
 
-    # --- extract the code from each model output
-    sources = [native.extract_code(sample.gen) for sample in samples]
+    # --- the code of each sample: a bound sample's whole program (what its tests build), else the model output's
+    sources = [sample.program if sample.task else native.extract_code(sample.gen) for sample in samples]
 
     # --- pre-filter: cheap checks, no compiler; dropped samples stay in the strict denominator
     prefilter = config.prefilter
@@ -92,12 +104,13 @@ def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: 
             source,
             min_length=prefilter.min_length,
             min_lines=prefilter.min_lines,
-            check_main=prefilter.check_main,
+            # a unit-test problem's program has no main: the harness builds it with --test
+            check_main=prefilter.check_main and not (sample.task and sample.task.test_kind == "unit"),
             check_incomplete=prefilter.check_incomplete,
         )
         if prefilter.enabled
         else None
-        for source in sources
+        for sample, source in zip(samples, sources, strict=True)
     ]
 
     # --- compile + clippy in the sandbox, one pass per batch
@@ -122,12 +135,26 @@ def evaluate(samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: 
     for values in scores:
         values["quality"] = quality_score(values, config.quality_weights)
 
+    # --- the problems' tests, for samples bound to one
+    verdicts: list[SampleResult | None] = [None] * len(samples)
+    tests_isolation = None
+    if run_tests:
+        verdicts, tests_isolation = test_samples(samples, checks, config)
+
     # --- aggregate
     details = [
         {**sample.to_json(), "code": source, "filter_reason": reason, "check": check, "scores": score}
         for sample, source, reason, check, score in zip(samples, sources, reasons, checks, scores, strict=True)
     ]
+    for detail, verdict in zip(details, verdicts, strict=True):
+        if verdict is not None:
+            detail["tests"] = verdict.to_dict()
     metrics, per_problem = aggregate(details, seed=seed)
+    tested = [(sample.problem, verdict) for sample, verdict in zip(samples, verdicts, strict=True) if verdict]
+    if run_tests and tests_isolation is not None:
+        metrics["pass_at_k"] = pass_at_k_block(
+            [name for name, _ in tested], [verdict for _, verdict in tested], config.functional.k, tests_isolation
+        )
     metrics.update(
         isolation=evaluator.isolation,
         toolchain=evaluator.toolchain_version,

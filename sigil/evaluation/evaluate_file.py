@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from sigil.evaluation.evaluate import EvalReport, evaluate
-from sigil.evaluation.functional import pass_at_k_block
 from sigil.evaluation.outputs import write_report
 from sigil.evaluation.samples import read_samples, subsample
 
@@ -14,18 +13,27 @@ from sigil.evaluation.samples import read_samples, subsample
 def evaluate_file(
     path: str | Path, pipeline: Any, seed: int, out_dir: Path
 ) -> tuple[EvalReport, dict[str, str], list[str]]:
-    """Read (``eval.on_bad_line``), subsample (``eval.sample_n``), check and score the samples, run their tests
-    when ``eval.functional.enabled``, and write the results under ``out_dir``. Returns the report, the files
-    written (artifact name → file name) and the malformed lines that were skipped."""
+    """Read the file once (``eval.on_bad_line``; with ``eval.functional.enabled`` each sample bound to its
+    problem), subsample (``eval.sample_n``), check, score and test those samples, and write the results under
+    ``out_dir``. Returns the report, the files written (artifact name → file name) and the malformed lines that
+    were skipped."""
     config = pipeline.eval
+    functional = config.functional
+    suite = None
+    if functional.enabled and functional.suite:
+        from sigil.functional import resolve_suite
+
+        suite = resolve_suite(functional.suite)
     bad_lines: list[str] = []
-    samples = read_samples(path, skip_bad_lines=config.on_bad_line == "skip", bad_lines=bad_lines)
+    samples = read_samples(
+        path,
+        suite=suite,
+        bind_problems=functional.enabled,
+        skip_bad_lines=config.on_bad_line == "skip",
+        bad_lines=bad_lines,
+    )
     report = evaluate(subsample(samples, config.sample_n, seed), config, seed=seed, pipeline=pipeline)
     report.metrics["bad_lines"] = len(bad_lines)
     report.metrics["samples_file"] = str(path)
-    if config.functional.enabled:
-        report.metrics["pass_at_k"] = pass_at_k_block(path, config, out_dir / "functional.jsonl")
     artifacts = write_report(report, out_dir, config.save_errors)
-    if config.functional.enabled:
-        artifacts["functional"] = "functional.jsonl"
     return report, artifacts, bad_lines

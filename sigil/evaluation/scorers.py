@@ -107,16 +107,15 @@ class SelfTestsScorer:
 
     def score(self, batch: EvalBatch) -> list[dict[str, float]]:
         from sigil.evaluation.config import EvalConfig
-        from sigil.evaluation.functional import exec_options
-        from sigil.functional.execution import run_programs
+        from sigil.evaluation.functional import run_tests
 
         testable = [
             index
             for index, (source, check) in enumerate(zip(batch.sources, batch.checks, strict=True))
             if check["compiles"] and "#[test]" in source
         ]
-        options = exec_options(batch.eval_config or EvalConfig())
-        results = run_programs([{"source": batch.sources[i], "kind": "unit"} for i in testable], options).results
+        programs = [{"source": batch.sources[i], "kind": "unit"} for i in testable]
+        results = run_tests(programs, batch.eval_config or EvalConfig()).results
         scores: list[dict[str, float]] = [{"self_tests_pass": math.nan, "self_tests_fraction": math.nan} for _ in batch.sources]
         for index, result in zip(testable, results, strict=True):
             if result.tests_total == 0:

@@ -4,7 +4,7 @@ The execution itself (build, sandbox, limits, batching) is the native evaluator'
 package holds the suite format, the built-in suite, the validator and the pass@k estimator.
 """
 
-from sigil.functional.check import Sample, check_functional, load_samples
+from sigil.functional.check import check_functional, load_samples, pass_at_k_block
 from sigil.functional.execution import ExecOptions, ExecutionRun, run_completions
 from sigil.functional.pass_at_k import pass_at_k, suite_pass_at_k
 from sigil.functional.problems import IoCase, Problem, Suite, load_suite, problem_from_record
@@ -19,7 +19,6 @@ __all__ = [
     "ExecutionRun",
     "IoCase",
     "Problem",
-    "Sample",
     "SampleResult",
     "Suite",
     "ValidationReport",
@@ -28,6 +27,7 @@ __all__ = [
     "load_samples",
     "load_suite",
     "pass_at_k",
+    "pass_at_k_block",
     "problem_from_record",
     "resolve_suite",
     "run_completions",

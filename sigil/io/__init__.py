@@ -1,7 +1,7 @@
 """Reading and writing files safely: atomic writes, JSONL with line-numbered errors."""
 
 from sigil.io.atomic import atomic_write_bytes, atomic_write_json, atomic_write_text, atomic_writer
-from sigil.io.jsonl import append_jsonl_line, read_jsonl, read_jsonl_numbered
+from sigil.io.jsonl import append_jsonl_line, open_for_reading, read_jsonl, read_jsonl_numbered, write_jsonl
 
 __all__ = [
     "append_jsonl_line",
@@ -9,6 +9,8 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_text",
     "atomic_writer",
+    "open_for_reading",
     "read_jsonl",
     "read_jsonl_numbered",
+    "write_jsonl",
 ]

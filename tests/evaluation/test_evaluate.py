@@ -82,7 +82,7 @@ def test_malformed_lines(tmp_path):
     bad: list[str] = []
     samples = read_samples(path, skip_bad_lines=True, bad_lines=bad)
     assert len(samples) == 1 and len(bad) == 2
-    assert "sample 2: needs string fields 'gen'" in bad[1]
+    assert "bad.jsonl:3: needs a string field 'gen'" in bad[1]
 
 
 def test_cli_eval_writes_metrics_and_results(samples_file, tmp_path, capsys):

@@ -39,8 +39,9 @@ def test_check_func_reports_pass_at_k(suite_samples, tmp_path, capsys):
 
 
 def test_functional_keys_reach_the_executor():
-    config = EvalConfig(edition="2018", sandbox="none", jobs=1, compile_timeout=7, clippy_timeout=3,
-                        functional=FunctionalConfig(optimize=True, run_timeout=2.5, run_cpu_seconds=2, run_memory_mb=256))
+    config = EvalConfig(edition="2018", jobs=1, compile_timeout=7, clippy_timeout=3,
+                        functional=FunctionalConfig(optimize=True, run_timeout=2.5, run_cpu_seconds=2,
+                                                    run_memory_mb=256)).unsandboxed()
     options = exec_options(config)
     assert (options.edition, options.sandbox, options.jobs, options.compile_timeout) == ("2018", "none", 1, 10)
     assert (options.optimize, options.run_timeout, options.run_cpu_seconds, options.run_memory_mb) == (True, 2.5, 2, 256)
@@ -58,3 +59,64 @@ def test_idiomatic_weights_are_validated_and_applied(suite_samples, write_yaml):
 
     with pytest.raises(ConfigError, match=r"eval\.idiomatic_weights: .*unknown weight\(s\) \['bogus'\]"):
         load_config(write_yaml("eval: {idiomatic_weights: {bogus: 1.0}}\n"))
+
+
+@pytest.fixture
+def reference_completions(tmp_path):
+    """Completion-only samples (MultiPL-E's layout): the reference of problems of every test kind, twice each."""
+    problems = resolve_suite("sigil-basic").problems
+    chosen = [p for kind in ("main", "unit", "io") for p in [q for q in problems if q.test_kind == kind][:2]]
+    rows = [{"name": p.name, "completion": p.reference} for p in chosen for _ in range(2)]
+    path = tmp_path / "completions.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path, chosen
+
+
+def test_check_func_compile_checks_the_program_the_tests_run(reference_completions, tmp_path, capsys):
+    """#11 item 10: the compile check saw the bare completion (compile_rate 0.0 beside pass@1 1.0)."""
+    path, chosen = reference_completions
+    out = tmp_path / "out"
+    code = main(["eval", str(path), "--output", str(out), "--no-cache", "--check-func", "--suite", "sigil-basic",
+                 "-o", "eval.scorers=[compile]"])
+    assert code == 0, capsys.readouterr().err
+    metrics = json.loads((out / "metrics.jsonl").read_text())
+    assert metrics["compile_rate"] == 1.0 and metrics["filtered_samples"] == 0
+    assert metrics["pass_at_k"]["pass@1"] == 1.0 and metrics["pass_at_k"]["samples"] == 2 * len(chosen)
+    # per sample, the checked code is the whole program, and its verdict sits beside its check
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    by_name = {p.name: p for p in chosen}
+    for result in results:
+        problem = by_name[result["problem"]]
+        assert result["code"].startswith(problem.prompt) and result["code"].endswith(problem.tests)
+        assert result["check"]["compiles"] and result["tests"]["status"] == "passed"
+
+
+def test_check_func_honours_sample_n_and_skip_bad_lines(reference_completions, tmp_path, capsys):
+    """#11 item 10: --sample-n was ignored by the test pass, and --skip-bad-lines did not reach it (the run failed
+    after all the compile work)."""
+    path, _ = reference_completions
+    with path.open("a") as handle:
+        handle.write('{"name": "no_such_problem", "completion": "x"}\n{torn\n')
+    out = tmp_path / "out"
+    argv = ["eval", str(path), "--output", str(out), "--no-cache", "--check-func", "--suite", "sigil-basic",
+            "-o", "eval.scorers=[compile]", "--sample-n", "3"]
+    assert main(argv) == 1
+    assert "no_such_problem" in capsys.readouterr().err and not out.exists()  # refused before any work
+    assert main([*argv, "--skip-bad-lines"]) == 0, capsys.readouterr().err
+    metrics = json.loads((out / "metrics.jsonl").read_text())
+    assert metrics["total_samples"] == 3 and metrics["pass_at_k"]["samples"] == 3 and metrics["bad_lines"] == 2
+    assert len((out / "functional.jsonl").read_text().splitlines()) == 3
+
+
+def test_check_func_failing_samples_agree_per_sample(suite_samples, tmp_path, capsys):
+    """A sample the compiler rejects is compile_error in the test pass too, and is not built a second time."""
+    with suite_samples.open("a") as handle:
+        problem = resolve_suite("sigil-basic").problems[0]
+        handle.write(json.dumps({"problem": problem.name, "completion": "    let x: u8 = \"s\";\n"}) + "\n")
+    out = tmp_path / "out"
+    assert main(["eval", str(suite_samples), "--output", str(out), "--no-cache", "--check-func", "--suite",
+                 "sigil-basic", "-o", "eval.scorers=[compile]"]) == 0, capsys.readouterr().err
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["check"]["compiles"] for r in results] == [True, True, True, True, False]
+    assert [r["tests"]["status"] for r in results] == ["passed", "failed", "passed", "failed", "compile_error"]
+    assert "E0308" in results[-1]["tests"]["message"] or "mismatched types" in results[-1]["tests"]["message"]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from sigil.errors import DataError
+from sigil.evaluation.samples import Sample
 from sigil.functional.builtin_suites import SUITES_DIR
-from sigil.functional.check import Sample, check_functional, load_samples
+from sigil.functional.check import check_functional, load_samples
 from sigil.functional.execution import ExecOptions
 from sigil.functional.plain_runner import run_plain
 from sigil.functional.problems import load_suite
@@ -31,8 +32,11 @@ def test_builtin_suite_validates(suite, options: ExecOptions) -> None:  # type: 
 
 @pytest.mark.needs_executor
 def test_pass_at_k_is_one_for_references_and_zero_for_broken(suite, options: ExecOptions) -> None:  # type: ignore[no-untyped-def]
-    references = [Sample(p, p.reference or "", "test") for p in suite.problems for _ in range(2)]
-    broken = [Sample(p, p.broken_completion(), "test") for p in suite.problems for _ in range(2)]
+    def bound(problem, completion, index):  # type: ignore[no-untyped-def]
+        return Sample(problem.name, problem.prompt, completion, problem.name, index, completion, problem)
+
+    references = [bound(p, p.reference or "", i) for p in suite.problems for i in range(2)]
+    broken = [bound(p, p.broken_completion(), i) for p in suite.problems for i in range(2)]
     good = check_functional(references, ks=[1, 2], options=options)
     bad = check_functional(broken, ks=[1, 2], options=options)
     assert (good["pass@1"], good["pass@2"]) == (1.0, 1.0)
@@ -69,7 +73,7 @@ def test_samples_that_name_no_known_problem_are_refused(tmp_path: Path, suite) -
     with pytest.raises(DataError, match=r"samples.jsonl:2: field 'name': no problem 'nope'"):
         load_samples(path, suite)
     path.write_text(json.dumps({"prompt": suite.problems[0].prompt, "gen": "x"}) + "\n")
-    assert load_samples(path, suite)[0].problem == suite.problems[0]
+    assert load_samples(path, suite)[0].task == suite.problems[0]
 
 
 def test_plain_baseline_agrees_on_a_reference_and_a_broken_variant(suite) -> None:  # type: ignore[no-untyped-def]

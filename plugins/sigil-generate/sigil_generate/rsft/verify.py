@@ -1,8 +1,8 @@
 """Verify a round's samples: the evaluator's compile + clippy + scorers, and the problems' tests when asked.
 
-Compile checks and scores come from :func:`sigil.evaluation.evaluate.evaluate`, exactly what the ``evaluate``
-stage reports. Functional tests run only for samples that compiled, in one batch through the functional
-package's sandboxed runner (``eval.sandbox`` and the ``eval.functional`` limits apply).
+Everything comes from :func:`sigil.evaluation.evaluate.evaluate`, exactly what the ``evaluate`` stage reports:
+with ``run_tests`` each suite sample is bound to its problem, so the program compile-checked is the program its
+tests run (``eval.sandbox`` and the ``eval.functional`` limits apply).
 """
 
 from __future__ import annotations
@@ -35,21 +35,19 @@ def check_tests_possible(eval_config: EvalConfig, is_suite: bool) -> None:
 
 def verify(samples: list[GeneratedSample], eval_config: EvalConfig, seed: int, run_tests: bool) -> Verification:
     """Check and score every sample; with ``run_tests``, run the tests of each compiling suite sample."""
-    checked = [Sample(s.id, s.item.prompt, s.gen, s.item.problem, s.sample) for s in samples]
-    report = evaluate(checked, eval_config, seed=seed)
-    testable = [
-        index
-        for index, (sample, detail) in enumerate(zip(samples, report.samples, strict=True))
-        if run_tests and sample.item.suite_problem is not None and detail["check"]["compiles"]
+    checked = [
+        Sample(s.id, s.item.prompt, s.gen, s.item.problem, s.sample, s.completion,
+               s.item.suite_problem if run_tests else None)
+        for s in samples
     ]
-    test_verdicts = dict(zip(testable, _run_tests([samples[i] for i in testable], eval_config), strict=True))
+    report = evaluate(checked, eval_config, seed=seed, run_tests=run_tests)
     verdicts = []
     passed_count = 0
     for index, (sample, detail) in enumerate(zip(samples, report.samples, strict=True)):
         compiles = bool(detail["check"]["compiles"])
         passed: bool | None = None
         if run_tests and sample.item.suite_problem is not None:
-            passed = test_verdicts.get(index, False)
+            passed = report.samples[index].get("tests", {}).get("status") == "passed"
             passed_count += bool(passed)
         quality = float(detail["scores"].get("quality", math.nan))
         verdicts.append(Verdict(sample.item.problem, sample.sample, compiles, quality, passed, detail["code"]))
@@ -58,13 +56,3 @@ def verify(samples: list[GeneratedSample], eval_config: EvalConfig, seed: int, r
         metrics["pass_rate"] = round(passed_count / len(samples), 4) if samples else 0.0
     return Verification(verdicts, metrics)
 
-
-def _run_tests(samples: list[GeneratedSample], eval_config: EvalConfig) -> list[bool]:
-    """Whether each sample passes its problem's tests, run in the sandbox (one batch for all of them)."""
-    if not samples:
-        return []
-    from sigil.evaluation.functional import exec_options
-    from sigil.functional import run_completions
-
-    pairs = [(sample.item.suite_problem, sample.completion) for sample in samples]
-    return [result.passed for result in run_completions(pairs, exec_options(eval_config)).results]  # type: ignore[arg-type]
