@@ -41,7 +41,7 @@ def register_commands(cli: click.Group) -> None:
     @click.option("-o", "--override", "overrides", multiple=True, metavar="KEY=VALUE", help="Change a config key, e.g. eval.batch_size=64.")
     def eval_command(samples: str, config_path: str | None, output: str, **flags: Any) -> None:
         """Compile, lint and score model samples; append one line to OUTPUT/metrics.jsonl."""
-        from sigil.config.loader import apply_override, read_yaml, validate_config
+        from sigil.config.loader import apply_override, read_yaml, set_value, validate_config
         from sigil.evaluation.evaluate_file import evaluate_file
         from sigil.evaluation.stage import summary_line
         from sigil.io import append_jsonl_line
@@ -50,7 +50,9 @@ def register_commands(cli: click.Group) -> None:
         user_overrides = flags.pop("overrides")
         sandbox_mode = flags.pop("sandbox_mode")  # the reference's spelling of the same explicit choice
         unsandboxed = flags.pop("no_sandbox") or sandbox_mode == "none"
-        for override in [*flag_overrides(flags), *user_overrides]:
+        for key, value in flag_values(flags).items():  # typed by click: set as they are, never re-read as YAML
+            set_value(raw, key, value)
+        for override in user_overrides:
             apply_override(raw, override)
         config = validate_config(raw, source=config_path or "command line")
         if unsandboxed:  # only this flag turns isolation off (eval.sandbox refuses `none`), and it says so each time
@@ -66,8 +68,9 @@ def register_commands(cli: click.Group) -> None:
         click.echo(summary_line(report.metrics))
 
 
-def flag_overrides(flags: dict[str, Any]) -> list[str]:
-    """The CLI flags as ``eval.*`` overrides, so the config schema validates them like YAML keys."""
+def flag_values(flags: dict[str, Any]) -> dict[str, Any]:
+    """The CLI flags as ``eval.*`` keys with their typed values, so the config schema validates them like YAML
+    keys (``--edition 2021`` stays the text "2021", ``--suite yes`` the text "yes")."""
     mapping = {
         "sample_n": "eval.sample_n",
         "jobs": "eval.jobs",
@@ -82,20 +85,20 @@ def flag_overrides(flags: dict[str, Any]) -> list[str]:
         "suite": "eval.functional.suite",
         "run_timeout": "eval.functional.run_timeout",
     }
-    overrides = [f"{key}={flags[name]}" for name, key in mapping.items() if flags.get(name) is not None]
+    values = {key: flags[name] for name, key in mapping.items() if flags.get(name) is not None}
     if flags.pop("skip_bad_lines"):
-        overrides.append("eval.on_bad_line=skip")
+        values["eval.on_bad_line"] = "skip"
     if flags.pop("check_func"):
-        overrides.append("eval.functional.enabled=true")
+        values["eval.functional.enabled"] = True
     ks = flags.pop("ks")
     if ks:
-        overrides.append(f"eval.functional.k=[{ks}]")
+        values["eval.functional.k"] = [k.strip() for k in ks.split(",")]
     if flags.pop("no_cache"):
-        overrides.append("eval.cache_dir=null")
+        values["eval.cache_dir"] = None
     if flags.pop("no_pre_filter"):
-        overrides.append("eval.prefilter.enabled=false")
+        values["eval.prefilter.enabled"] = False
     if flags.pop("pre_filter_no_main_check"):
-        overrides.append("eval.prefilter.check_main=false")
+        values["eval.prefilter.check_main"] = False
     if flags.pop("pre_filter_no_incomplete_check"):
-        overrides.append("eval.prefilter.check_incomplete=false")
-    return overrides
+        values["eval.prefilter.check_incomplete"] = False
+    return values

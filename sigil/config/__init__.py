@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sigil.config.section import InputPath, NotFingerprinted, Section
+from sigil.config.section import InputPath, NotFingerprinted, Section, StageRef
 
 _LAZY = {
     "load_config": "sigil.config.loader",
@@ -27,6 +27,7 @@ __all__ = [
     "NotFingerprinted",
     "PipelineConfig",
     "Section",
+    "StageRef",
     "StageSpec",
     "load_config",
     "stage_config",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +14,25 @@ from pydantic import BaseModel, ValidationError, create_model
 from sigil.config.schema import PLUGIN_SECTIONS, CoreConfig, StageSpec
 from sigil.errors import ConfigError
 
+#: The most values a config may hold once YAML aliases are expanded. A pipeline holds hundreds; a 2 KB alias
+#: "bomb" holds billions and used to take minutes and gigabytes before any error.
+MAX_CONFIG_NODES = 100_000
 
-def load_config(path: str | Path, overrides: Sequence[str] = ()) -> CoreConfig:
-    """Read, override and validate a pipeline file; every stage's overrides are validated too."""
+
+def load_config(
+    path: str | Path, overrides: Sequence[str] = (), values: Mapping[str, Any] | None = None
+) -> CoreConfig:
+    """Read, override and validate a pipeline file; every stage's overrides are validated too.
+
+    ``overrides`` are ``KEY=VALUE`` texts (``-o``; the value is read as YAML); ``values`` maps dotted keys to
+    values that are already typed (a CLI flag's value), set as they are.
+    """
     path = Path(path)
     raw = read_yaml(path)
     for override in overrides:
         apply_override(raw, override)
+    for key, value in (values or {}).items():
+        set_value(raw, key, value)
     config = validate_config(raw, source=str(path))
     if config.misc.output_dir is None:
         config.misc.output_dir = str(Path("runs") / path.stem)
@@ -41,13 +53,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
+    data = parse_yaml(text, str(path))
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -55,22 +61,97 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+class _InvalidYaml(ConfigError):
+    """Text that is not YAML at all (as opposed to YAML that is refused)."""
+
+
+class _DuplicateKey(Exception):
+    """A key repeated in one mapping (raised while PyYAML constructs it; reported with the file name)."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key repeated in one mapping is an error (it used to replace the first
+    silently: a second ``train:`` dropped the whole first section)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *defaults` merges are meant to be overridden by the keys after them
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, Hashable) and key in seen:
+                line, first = key_node.start_mark.line + 1, seen[key]
+                raise _DuplicateKey(f"line {line}: duplicate key {key!r} (first on line {first})")
+            if isinstance(key, Hashable):
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def parse_yaml(text: str, source: str, allow_aliases: bool = True) -> Any:
+    """YAML text as data: duplicate keys, too deep nesting and alias bombs are one-line errors naming ``source``."""
+    try:
+        if not allow_aliases:
+            for token in yaml.scan(text, Loader=yaml.SafeLoader):
+                if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                    raise ConfigError(f"{source}: YAML anchors and aliases (&, *) are not accepted here")
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _InvalidYaml(f"{source}: {where}invalid YAML: {problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid YAML: nested too deeply") from None
+    except _DuplicateKey as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    _check_size(data, source)
+    return data
+
+
+def _check_size(data: Any, source: str) -> None:
+    """Count values as they would be after alias expansion, stopping at the limit (so the check itself is cheap)."""
+    count, stack = 0, [data]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_NODES:
+            raise ConfigError(
+                f"{source}: more than {MAX_CONFIG_NODES:,} values once YAML aliases are expanded; "
+                "a pipeline config is far smaller (an alias bomb?)"
+            )
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def apply_override(raw: dict[str, Any], override: str) -> None:
-    """Apply ``a.b.c=value`` (value parsed as YAML) to the raw config; list items by index (``stages.0.name``)."""
+    """Apply ``a.b.c=value`` (value parsed as YAML, aliases refused) to the raw config; list items by index
+    (``stages.0.name``)."""
     key, sep, value_text = override.partition("=")
     if not sep or not key.strip():
         raise ConfigError(f"override {override!r}: expected KEY=VALUE, e.g. train.lr=5e-5")
     try:
-        value = yaml.safe_load(value_text)
-    except yaml.YAMLError:
-        value = value_text
-    parts = key.strip().split(".")
+        value = parse_yaml(value_text, f"override {override!r}", allow_aliases=False)
+    except _InvalidYaml:
+        value = value_text  # not YAML (e.g. `a: b: c`): the text itself
+    set_value(raw, key.strip(), value, what=f"override {override!r}")
+
+
+def set_value(raw: dict[str, Any], key: str, value: Any, what: str | None = None) -> None:
+    """Set the dotted ``key`` of the raw config to ``value`` as it is (already typed: a CLI flag's ``"2021"`` stays
+    text). Missing sections are created; list items are addressed by index (``stages.0.name``)."""
+    override = what or f"key {key!r}"
+    parts = key.split(".")
+    if not all(parts):
+        raise ConfigError(f"{override}: {key!r} is not a dotted key path")
     node: Any = raw
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                raise ConfigError(f"override {override!r}: {'.'.join(parts[:depth])} has no item {part}")
+                raise ConfigError(f"{override}: {'.'.join(parts[:depth])} has no item {part}")
             index = int(part)
             if last:
                 node[index] = value
@@ -82,7 +163,7 @@ def apply_override(raw: dict[str, Any], override: str) -> None:
             else:
                 node = node.setdefault(part, {})
         else:
-            raise ConfigError(f"override {override!r}: {'.'.join(parts[:depth])} is not a section")
+            raise ConfigError(f"{override}: {'.'.join(parts[:depth])} is not a section")
 
 
 def config_model() -> type[CoreConfig]:

@@ -1,15 +1,35 @@
-"""The base class of every config section."""
+"""The base class of every config section, and the markers that tell the runner how a key affects results."""
 
-from pydantic import BaseModel, ConfigDict
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 
 class Section(BaseModel):
     """A config section: strict (unknown keys are errors), validated on assignment.
 
     Plugins derive their own sections from it and register them with ``register_config_sections``.
+
+    YAML reads ``edition: 2021`` and ``-o eval.edition=2015`` as numbers; a key whose values are text (``str``, or
+    a choice of texts such as ``Literal["2015", "2021"]``) takes the number's text, so neither needs quoting.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_as_text_choices(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for name, field in cls.model_fields.items():
+            value = data.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                if str(value) in _text_choices(field.annotation):
+                    data = {**data, name: str(value)}
+        return data
 
 
 class NotFingerprinted:
@@ -33,3 +53,22 @@ class InputPath:
 
     def __repr__(self) -> str:
         return "InputPath()"
+
+
+class StageRef:
+    """Field marker: the value names an earlier stage of the pipeline (``warm_start: Annotated[str | None,
+    StageRef()]``). ``sigil validate`` and ``sigil run`` check it before any stage runs: a missing or later stage
+    is a one-line error naming the file and the stage."""
+
+    def __repr__(self) -> str:
+        return "StageRef()"
+
+
+def _text_choices(annotation: Any) -> set[str]:
+    """The text values of ``Literal["a", "b"]`` (also inside ``X | None``)."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return {value for value in typing.get_args(annotation) if isinstance(value, str)}
+    choices: set[str] = set()
+    for argument in typing.get_args(annotation):
+        choices |= _text_choices(argument)
+    return choices

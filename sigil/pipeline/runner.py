@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from sigil.config.loader import describe_errors, stage_config
 from sigil.config.schema import CoreConfig, StageSpec
+from sigil.config.section import StageRef
 from sigil.errors import ConfigError, SigilError
 from sigil.pipeline.distributed import (
     follower_scratch,
@@ -110,6 +111,15 @@ def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
             options = stage_type.Options.model_validate(spec.options)
         except ValidationError as exc:
             raise ConfigError(f"{source}: stages[{index}].options: {describe_errors(exc, stage_type.Options)}") from None
+        earlier = [stage.name for stage in config.stages[:index]]
+        references = {f"inputs.{role}": name for role, name in spec.inputs.items()} | stage_references(options)
+        for key, name in references.items():
+            if name not in earlier:
+                where = "a later stage" if name in (stage.name for stage in config.stages) else "no stage"
+                raise ConfigError(
+                    f"{source}: stages[{index}] ({spec.name}): {key} names {name!r}, which is {where}; "
+                    f"earlier stages: {', '.join(earlier) or 'none'}"
+                )
         own_config = stage_config(config, spec, source)
         check = getattr(stage_type, "check", None)
         if check is not None:  # the stage's own cross-field rules, before any stage runs
@@ -123,6 +133,16 @@ def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
             config_value(own_config, key, spec.type)
         planned.append(PlannedStage(spec, stage_type, options, own_config, tuple(dict.fromkeys(reads))))
     return planned
+
+
+def stage_references(options: BaseModel) -> dict[str, str]:
+    """``options.<field>`` → stage name, for every option field marked ``StageRef`` that is set."""
+    references = {}
+    for name, field in type(options).model_fields.items():
+        value = getattr(options, name)
+        if isinstance(value, str) and any(isinstance(item, StageRef) for item in field.metadata):
+            references[f"options.{name}"] = value
+    return references
 
 
 def run_pipeline(config: CoreConfig, source: str, selection: Selection = Selection()) -> dict[str, StageOutput]:

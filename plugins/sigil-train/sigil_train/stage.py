@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from sigil.config import Section
+from sigil.config import Section, StageRef
 from sigil.errors import SigilError
 from sigil.pipeline.stage import StageContext, StageResult
 from sigil.plugins import registry
@@ -20,7 +20,7 @@ class SftOptions(Section):
 
     trainer: str = Field(default="trl", description="A registered trainer (see `sigil plugins`).")
     phase: int | None = Field(default=None, ge=1, description="Training phase, recorded in the model card.")
-    warm_start: str | None = Field(
+    warm_start: Annotated[str | None, StageRef()] = Field(
         default=None, description="An earlier sft/rsft stage whose adapter this one continues (instead of misc.load_from)."
     )
 
