@@ -123,7 +123,10 @@ impl Sandbox {
                 // --clearenv only clears the child's environment; bwrap itself becomes the sandbox's
                 // pid 1, and /proc/1/environ would show the host's variables to include_bytes!.
                 cmd.env_clear();
-                cmd.args(["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]);
+                // A user namespace of its own (also when started by root) so the compiler holds no
+                // capability and can create no nested namespace (`--disable-userns`, bubblewrap >= 0.8).
+                cmd.args(["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]);
+                cmd.args(["--die-with-parent", "--new-session", "--clearenv"]);
                 for dir in ["/usr/lib", "/usr/lib64", "/usr/lib32"] {
                     if Path::new(dir).is_dir() {
                         cmd.args(["--ro-bind", dir, dir]);
@@ -158,9 +161,14 @@ impl Sandbox {
         cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.process_group(0);
         let rl = limits.clone();
-        // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: only async-signal-safe calls (close_range/fcntl, prctl, setrlimit) between fork and exec.
         unsafe {
-            cmd.pre_exec(move || apply_rlimits(&rl));
+            cmd.pre_exec(move || {
+                close_inherited_fds(&[])?;
+                die_with_parent(parent)?;
+                apply_rlimits(&rl)
+            });
         }
         let start = Instant::now();
         let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", program.display()))?;
@@ -190,6 +198,46 @@ fn apply_rlimits(l: &Limits) -> std::io::Result<()> {
     set_rlimit(libc::RLIMIT_FSIZE, l.max_file_bytes, l.max_file_bytes)?;
     set_rlimit(libc::RLIMIT_NOFILE, l.max_open_files, l.max_open_files)?;
     set_rlimit(libc::RLIMIT_CORE, 0, 0)
+}
+
+/// Marks every descriptor from 3 up close-on-exec except `keep`, between fork and exec: whatever the
+/// caller left open and inheritable (a Python `os.open` made inheritable, a descriptor of another
+/// library) would otherwise be open inside the sandbox, where `/proc/self/fd/N` names it.
+/// Async-signal-safe: one `close_range` call, or an `fcntl` loop on kernels before 5.11.
+pub(crate) fn close_inherited_fds(keep: &[libc::c_int]) -> std::io::Result<()> {
+    const CLOSE_RANGE_CLOEXEC: libc::c_uint = 1 << 2;
+    // SAFETY: plain syscalls on descriptor numbers; EBADF for numbers not open is expected.
+    unsafe {
+        if libc::syscall(libc::SYS_close_range, 3 as libc::c_uint, libc::c_uint::MAX, CLOSE_RANGE_CLOEXEC) != 0 {
+            let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            let top = if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 { lim.rlim_cur.min(1 << 20) as libc::c_int } else { 1 << 16 };
+            for fd in 3..top {
+                libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+            }
+        }
+        for &fd in keep {
+            if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// SIGKILL for the calling process when the thread that started it ends (sigil killed with
+/// `kill -9` included), between fork and exec. The kernel clears this on a change of credentials,
+/// so call it after any `setuid`. If `parent` is already gone (we were reparented), exits at once.
+pub(crate) fn die_with_parent(parent: libc::pid_t) -> std::io::Result<()> {
+    // SAFETY: plain syscalls.
+    unsafe {
+        if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if libc::getppid() != parent {
+            libc::_exit(1);
+        }
+    }
+    Ok(())
 }
 
 /// `setrlimit` for the calling process; async-signal-safe, so usable between fork and exec.

@@ -105,3 +105,44 @@ fn hostile_programs_are_contained() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(stray_processes(), Vec::<String>::new());
 }
+
+/// Opens `path` without close-on-exec, as a careless caller (or Python's `os.set_inheritable`) would.
+fn inheritable(path: &Path, flags: libc::c_int) -> libc::c_int {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string; the descriptor is closed by the caller.
+    let fd = unsafe { libc::open(c.as_ptr(), flags) };
+    assert!(fd >= 0, "open {}", path.display());
+    fd
+}
+
+#[test]
+fn inherited_descriptors_do_not_reach_the_jail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (secret, target) = (dir.path().join("secret"), dir.path().join("target"));
+    std::fs::write(&secret, "fd-secret-4242").unwrap();
+    std::fs::write(&target, "untouched").unwrap();
+    let secret_fd = inheritable(&secret, libc::O_RDONLY);
+    let target_fd = inheritable(&target, libc::O_WRONLY | libc::O_APPEND);
+    // Writes into every descriptor it might have, then reads every one looking for the secret.
+    let at_run_time = Program {
+        source: "use std::io::{Read, Write};\nuse std::os::fd::FromRawFd;\nfn main() {\n    for fd in 3..1024 {\n        let mut f = unsafe { std::fs::File::from_raw_fd(fd) };\n        let _ = f.write_all(b\"owned\");\n        std::mem::forget(f);\n    }\n    for fd in 3..1024 {\n        let mut f = unsafe { std::fs::File::from_raw_fd(fd) };\n        let mut s = String::new();\n        let _ = f.read_to_string(&mut s);\n        std::mem::forget(f);\n        assert!(!s.contains(\"fd-secret\"), \"read {s}\");\n    }\n}\n".into(),
+        kind: Kind::Main,
+        cases: Vec::new(),
+    };
+    // At compile time: the compiler's error would carry the file's text.
+    let at_compile_time = Program { source: format!("compile_error!(include_str!(\"/proc/self/fd/{secret_fd}\"));\nfn main() {{}}\n"), kind: Kind::Main, cases: Vec::new() };
+    let config = ExecConfig { jobs: 2, batch_size: 1, compile_timeout: Duration::from_secs(5), base_uid: BASE_UID + 16, ..ExecConfig::default() };
+    let executor = Executor::new(config).unwrap();
+    let results = executor.run(&[at_run_time, at_compile_time]).unwrap();
+    // SAFETY: our own descriptors.
+    unsafe {
+        libc::close(secret_fd);
+        libc::close(target_fd);
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched", "a jailed program wrote into a host file through fd {target_fd}");
+    assert!(!results[0].message.contains("fd-secret"), "run time: {:?}", results[0]);
+    // Inside, that number is now one of rustc's own descriptors (or none): an error, or a read that
+    // never ends and meets the compile time limit; never the host file.
+    assert!(matches!(results[1].status, Status::CompileError | Status::Timeout), "{:?}", results[1]);
+    assert!(!results[1].message.contains("fd-secret"), "compile time: {:?}", results[1]);
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -127,3 +128,34 @@ def test_missing_bubblewrap_is_refused_by_name(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert "refused:" in out and "bwrap" in out and "bubblewrap" in out
     assert "none: none" in out
+
+
+def test_inherited_descriptors_do_not_reach_the_compiler(tmp_path: Path) -> None:
+    # A descriptor the caller left inheritable must not be open inside the sandbox, where
+    # `/proc/self/fd/N` would name it and `compile_error!` would copy the file into the error.
+    secret = tmp_path / "secret"
+    secret.write_text("fd-secret-4242")
+    fd = os.open(secret, os.O_RDONLY)
+    os.set_inheritable(fd, True)
+    try:
+        (result,) = Evaluator(compile_timeout=20).check([f'compile_error!(include_str!("/proc/self/fd/{fd}"));\nfn main() {{}}\n'])
+    finally:
+        os.close(fd)
+    assert result["status"] == "error", result
+    assert "fd-secret" not in json.dumps(result), result
+    assert "couldn't read" in (result["first_error"] or ""), result
+
+
+def test_compiler_holds_no_capability() -> None:
+    # The sandboxed compiler runs with every capability dropped (the program jails always did):
+    # a build script cannot run here, so the probe is a const reading /proc/self/status at compile time.
+    probe = (
+        'const S: &str = include_str!("/proc/self/status");\n'
+        "const fn has(h: &[u8], n: &[u8]) -> bool {\n    let mut i = 0;\n    while i + n.len() <= h.len() {\n"
+        "        let mut j = 0;\n        while j < n.len() && h[i + j] == n[j] {\n            j += 1;\n        }\n"
+        "        if j == n.len() {\n            return true;\n        }\n        i += 1;\n    }\n    false\n}\n"
+        'const _: () = assert!(has(S.as_bytes(), b"CapEff:\\t0000000000000000"), "capabilities held");\n'
+        "fn main() {}\n"
+    )
+    (result,) = Evaluator(compile_timeout=20).check([probe])
+    assert result["status"] == "ok", result

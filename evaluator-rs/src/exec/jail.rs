@@ -146,7 +146,10 @@ impl Jail {
                 let mut cmd = Command::new(bwrap);
                 // bubblewrap's own environment stays readable in /proc/1/environ inside: give it none.
                 cmd.env_clear();
-                cmd.args(["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"]);
+                // Its own user namespace (also when started by root): no capability inside, and no
+                // nested user namespace either (`--disable-userns`, bubblewrap >= 0.8).
+                cmd.args(["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]);
+                cmd.args(["--die-with-parent", "--new-session", "--clearenv"]);
                 if let Some(pipe) = &info {
                     cmd.arg("--info-fd").arg(pipe.write.to_string());
                 }
@@ -184,17 +187,20 @@ impl Jail {
         let rl = limits.clone();
         let run_as = self.run_as;
         let info_fd = info.as_ref().map(|p| p.write);
-        // SAFETY: between fork and exec only async-signal-safe syscalls (fcntl, setrlimit,
-        // setgroups, setgid, setuid) run.
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: between fork and exec only async-signal-safe syscalls (close_range, fcntl,
+        // setrlimit, setgroups, setgid, setuid, prctl, fork) run.
         unsafe {
             cmd.pre_exec(move || {
-                if let Some(fd) = info_fd {
-                    // Inherited across exec by bubblewrap only.
-                    if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                }
+                // Nothing the caller left open reaches the jail; the info pipe reaches bubblewrap only.
+                let keep: &[libc::c_int] = match &info_fd {
+                    Some(fd) => std::slice::from_ref(fd),
+                    None => &[],
+                };
+                crate::sandbox::close_inherited_fds(keep)?;
                 apply(&rl, run_as)?;
+                // After setuid, which would clear it.
+                crate::sandbox::die_with_parent(parent)?;
                 if info_fd.is_some() {
                     become_reaper()?;
                 }
@@ -297,12 +303,14 @@ fn become_reaper() -> std::io::Result<()> {
         if libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 {
             return Err(std::io::Error::last_os_error());
         }
+        let reaper = libc::getpid();
         let bwrap = libc::fork();
         if bwrap < 0 {
             return Err(std::io::Error::last_os_error());
         }
         if bwrap == 0 {
-            return Ok(());
+            // Not inherited across fork: bubblewrap dies with this reaper, which dies with sigil.
+            return crate::sandbox::die_with_parent(reaper);
         }
         // Hold no descriptor open: this fork never execs, so it still has every pipe end of the
         // harness (ours and other threads'), and a program waits for its stdin's end of file.
