@@ -31,6 +31,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "sigil.data.stage",
     "sigil.evaluation.builtin_scorers",
     "sigil.functional.builtin_suites",
+    "sigil.tasks.builtin",
     "sigil.evaluation.stage",
     "sigil.report.stage",
     "sigil.observe.metrics_jsonl",

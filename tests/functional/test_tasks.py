@@ -1,0 +1,70 @@
+"""The generated task suites: deterministic, i.i.d. splits with no shared task text, references that pass."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from sigil.data.config import DatasetConfig
+from sigil.data.records import Record
+from sigil.data.sources import read_source, source_fingerprint
+from sigil.functional.execution import ExecOptions
+from sigil.functional.suite_lookup import resolve_suite
+from sigil.functional.validate import validate_suite
+from sigil.tasks import FAMILIES, as_suite, reference_program, task_splits
+
+
+def test_same_seed_same_tasks_other_seed_other_tasks() -> None:
+    first, again, other = task_splits(3, 200, 50), task_splits(3, 200, 50), task_splits(4, 200, 50)
+    assert first == again
+    assert [p.prompt for p in first.train] != [p.prompt for p in other.train]
+
+
+def test_heldout_shares_no_task_text_with_train_and_draws_from_every_family() -> None:
+    splits = task_splits(0, 3000, 400)
+    train_prompts = {p.prompt for p in splits.train}
+    heldout_prompts = [p.prompt for p in splits.heldout]
+    assert len(train_prompts) == 3000 and len(set(heldout_prompts)) == 400
+    assert not train_prompts & set(heldout_prompts)
+    assert len(FAMILIES) >= 10
+    for split in (splits.train, splits.heldout):
+        assert set(Counter(p.extra["family"] for p in split)) == set(FAMILIES)
+    # i.i.d.: the family mix of the held-out split is the training split's, up to sampling noise
+    train_share = Counter(p.extra["family"] for p in splits.train)
+    heldout_share = Counter(p.extra["family"] for p in splits.heldout)
+    for family in FAMILIES:
+        assert abs(train_share[family] / 3000 - heldout_share[family] / 400) < 0.05, family
+
+
+def test_instances_differ_in_names_and_constants() -> None:
+    splits = task_splits(0, 400, 0)
+    affine = [p for p in splits.train if p.extra["family"] == "affine"]
+    assert len({p.prompt.splitlines()[1] for p in affine}) > 10  # signatures (names) vary
+    assert len({p.prompt.splitlines()[0] for p in affine}) > 10  # doc lines (constants) vary
+
+
+def test_suites_are_registered_and_the_corpus_source_reads_train_references() -> None:
+    train = resolve_suite("rust-tasks-train")
+    heldout = resolve_suite("rust-tasks-heldout")
+    assert len(train) == 3000 and len(heldout) == 400
+    records = list(read_source("suite:rust-tasks-train", DatasetConfig()))
+    assert len(records) == 3000 and all(isinstance(r, Record) for r in records)
+    assert records[0].content == reference_program(train.problems[0])
+    held_texts = {p.prompt for p in heldout.problems}
+    assert not any(r.content.startswith(tuple(held_texts)) for r in records[:500])
+    assert source_fingerprint("suite:rust-tasks-train") == source_fingerprint("suite:rust-tasks-train")
+    assert source_fingerprint("suite:rust-tasks-train") != source_fingerprint("suite:rust-tasks-heldout")
+
+
+@pytest.mark.needs_executor
+def test_references_pass_and_broken_variants_fail_in_the_sandbox() -> None:
+    """Two tasks of every family from each split, through the functional harness (compile + run the asserts)."""
+    splits = task_splits(11, 400, 200)
+    picked = []
+    for split in (splits.train, splits.heldout):
+        for family in FAMILIES:
+            picked += [p for p in split if p.extra["family"] == family][:2]
+    report = validate_suite(as_suite("sample", tuple(picked)), ExecOptions(jobs=2, run_timeout=5.0, run_cpu_seconds=3))
+    assert report.ok, "\n".join(report.lines())
+    assert report.problems == 4 * len(FAMILIES)
