@@ -44,8 +44,11 @@ def register_config_sections(register: Register) -> None:
     Call ``register(section_name, model)`` where ``model`` is a pydantic model class whose fields are the
     section's keys (unknown keys must be errors: derive from ``sigil.config.Section``). The section then
     becomes valid at the top level of a pipeline YAML, e.g. the training plugin registers ``train``, ``lora``
-    and ``bnb_4bit``. A section that is known to sigil but registered by no installed plugin is rejected with
-    "not available until the <plugin> plugin is installed".
+    and ``bnb_4bit``; sigil's built-in plugins register ``dataset``, ``eval`` and ``sweep`` the same way (the
+    kernel's own keys are only ``model_name``, ``misc`` and ``stages``). An unknown top-level key is an error
+    listing the installed sections and the installed plugins that are not loaded. A section may set
+    ``legacy_keys`` to accept keys the reference system spelled elsewhere (``max_seq_len`` →
+    ``train.max_seq_len``).
 
     :param register: the registry callback; a second plugin registering the same section name is an error.
     """

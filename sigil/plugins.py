@@ -133,6 +133,14 @@ def _report_failure(message: str) -> None:
     sys.stderr.write(f"sigil: warning: {first_line}\n")
 
 
+def unloaded_plugins() -> list[str]:
+    """Installed plugins (entry points of group ``sigil``) that ``SIGIL_LOAD_PLUGINS`` left out."""
+    allow = _allow_list()
+    if allow is None:
+        return []
+    return sorted({ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)} - allow)
+
+
 def plugin_load_failures() -> list[str]:
     """One line for each third-party plugin that failed to load and was skipped."""
     return list(_state.failures)

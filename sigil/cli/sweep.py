@@ -8,7 +8,8 @@ from typing import Any
 import click
 import yaml
 
-from sigil.hookspecs import hookimpl
+from sigil.hookspecs import Register, hookimpl
+from sigil.sweep.config import SweepConfig
 
 
 def parse_grid(items: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -19,6 +20,11 @@ def parse_grid(items: tuple[str, ...]) -> dict[str, list[Any]]:
             raise click.BadParameter(f"{item!r}: expected KEY=V1,V2,...", param_hint="--grid")
         grid[key] = [yaml.safe_load(value) for value in values.split(",")]
     return grid
+
+
+@hookimpl
+def register_config_sections(register: Register) -> None:
+    register("sweep", SweepConfig)
 
 
 @hookimpl

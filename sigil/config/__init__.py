@@ -1,24 +1,14 @@
 """Pipeline configuration: typed, strict sections loaded from YAML.
 
-The schema imports the sections of sigil's subpackages (``dataset``, ``eval``, ...), which themselves derive
-from :class:`Section`; the rest of this package's names are therefore loaded on first use.
+The core model holds ``model_name``, ``misc`` and ``stages``; every other section is registered by a plugin
+(sigil's built-in ones too) through ``register_config_sections`` and added when a config is loaded.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from sigil.config.loader import load_config, stage_config, validate_config
+from sigil.config.schema import CoreConfig, MiscConfig, PipelineConfig, StageSpec
 from sigil.config.section import InputPath, NotFingerprinted, Section, StageRef
-
-_LAZY = {
-    "load_config": "sigil.config.loader",
-    "stage_config": "sigil.config.loader",
-    "CoreConfig": "sigil.config.schema",
-    "PipelineConfig": "sigil.config.schema",
-    "MiscConfig": "sigil.config.schema",
-    "StageSpec": "sigil.config.schema",
-}
 
 __all__ = [
     "CoreConfig",
@@ -31,10 +21,5 @@ __all__ = [
     "StageSpec",
     "load_config",
     "stage_config",
+    "validate_config",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'sigil.config' has no attribute {name!r}")

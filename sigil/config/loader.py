@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError, create_model
 
-from sigil.config.schema import PLUGIN_SECTIONS, CoreConfig, StageSpec
+from sigil.config.schema import CoreConfig, StageSpec
+from sigil.config.section import Section
 from sigil.errors import ConfigError
 
 #: The most values a config may hold once YAML aliases are expanded. A pipeline holds hundreds; a 2 KB alias
@@ -185,24 +186,72 @@ def config_model() -> type[CoreConfig]:
 def validate_config(raw: dict[str, Any], source: str) -> CoreConfig:
     """Validate raw data into the full config model, or raise a one-line ConfigError naming ``source``."""
     model = config_model()
+    raw = move_legacy_keys(raw, model, source)
     for key in raw:
-        if key not in model.model_fields and key in PLUGIN_SECTIONS:
-            raise ConfigError(
-                f"{source}: {key}: not available until the {PLUGIN_SECTIONS[key]} plugin is installed "
-                f"(pip install ./plugins/{PLUGIN_SECTIONS[key]})"
-            )
+        if key not in model.model_fields:
+            raise ConfigError(f"{source}: {unknown_section_message(str(key), model)}")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{source}: {describe_errors(exc, model)}") from None
 
 
+def move_legacy_keys(raw: dict[str, Any], model: type[CoreConfig], source: str) -> dict[str, Any]:
+    """A copy of ``raw`` with each registered section's ``legacy_keys`` moved into the section (top-level
+    ``max_seq_len`` → ``train.max_seq_len``); both spellings at once is an error naming both."""
+    raw = copy.deepcopy(raw)
+    for section_name, field in model.model_fields.items():
+        section = model_in_annotation(field.annotation)
+        if section is None or not issubclass(section, Section):
+            continue
+        for old, new in section.legacy_keys.items():
+            *parents, last = old.split(".")
+            node: Any = raw
+            for part in parents:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict) or last not in node:
+                continue
+            target = raw.get(section_name)
+            if target is None:
+                target = raw[section_name] = {}
+            if not isinstance(target, dict):
+                continue  # the section itself is malformed: validation says so
+            if new in target:
+                raise ConfigError(
+                    f"{source}: {old} and {section_name}.{new} are the same key ({old} is the reference "
+                    f"system's spelling); keep one"
+                )
+            target[new] = node.pop(last)
+    return raw
+
+
+def unknown_section_message(key: str, model: type[BaseModel]) -> str:
+    """An unknown top-level key: the close match, the sections installed, and installed plugins not loaded."""
+    from sigil.plugins import plugin_load_failures, unloaded_plugins
+
+    close = difflib.get_close_matches(key, model.model_fields, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    sections = ", ".join(sorted(model.model_fields))
+    message = f"{key}: unknown key{hint}; top-level keys and sections: {sections}"
+    unloaded = unloaded_plugins()
+    if unloaded:
+        message += f"; installed plugins not loaded (SIGIL_LOAD_PLUGINS): {', '.join(unloaded)}"
+    failed = plugin_load_failures()
+    if failed:
+        message += f"; {len(failed)} plugin(s) failed to load (see `sigil plugins`)"
+    if not close and not unloaded and not failed:
+        message += "; a plugin's section needs that plugin installed (`sigil plugins` lists what is)"
+    return message
+
+
 def stage_config(config: CoreConfig, spec: StageSpec, source: str = "<config>") -> CoreConfig:
     """The config one stage sees: the pipeline's config with the stage's ``overrides`` merged in."""
     if not spec.overrides:
         return config
-    merged = deep_merge(config.model_dump(mode="python"), spec.overrides)
-    return validate_config(merged, source=f"{source}: stages[{spec.name}].overrides")
+    where = f"{source}: stages[{spec.name}].overrides"
+    overrides = move_legacy_keys(spec.overrides, type(config), where)
+    merged = deep_merge(config.model_dump(mode="python"), overrides)
+    return validate_config(merged, source=where)
 
 
 def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

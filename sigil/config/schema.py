@@ -1,30 +1,18 @@
-"""The core of the pipeline config: top-level keys, ``misc``, the ``stages`` list.
+"""The core of the pipeline config: ``model_name``, ``misc`` (the run directory, logs, seed), the ``stages`` list.
 
-Sections owned by plugins (``train``, ``lora``, ...) are added at load time from ``register_config_sections``.
-Every model forbids unknown keys: a misspelled key is an error, never silently dropped.
+Every other section (``dataset``, ``eval``, ``train``, ``license``, ...) is registered by a plugin through
+``register_config_sections`` (sigil's own built-in plugins included) and added to the model at load time; the
+kernel knows none of them by name. Every model forbids unknown keys: a misspelled key is an error, never
+silently dropped.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, field_validator
 
-from sigil.config.section import InputPath, NotFingerprinted, Section
-from sigil.data.config import DatasetConfig
-from sigil.evaluation.config import EvalConfig
-from sigil.sweep.config import SweepConfig
-
-#: Sections sigil knows about that only exist once the named plugin is installed.
-PLUGIN_SECTIONS: dict[str, str] = {
-    "train": "sigil-train",
-    "lora": "sigil-train",
-    "bnb_4bit": "sigil-train",
-    "generate": "sigil-generate",
-    "rsft": "sigil-generate",
-    "panics": "sigil-panic-scorer",
-    "license": "sigil-license-filter",
-}
+from sigil.config.section import NotFingerprinted, Section
 
 
 class MiscConfig(Section):
@@ -35,8 +23,6 @@ class MiscConfig(Section):
     )
     logging_dir: Annotated[str | None, NotFingerprinted()] = Field(default=None, description="TensorBoard directory; default <run dir>/logs.")
     seed: int = Field(default=42, description="Seed for every random choice (shuffles, splits, init, sampling).")
-    load_from: Annotated[str | None, InputPath()] = Field(default=None, description="Adapter or checkpoint to warm-start from (phase 2).")
-    deterministic: bool = Field(default=False, description="Use deterministic algorithms (slower).")
 
 
 class StageSpec(Section):
@@ -61,22 +47,21 @@ class StageSpec(Section):
 
 
 class CoreConfig(Section):
-    """Top-level keys of every pipeline. Plugin sections (``train``, ``lora``, ...) are added at load time."""
+    """Top-level keys of every pipeline. Registered sections (``dataset``, ``train``, ...) are added at load time."""
 
     model_name: str = Field(
         default="sigil-tiny:llama",
         description="Hugging Face hub name or local path of the base model; `sigil-tiny:llama` builds a tiny random-init one.",
     )
-    max_seq_len: int = Field(default=2048, gt=0, description="Longest training sequence in tokens.")
-    pack: bool = Field(default=True, description="Pack examples into full rows (without cross-attention).")
-    dataset: DatasetConfig = Field(default_factory=DatasetConfig, description="Training data and filters.")
     misc: MiscConfig = Field(default_factory=MiscConfig, description="Run-wide settings.")
-    eval: EvalConfig = Field(default_factory=EvalConfig, description="Checking and scoring of generated samples.")
-    sweep: SweepConfig = Field(default_factory=SweepConfig, description="Grid for `sigil sweep`.")
     stages: list[StageSpec] = Field(
         default_factory=lambda: [StageSpec(name="data", type="data")],
         description="The pipeline, run in order.",
     )
+
+    if TYPE_CHECKING:  # registered sections are fields of the model built at load time: typed Any for mypy
+
+        def __getattr__(self, name: str) -> Any: ...
 
     @field_validator("stages")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -18,6 +18,11 @@ class Section(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, coerce_numbers_to_str=True)
+
+    #: Keys this section owns that older configs (the reference system's) spell elsewhere: the dotted path from
+    #: the top of the config → the key in this section, e.g. ``{"max_seq_len": "max_seq_len"}`` on ``train`` reads
+    #: a top-level ``max_seq_len:`` as ``train.max_seq_len``. Writing both spellings is an error.
+    legacy_keys: ClassVar[dict[str, str]] = {}
 
     @model_validator(mode="before")
     @classmethod

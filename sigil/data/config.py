@@ -82,8 +82,8 @@ class DatasetConfig(Section):
     )
     use_cache: bool = Field(
         default=True,
-        description="Reuse downloaded hub datasets and the training plugin's tokenization cache; false forces a "
-        "fresh download and makes training stream: tokenize and pack on the fly, for data larger than memory.",
+        description="Reuse downloaded hub datasets; false forces a fresh download (streaming training is "
+        "`train.streaming`).",
     )
     cache_dir: str | None = Field(
         default=None, description="Cache directory for hub datasets; default: the `datasets` library's own."

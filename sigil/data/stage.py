@@ -14,6 +14,7 @@ import itertools
 from typing import Any
 
 from sigil.config.schema import CoreConfig
+from sigil.data.config import DatasetConfig
 from sigil.data.filtering import READ_FILTER, build_filters, filter_records, worker_count
 from sigil.data.mixing import combine, hold_out, weight_tasks
 from sigil.data.output import write_records
@@ -150,6 +151,11 @@ def _mixing_settings(dataset: Any) -> str:
         f"interleave_mode={dataset.interleave_mode}, dataset_weights={dataset.dataset_weights}, "
         f"task_weights={dataset.task_weights}"
     )
+
+
+@hookimpl
+def register_config_sections(register: Register) -> None:
+    register("dataset", DatasetConfig)
 
 
 @hookimpl

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from sigil.config.schema import CoreConfig
 from sigil.config.section import InputPath, Section
+from sigil.evaluation.config import EvalConfig
 from sigil.evaluation.evaluate import check_scorers
 from sigil.evaluation.evaluate_file import evaluate_file
 from sigil.hookspecs import Register, hookimpl
@@ -59,6 +60,11 @@ def summary_line(metrics: dict) -> str:
         f"{metrics['total_samples']} samples ({metrics['isolation']})"
         + "".join(f", {key} {value}" for key, value in metrics.get("pass_at_k", {}).items() if key.startswith("pass@"))
     )
+
+
+@hookimpl
+def register_config_sections(register: Register) -> None:
+    register("eval", EvalConfig)
 
 
 @hookimpl

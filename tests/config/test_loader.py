@@ -7,8 +7,8 @@ from sigil.errors import ConfigError
 
 
 def test_defaults_fill_every_section(write_yaml):
-    config = load_config(write_yaml("max_seq_len: 512\n"))
-    assert config.max_seq_len == 512
+    config = load_config(write_yaml("model_name: m\n"))
+    assert config.model_name == "m"
     assert config.dataset.min_length == 50
     assert config.misc.seed == 42
     assert config.misc.output_dir == str(Path("runs") / "pipeline")
@@ -34,15 +34,19 @@ def test_unknown_top_level_key(write_yaml):
         load_config(write_yaml("model: x\n"))
 
 
-def test_plugin_section_without_plugin_says_which_plugin(write_yaml):
-    with pytest.raises(ConfigError, match="train: not available until the sigil-train plugin is installed"):
+def test_section_without_its_plugin_lists_the_installed_sections(write_yaml):
+    """The kernel names no plugin: an unknown section says which sections are installed and how to find more."""
+    with pytest.raises(ConfigError) as error:
         load_config(write_yaml("train:\n  lr: 1.0e-4\n"))
+    message = str(error.value)
+    assert "train: unknown key; top-level keys and sections: dataset, eval, misc, model_name, stages, sweep" in message
+    assert "`sigil plugins`" in message or "not loaded" in message
 
 
 def test_wrong_type_is_one_line(write_yaml):
     with pytest.raises(ConfigError) as error:
-        load_config(write_yaml("max_seq_len: many\n"))
-    assert "max_seq_len" in str(error.value)
+        load_config(write_yaml("misc: {seed: many}\n"))
+    assert "misc.seed" in str(error.value)
     assert "\n" not in str(error.value)
 
 
@@ -84,10 +88,10 @@ def test_missing_and_non_utf8_files(tmp_path):
 def test_dotted_overrides(write_yaml):
     config = load_config(
         write_yaml("stages:\n  - {name: d, type: data}\n"),
-        ["dataset.min_length=7", "pack=false", "stages.0.name=first", "misc.output_dir=/tmp/x"],
+        ["dataset.min_length=7", "model_name=other", "stages.0.name=first", "misc.output_dir=/tmp/x"],
     )
     assert config.dataset.min_length == 7
-    assert config.pack is False
+    assert config.model_name == "other"
     assert config.stages[0].name == "first"
     assert config.misc.output_dir == "/tmp/x"
 
@@ -97,13 +101,13 @@ def test_dotted_overrides(write_yaml):
     [
         ("nokey", "expected KEY=VALUE"),
         ("stages.5.name=x", "has no item 5"),
-        ("max_seq_len.x=1", "is not a section"),
+        ("model_name.x=1", "is not a section"),
         ("dataset.bogus=1", r"dataset\.bogus: unknown key"),
     ],
 )
 def test_bad_overrides(write_yaml, override, expected):
     with pytest.raises(ConfigError, match=expected):
-        load_config(write_yaml("max_seq_len: 5\nstages:\n  - {name: d, type: data}\n"), [override])
+        load_config(write_yaml("model_name: m\nstages:\n  - {name: d, type: data}\n"), [override])
 
 
 def test_stage_overrides_are_validated_at_load(write_yaml):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sigil.config import CoreConfig
+from sigil.config import CoreConfig, validate_config
 from sigil.data.records import Record
 
 
@@ -24,7 +24,7 @@ def config() -> Callable[..., CoreConfig]:
     """``config(min_length=0, ...)``: a pipeline config with the given dataset keys."""
 
     def make(**dataset: object) -> CoreConfig:
-        return CoreConfig.model_validate({"dataset": dataset})
+        return validate_config({"dataset": dataset}, source="test")
 
     return make
 

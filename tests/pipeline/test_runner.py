@@ -25,7 +25,7 @@ class CountStage:
     """Writes numbers; fails on demand with the exception in FAIL[name] after writing half its output."""
 
     Options = CountOptions
-    config_keys = ("max_seq_len",)
+    config_keys = ("model_name",)
     version = "1"
 
     def run(self, ctx: StageContext) -> StageResult:
@@ -92,7 +92,7 @@ def test_rerun_skips_unchanged_and_reruns_changed(pipeline):
     pipeline("stages.1.options.upto=6")
     assert CALLS == ["b", "c"]
     CALLS.clear()
-    pipeline("max_seq_len=99")  # a key every stage depends on
+    pipeline("model_name=other")  # a key every stage depends on
     assert CALLS == ["a", "b", "c"]
 
 
@@ -165,7 +165,7 @@ class Recorder:
 
     @hookimpl
     def on_run_start(self, run_dir, config):
-        self.events.append(("run_start", Path(run_dir).name, config["max_seq_len"]))
+        self.events.append(("run_start", Path(run_dir).name, config["model_name"]))
 
     @hookimpl
     def on_stage_start(self, ctx):
@@ -191,7 +191,7 @@ def recorder(plugin):
 
 def test_hook_on_run_start(pipeline, recorder):
     pipeline()
-    assert recorder.events[0] == ("run_start", "run", 2048)
+    assert recorder.events[0] == ("run_start", "run", "sigil-tiny:llama")
 
 
 def test_hook_on_stage_start(pipeline, recorder):

@@ -16,12 +16,12 @@ class SquareOptions(Section):
 
 class Square:
     Options = SquareOptions
-    config_keys = ("max_seq_len",)
+    config_keys = ("dataset.max_length",)
     version = "1"
 
     def run(self, ctx: StageContext) -> StageResult:
         (ctx.out_dir / "x").write_text("")
-        return StageResult({"x": "x"}, {"score": -((ctx.options.x - 2) ** 2) + ctx.config.max_seq_len})
+        return StageResult({"x": "x"}, {"score": -((ctx.options.x - 2) ** 2) + ctx.config.dataset.max_length})
 
 
 class Plugin:
@@ -37,23 +37,23 @@ def test_expand_grid():
 def test_sweep_runs_every_point_and_ranks(plugin, write_yaml, tmp_path):
     plugin(Plugin(), name="square")
     path = write_yaml(
-        f"misc: {{output_dir: {tmp_path / 'sweep'}}}\nmax_seq_len: 10\n"
+        f"misc: {{output_dir: {tmp_path / 'sweep'}}}\ndataset: {{max_length: 10, min_length: 0}}\n"
         "stages: [{name: s, type: square}]\nsweep: {grid: {stages.0.options.x: [0, 2, 3]}, metric: score}\n"
     )
-    rows = run_sweep(path, [], {"max_seq_len": [10, 20]})
+    rows = run_sweep(path, [], {"dataset.max_length": [10, 20]})
     assert len(rows) == 6
     assert rows[0]["score"] == 20 and rows[0]["stages.0.options.x"] == 2
     assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)
     saved = json.loads((tmp_path / "sweep" / "sweep.json").read_text())
     assert saved["runs"] == rows
-    assert (tmp_path / "sweep" / "sweep.csv").read_text().startswith("stages.0.options.x,max_seq_len,score,run_dir")
+    assert (tmp_path / "sweep" / "sweep.csv").read_text().startswith("stages.0.options.x,dataset.max_length,score,run_dir")
 
 
 def test_every_point_is_validated_before_any_run(plugin, write_yaml, tmp_path):
     plugin(Plugin(), name="square")
     path = write_yaml(f"misc: {{output_dir: {tmp_path / 'sweep'}}}\nstages: [{{name: s, type: square}}]\n")
-    with pytest.raises(ConfigError, match="sweep point .*max_seq_len.*Input should be greater than 0"):
-        plan_sweep(path, [], {"max_seq_len": [8, -1]})
+    with pytest.raises(ConfigError, match="sweep point .*dataset.max_length.*Input should be greater than 0"):
+        plan_sweep(path, [], {"dataset.max_length": [100, -1]})
     assert not (tmp_path / "sweep").exists()
 
 

@@ -134,6 +134,6 @@ def test_rsft_training_keys_reach_the_round_config(tmp_path):
                        work_dir=tmp_path / "w", upstream={}, log=logging.getLogger("t"))
     round_ctx = round_context(ctx, 2, tmp_path / "round-002", "/base", tmp_path / "adapter")
     assert round_ctx.config.train.max_steps == 3
-    assert round_ctx.config.misc.load_from == str(tmp_path / "adapter")
+    assert round_ctx.config.train.load_from == str(tmp_path / "adapter")
     assert round_ctx.name == "data-round2"
     assert ctx.config.train.max_steps == 1000  # the stage's own config is untouched

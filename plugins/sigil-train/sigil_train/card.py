@@ -27,12 +27,11 @@ def write_model_card(path: Path, config: Any, request: Any, choices: dict[str, A
         "idiomatically.",
         "## Base model\n\n" + f"- name: `{config.model_name}`\n- loaded from: `{choices.get('base_model_path')}`\n"
         f"- adapter: `{train.adapter}`; attention: `{choices.get('attn_implementation')}`; "
-        f"dtype: `{choices.get('dtype')}`\n- warm start: `{config.misc.load_from or 'none'}`",
+        f"dtype: `{choices.get('dtype')}`\n- warm start: `{config.train.load_from or 'none'}`",
         "## Data\n\n" + _data_table(data) + f"\n\nTraining file: `{request.train_path}`",
         "## Configuration\n\n```yaml\n" + yaml.safe_dump(
             {key: getattr(config, key).model_dump(mode="json") for key in ("train", "lora", "bnb_4bit")}
-            | {"model_name": config.model_name, "max_seq_len": config.max_seq_len, "pack": config.pack,
-               "dataset": config.dataset.model_dump(mode="json")},
+            | {"model_name": config.model_name, "dataset": config.dataset.model_dump(mode="json")},
             sort_keys=False,
         ) + "```",
         "## Training curve\n\n" + _curve(curve),

@@ -20,7 +20,7 @@ def register_config_sections(register: Register) -> None:
 def register_trainers(register: Register) -> None:
     from sigil_train.trainer.trl_trainer import TrlTrainer
 
-    register("trl", TrlTrainer(), reads=("model_name", "max_seq_len", "pack", "dataset", "train", "lora", "bnb_4bit"))
+    register("trl", TrlTrainer(), reads=("model_name", "dataset", "train", "lora", "bnb_4bit"))
 
 
 @sigil.hookimpl

@@ -21,7 +21,7 @@ class SftOptions(Section):
     trainer: str = Field(default="trl", description="A registered trainer (see `sigil plugins`).")
     phase: int | None = Field(default=None, ge=1, description="Training phase, recorded in the model card.")
     warm_start: Annotated[str | None, StageRef()] = Field(
-        default=None, description="An earlier sft/rsft stage whose adapter this one continues (instead of misc.load_from)."
+        default=None, description="An earlier sft/rsft stage whose adapter this one continues (instead of train.load_from)."
     )
 
 
@@ -30,16 +30,16 @@ class SftStage:
 
     Options = SftOptions
     #: Everything that changes the trained weights: the base, sequence shape and packing, the data selection,
-    #: every training/adapter/quantisation key, and misc (seed, load_from, deterministic).
-    config_keys = ("model_name", "max_seq_len", "pack", "dataset", "train", "lora", "bnb_4bit", "misc")
+    #: every training/adapter/quantisation key (sequence length, packing, warm start), and misc (the seed).
+    config_keys = ("model_name", "dataset", "train", "lora", "bnb_4bit", "misc")
     version = "1"
     #: Under torchrun every rank trains (DDP); rank 0 alone writes the adapter, card and metrics.
     distributed = True
 
     @classmethod
     def check(cls, config: Any, options: SftOptions) -> None:
-        if options.warm_start and config.misc.load_from:
-            raise SigilError("options.warm_start and misc.load_from both name a starting point; keep one")
+        if options.warm_start and config.train.load_from:
+            raise SigilError("options.warm_start and train.load_from both name a starting point; keep one")
 
     @classmethod
     def uses(cls, config: Any, options: SftOptions) -> dict[str, list[str]]:
@@ -51,7 +51,7 @@ class SftStage:
                 raise SigilError(f"options.warm_start: {ctx.options.warm_start!r} is not an earlier stage")
             adapter = ctx.upstream[ctx.options.warm_start].artifact("adapter")
             ctx.config = ctx.config.model_copy(deep=True)
-            ctx.config.misc.load_from = str(adapter)
+            ctx.config.train.load_from = str(adapter)
         data = ctx.input("dataset", ("data",))
         train_path = data.artifact("train")
         validation_path = data.artifact("validation") if "validation" in data.artifacts else None

@@ -116,10 +116,10 @@ def test_interrupted_run_resumes_from_its_checkpoint_and_matches_an_uninterrupte
     assert losses_b == pytest.approx(losses_a, rel=1e-5)
 
 
-def test_use_cache_false_tokenizes_without_writing_the_cache(tmp_path: Path, data, monkeypatch):
+def test_streaming_tokenizes_without_writing_the_cache(tmp_path: Path, data, monkeypatch):
     cache = tmp_path / "fresh-cache"
     monkeypatch.setenv("SIGIL_CACHE_DIR", str(cache))
-    pipeline = write_pipeline(tmp_path / "p.yml", *data, dataset={"use_cache": False}, train={"max_steps": 1})
+    pipeline = write_pipeline(tmp_path / "p.yml", *data, train={"max_steps": 1, "streaming": True})
     assert main(["run", str(pipeline)]) == 0
     args = json.loads((tmp_path / "run" / "stages" / "sft" / "trainer_args.json").read_text())
     assert args["sigil"]["data"]["train"]["cache"] == "off"
@@ -146,7 +146,7 @@ def test_warm_start_and_load_from_conflict(tmp_path: Path, data, capsys):
         tmp_path / "p.yml", *data,
         stages=[{"name": "phase1", "type": "sft", "inputs": {"dataset": "data"}},
                 {"name": "phase2", "type": "sft", "inputs": {"dataset": "data"}, "options": {"warm_start": "phase1"},
-                 "overrides": {"misc": {"load_from": "somewhere"}}}],
+                 "overrides": {"misc": {"load_from": "somewhere"}}}],  # the reference spelling of train.load_from
     )
     assert main(["validate", str(pipeline)]) == 1
-    assert "stages[2] (phase2): options.warm_start and misc.load_from both name a starting point" in capsys.readouterr().err
+    assert "stages[2] (phase2): options.warm_start and train.load_from both name a starting point" in capsys.readouterr().err

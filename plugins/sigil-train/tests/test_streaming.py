@@ -1,4 +1,4 @@
-"""Streaming mode (``dataset.use_cache: false``): lazy, bounded, the cached path's rows, deterministic, sharded."""
+"""Streaming mode (``train.streaming: true``): lazy, bounded, the cached path's rows, deterministic, sharded."""
 
 from __future__ import annotations
 
@@ -180,8 +180,7 @@ def test_sigil_run_streams_writes_no_cache_and_resumes_on_the_same_rows(tmp_path
     # 4 rows at max_seq_len 128, and 4 steps of 2 rows: the stream cycles over the file
     train = write_jsonl(tmp_path / "in" / "train.jsonl", records(6))
     validation = write_jsonl(tmp_path / "in" / "validation.jsonl", records(4, seed=1))
-    settings = {"dataset": {"use_cache": False},
-                "train": {"max_steps": 4, "save_every": 2, "eval_every": 2, "adapter": "full"}}
+    settings = {"train": {"streaming": True, "max_steps": 4, "save_every": 2, "eval_every": 2, "adapter": "full"}}
     straight = write_pipeline(tmp_path / "a" / "p.yml", train, validation, **settings)
     assert main(["run", str(straight)]) == 0
     run_a = tmp_path / "a" / "run"

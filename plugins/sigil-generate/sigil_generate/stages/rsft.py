@@ -44,7 +44,7 @@ class RsftStage:
 
     Options = NoOptions
     #: Everything that changes the samples, the verdicts or the trained weights.
-    config_keys = ("model_name", "max_seq_len", "pack", "misc", "eval", "generate", "rsft", "train", "lora", "bnb_4bit")
+    config_keys = ("model_name", "misc", "eval", "generate", "rsft", "train", "lora", "bnb_4bit")
     version = "1"
 
     @classmethod
@@ -225,7 +225,7 @@ def round_context(ctx: StageContext, number: int, round_dir: Path, base: str, ad
     from the kept samples' text)."""
     config: Any = ctx.config.model_copy(deep=True)
     config.train.max_steps = config.rsft.train_steps
-    config.misc.load_from = str(adapter) if adapter is not None else None
+    config.train.load_from = str(adapter) if adapter is not None else None
     if config.model_name.startswith("sigil-tiny:"):
         config.model_name = base
     out_dir, work_dir = round_dir / "train-out", round_dir / "train-work"

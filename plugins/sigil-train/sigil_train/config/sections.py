@@ -8,11 +8,11 @@ arguments are written to ``trainer_args.json`` by the ``sft`` stage, and tests c
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-from sigil.config import Section
+from sigil.config import InputPath, Section
 
 #: The seven projections of a Llama block: LoRA on all of them is the QLoRA paper's recipe.
 LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -47,11 +47,41 @@ def _alias(name: str, *others: str) -> AliasChoices:
 
 
 class TrainSection(Section):
-    """How the ``sft`` stage trains: adapter, optimisation, batches, kernels, logging and checkpoints."""
+    """How the ``sft`` stage trains: adapter, sequences, optimisation, batches, kernels, logging and checkpoints.
+
+    The reference system spelled four of these keys elsewhere; that spelling is still accepted and means the
+    same key (writing both is an error): top-level ``max_seq_len`` → ``train.max_seq_len``, top-level ``pack``
+    → ``train.pack``, ``misc.load_from`` → ``train.load_from``, ``misc.deterministic`` → ``train.deterministic``.
+    """
+
+    legacy_keys: ClassVar[dict[str, str]] = {
+        "max_seq_len": "max_seq_len",
+        "pack": "pack",
+        "misc.load_from": "load_from",
+        "misc.deterministic": "deterministic",
+    }
 
     # --- what is trained
     adapter: Literal["qlora", "lora", "full"] = Field(
         default="qlora", description="qlora: 4-bit base + LoRA; lora: bf16 base + LoRA; full: every weight."
+    )
+    load_from: Annotated[str | None, InputPath()] = Field(
+        default=None,
+        description="Adapter (LoRA kinds) or model directory (full) to warm-start from, e.g. phase 1's "
+        "(reference spelling: misc.load_from).",
+    )
+    # --- sequences
+    max_seq_len: int = Field(
+        default=2048, gt=0, description="Longest training sequence in tokens (reference spelling: top-level max_seq_len)."
+    )
+    pack: bool = Field(
+        default=True,
+        description="Pack examples into full rows without cross-attention (reference spelling: top-level pack).",
+    )
+    streaming: bool = Field(
+        default=False,
+        description="sigil: read, tokenize and pack the training split on the fly instead of caching it "
+        "(splits larger than memory).",
     )
     # --- optimisation
     lr: float = Field(default=1e-4, gt=0, validation_alias=_alias("lr", "learning_rate"), description="Peak learning rate.")
@@ -82,6 +112,11 @@ class TrainSection(Section):
     optim: str = Field(default="adamw_torch", description=f"Optimizer: {', '.join(OPTIMIZERS)}.")
     bf16: bool | Literal["auto"] = Field(
         default="auto", description="Train in bfloat16 autocast; auto: when a GPU with bf16 support is present."
+    )
+    deterministic: bool = Field(
+        default=False,
+        description="Use deterministic algorithms, transformers' full_determinism (slower; reference spelling: "
+        "misc.deterministic).",
     )
     # --- memory and kernels
     gradient_checkpointing: bool = Field(default=True, description="Recompute activations in the backward pass.")

@@ -70,7 +70,7 @@ def load_or_build(
     """The split as a ``datasets.Dataset`` of rows and its statistics, from the cache or built now.
 
     ``use_cache=False`` tokenizes in memory and writes nothing to the cache: the validation split under
-    ``dataset.use_cache: false``, whose training split streams instead (:mod:`sigil_train.data.stream`).
+    ``train.streaming: true``, whose training split streams instead (:mod:`sigil_train.data.stream`).
     """
     import datasets
 

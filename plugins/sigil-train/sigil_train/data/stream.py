@@ -1,4 +1,4 @@
-"""Streaming mode (``dataset.use_cache: false``): the training split read lazily, tokenized and packed on the fly.
+"""Streaming mode (``train.streaming: true``): the training split read lazily, tokenized and packed on the fly.
 
 For training splits larger than memory. The file is cut into byte-range shards (a line belongs to the shard
 its first byte lies in); each reader (a DataLoader worker on one DDP rank) owns some shards, reads their lines

@@ -5,7 +5,7 @@
   ``prepare_model_for_kbit_training`` (fp32 copies: measured ~1.6x slower on an H100, see bench/RESULTS.md).
 - ``lora``: the base in bf16 on a GPU (fp32 on CPU, where bf16 matmuls are slow), LoRA adapters on top.
 - ``full``: every weight trainable, fp32 master weights with bf16 autocast when ``train.bf16``.
-``misc.load_from`` warm-starts: a PEFT adapter directory (LoRA kinds) or a model directory (``full``).
+``train.load_from`` (reference spelling ``misc.load_from``) warm-starts: a PEFT adapter directory (LoRA kinds) or a model directory (``full``).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def load_model(base_path: str, config: Any, attn: str, log: Any) -> LoadedModel:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    train, misc = config.train, config.misc
+    train = config.train
     adapter = train.adapter
     bf16 = use_bf16(train)
     choices: dict[str, Any] = {"adapter": adapter, "attn_implementation": attn, "bf16": bf16}
@@ -117,8 +117,8 @@ def load_model(base_path: str, config: Any, attn: str, log: Any) -> LoadedModel:
     choices["dtype"] = str(kwargs["dtype"]).removeprefix("torch.")
 
     weights_path = base_path
-    if adapter == "full" and misc.load_from:
-        weights_path = misc.load_from  # phase 2 of a full fine-tune continues from phase 1's weights
+    if adapter == "full" and config.train.load_from:
+        weights_path = config.train.load_from  # phase 2 of a full fine-tune continues from phase 1's weights
     model = AutoModelForCausalLM.from_pretrained(weights_path, **kwargs)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     if tokenizer.pad_token_id is None:
@@ -136,7 +136,7 @@ def load_model(base_path: str, config: Any, attn: str, log: Any) -> LoadedModel:
 def _wrap_lora(model: Any, config: Any, choices: dict[str, Any], log: Any) -> Any:
     from peft import PeftModel, get_peft_model, prepare_model_for_kbit_training
 
-    train, misc = config.train, config.misc
+    train = config.train
     if train.adapter == "qlora" and train.upcast_non_quantized:
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=train.gradient_checkpointing)
         choices["non_quantized_dtype"] = "float32 (prepare_model_for_kbit_training)"
@@ -148,11 +148,11 @@ def _wrap_lora(model: Any, config: Any, choices: dict[str, Any], log: Any) -> An
             model.enable_input_require_grads()
         choices["non_quantized_dtype"] = choices["dtype"]
     wanted = lora_config(config.lora)
-    if misc.load_from:
-        check_adapter_matches(Path(misc.load_from), config.lora)
-        model = PeftModel.from_pretrained(model, misc.load_from, is_trainable=True)
-        choices["warm_start"] = str(misc.load_from)
-        log.info("warm start from adapter %s", misc.load_from)
+    if train.load_from:
+        check_adapter_matches(Path(train.load_from), config.lora)
+        model = PeftModel.from_pretrained(model, train.load_from, is_trainable=True)
+        choices["warm_start"] = str(train.load_from)
+        log.info("warm start from adapter %s", train.load_from)
     else:
         model = get_peft_model(model, wanted)
     choices["lora_config"] = model.peft_config["default"].to_dict()
@@ -163,7 +163,7 @@ def check_adapter_matches(adapter_dir: Path, lora: Any) -> None:
     """A warm-start adapter must have the shape ``lora`` asks for: a silent mismatch would ignore the config."""
     config_path = adapter_dir / "adapter_config.json"
     if not config_path.exists():
-        raise ConfigError(f"misc.load_from: {adapter_dir} is not a PEFT adapter directory (no adapter_config.json)")
+        raise ConfigError(f"train.load_from: {adapter_dir} is not a PEFT adapter directory (no adapter_config.json)")
     saved = json.loads(config_path.read_text())
     differences = []
     if saved.get("r") != lora.r:
@@ -173,7 +173,7 @@ def check_adapter_matches(adapter_dir: Path, lora: Any) -> None:
     if sorted(saved.get("target_modules") or []) != sorted(lora.target_modules):
         differences.append(f"target_modules {sorted(saved.get('target_modules') or [])} vs {sorted(lora.target_modules)}")
     if differences:
-        raise ConfigError(f"misc.load_from: adapter {adapter_dir} differs from the config: {'; '.join(differences)}")
+        raise ConfigError(f"train.load_from: adapter {adapter_dir} differs from the config: {'; '.join(differences)}")
 
 
 def warm_start_base(load_from: str | None) -> str | None:

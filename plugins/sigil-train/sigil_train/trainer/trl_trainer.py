@@ -53,23 +53,23 @@ class TrlTrainer:
         loaded = load_model(base_path, config, attn, log)
         model, tokenizer = loaded.model, loaded.tokenizer
 
-        # --- data: tokenized and packed once, cached by fingerprint; or streamed (dataset.use_cache: false)
-        encoder = Encoder(tokenizer, config.max_seq_len)
+        # --- data: tokenized and packed once, cached by fingerprint; or streamed (train.streaming: true)
+        encoder = Encoder(tokenizer, train.max_seq_len)
         workers = train.tokenize_workers or min(8, os.cpu_count() or 1)
-        if config.dataset.use_cache:
-            train_rows, train_stats = load_or_build(request.train_path, encoder, config.pack, cache_dir, workers, log)
+        if not train.streaming:
+            train_rows, train_stats = load_or_build(request.train_path, encoder, train.pack, cache_dir, workers, log)
             if len(train_rows) == 0:
                 raise ConfigError(f"{request.train_path}: no training examples after tokenization")
         else:
-            train_rows, train_stats = streaming_dataset(request.train_path, encoder, config.pack, seed=misc.seed,
+            train_rows, train_stats = streaming_dataset(request.train_path, encoder, train.pack, seed=misc.seed,
                                                         shuffle=train.shuffle)
             log.info("streaming %s: %d shards, tokenized and packed on the fly", request.train_path.name,
                      train_stats["shards"])
         # validation is small: in memory (and not cached) when the training split streams
         eval_rows, eval_stats = None, None
         if request.validation_path is not None and train.eval_every:
-            eval_rows, eval_stats = load_or_build(request.validation_path, encoder, config.pack, cache_dir, workers,
-                                                   log, use_cache=config.dataset.use_cache)
+            eval_rows, eval_stats = load_or_build(request.validation_path, encoder, train.pack, cache_dir, workers,
+                                                   log, use_cache=not train.streaming)
             if len(eval_rows) == 0:
                 eval_rows = None
 
@@ -104,8 +104,8 @@ class TrlTrainer:
             **loaded.choices,
             "base_model_path": base_path,
             "model_name": config.model_name,
-            "max_seq_len": config.max_seq_len,
-            "pack": config.pack,
+            "max_seq_len": train.max_seq_len,
+            "pack": train.pack,
             "collator_layout": layout,
             "world_size": world,
             "micro_batch_per_device": per_device,
@@ -113,8 +113,8 @@ class TrlTrainer:
             "clear_cache_every_n_steps": train.clear_cache_every_n_steps,
             "tokenize_workers": workers,
             "seed": misc.seed,
-            "deterministic": misc.deterministic,
-            "load_from": misc.load_from,
+            "deterministic": train.deterministic,
+            "load_from": train.load_from,
             "resumed_from": str(resume_from) if resume_from else None,
             "data": {"train": train_stats, "validation": eval_stats},
         }
@@ -195,10 +195,10 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
         report_to="none",  # sigil's own loggers receive every metric through on_metrics
         seed=misc.seed,
         data_seed=misc.seed,
-        full_determinism=misc.deterministic,
+        full_determinism=train.deterministic,
         use_liger_kernel=train.use_liger_kernel,
         torch_compile=train.torch_compile,
-        max_length=config.max_seq_len,
+        max_length=train.max_seq_len,
         # sigil packs and collates itself (sigil.pack / sigil.collator_layout below); TRL refuses a custom
         # collator together with its own packing/padding-free switches, so those stay off
         packing=False,
@@ -213,7 +213,7 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
 
 def resolve_base(config: Any, train_path: Path, cache_dir: Path) -> str:
     """The base model directory or hub name; a warm start reuses the base its adapter was trained on."""
-    recorded = warm_start_base(config.misc.load_from)
+    recorded = warm_start_base(config.train.load_from)
     if is_tiny(config.model_name):
         if recorded is not None:
             return recorded
