@@ -15,7 +15,12 @@ def register_commands(cli: click.Group) -> None:
     @cli.command(name="eval")
     @click.argument("samples", type=click.Path(dir_okay=False))
     @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Take the `eval` section from this pipeline.")
-    @click.option("--output", default="eval_results", show_default=True, help="Directory for results and metrics.jsonl.")
+    @click.option(
+        "--output",
+        default="eval_results",
+        show_default=True,
+        help="A directory (results files and metrics.jsonl), or a .jsonl file to append the metrics line to.",
+    )
     @click.option("--sample-n", type=int, help="Evaluate a seeded random subset of N samples.")
     @click.option("--seed", type=int, help="Seed for --sample-n (default misc.seed).")
     @click.option("--num-workers", "--jobs", "jobs", type=int, help="Parallel compiler processes.")
@@ -40,11 +45,15 @@ def register_commands(cli: click.Group) -> None:
     @click.option("--run-timeout", type=float, help="Wall-clock seconds for one program run.")
     @click.option("-o", "--override", "overrides", multiple=True, metavar="KEY=VALUE", help="Change a config key, e.g. eval.batch_size=64.")
     def eval_command(samples: str, config_path: str | None, output: str, **flags: Any) -> None:
-        """Compile, lint and score model samples; append one line to OUTPUT/metrics.jsonl."""
+        """Compile, lint and score model samples; append one line to OUTPUT/metrics.jsonl (or to OUTPUT.jsonl)."""
         from sigil.config.loader import apply_override, read_yaml, set_value, validate_config
+        from sigil.errors import SigilError
         from sigil.evaluation.evaluate_file import evaluate_file
         from sigil.evaluation.stage import summary_line
         from sigil.io import append_jsonl_line
+        from sigil.io.scratch import scratch_dir
+
+        out_dir, metrics_path = output_target(output)  # before any work: a bad --output costs nothing
 
         raw = read_yaml(Path(config_path)) if config_path else {}
         user_overrides = flags.pop("overrides")
@@ -60,12 +69,37 @@ def register_commands(cli: click.Group) -> None:
             click.echo("warning: --no-sandbox: samples are compiled and run WITHOUT isolation; they can read and "
                        "write your files and use the network. Use it only on code you trust.", err=True)
         seed = flags["seed"] if flags["seed"] is not None else config.misc.seed
-        out_dir = Path(output)
-        report, _, bad_lines = evaluate_file(samples, config, seed, out_dir)
+        with scratch_dir():  # temporary files in one directory, removed however the command ends
+            report, _, bad_lines = evaluate_file(samples, config, seed, out_dir)
         for message in bad_lines:
             click.echo(f"skipped: {message}", err=True)
-        append_jsonl_line(out_dir / "metrics.jsonl", report.metrics)
+        try:
+            append_jsonl_line(metrics_path, report.metrics)
+        except OSError as exc:
+            raise SigilError(f"{metrics_path}: cannot append the metrics line: {exc.strerror or exc}") from None
         click.echo(summary_line(report.metrics))
+
+
+def output_target(output: str) -> tuple[Path | None, Path]:
+    """Where ``--output`` sends the results: (directory for the results files or None, metrics JSONL file).
+
+    A path ending in ``.jsonl`` that is not a directory is the reference's meaning: append one metrics line to
+    that file and write nothing else. Anything else is a directory. Checked before any work."""
+    from sigil.errors import SigilError
+    from sigil.io import check_writable
+
+    path = Path(output)
+    if path.suffix == ".jsonl" and not path.is_dir():
+        if path.exists() and not path.is_file():
+            raise SigilError(f"--output {path}: not a regular file; give a directory or a .jsonl file")
+        check_writable(path, f"--output {path}")
+        return None, path
+    if path.exists() and not path.is_dir():
+        raise SigilError(f"--output {path}: is a file; give a directory, or a .jsonl file to append the metrics line to")
+    check_writable(path, f"--output {path}")
+    if (path / "metrics.jsonl").is_dir():
+        raise SigilError(f"--output {path}: {path / 'metrics.jsonl'} is a directory, not a file")
+    return path, path / "metrics.jsonl"
 
 
 def flag_values(flags: dict[str, Any]) -> dict[str, Any]:

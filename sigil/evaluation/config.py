@@ -8,6 +8,10 @@ from pydantic import Field, field_validator, model_validator
 
 from sigil.config.section import Section
 
+#: The longest timeout any setting accepts (a day): beyond it a deadline is a typo, and the native evaluator's
+#: durations stay representable.
+MAX_TIMEOUT = 86_400.0
+
 
 class PrefilterConfig(Section):
     """Cheap checks that drop hopeless samples before compiling them (they still count in the strict rate)."""
@@ -31,7 +35,9 @@ class FunctionalConfig(Section):
     )
     k: list[int] = Field(default_factory=lambda: [1], description="The k of pass@k (each ≤ samples per problem).")
     optimize: bool = Field(default=False, description="Build with -O instead of a debug build.")
-    run_timeout: float = Field(default=10.0, gt=0, description="Wall-clock seconds for one program run.")
+    run_timeout: float = Field(
+        default=10.0, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False, description="Wall-clock seconds for one program run."
+    )
     run_cpu_seconds: int = Field(default=5, gt=0, description="CPU seconds for one program run.")
     run_memory_mb: int = Field(default=512, gt=0, description="Address-space limit of one program run (MB).")
 
@@ -58,9 +64,15 @@ class EvalConfig(Section):
     )
     jobs: int | None = Field(default=None, ge=1, description="Parallel compiler processes; default all cores.")
     batch_size: int = Field(default=32, ge=1, description="Samples checked per compiler invocation.")
-    compile_timeout: float = Field(default=60.0, gt=0, description="Seconds for one compile+clippy pass.")
+    compile_timeout: float = Field(
+        default=60.0, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False, description="Seconds for one compile+clippy pass."
+    )
     clippy_timeout: float = Field(
-        default=0.0, ge=0, description="Reference flag: extra seconds added to compile_timeout (one pass does both)."
+        default=0.0,
+        ge=0,
+        le=MAX_TIMEOUT,
+        allow_inf_nan=False,
+        description="Reference flag: extra seconds added to compile_timeout (one pass does both).",
     )
     cache_dir: str | None = Field(
         default="~/.cache/sigil/evaluator", description="Result cache shared across runs; null disables it."
@@ -70,6 +82,12 @@ class EvalConfig(Section):
     )
     prefilter: PrefilterConfig = Field(default_factory=PrefilterConfig, description="The pre-filter.")
     sample_n: int | None = Field(default=None, ge=1, description="Evaluate a seeded random subset of N samples.")
+    max_sample_bytes: int = Field(
+        default=16 << 20,
+        ge=1024,
+        description="Longest sample line read (bytes of JSON); a longer line is malformed (see on_bad_line) and "
+        "is never held in memory whole.",
+    )
     on_bad_line: Literal["fail", "skip"] = Field(
         default="fail", description="Malformed sample lines: stop with an error, or skip and count them."
     )

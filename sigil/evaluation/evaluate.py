@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sigil.errors import SigilError
+from sigil.errors import ConfigError, SigilError
 from sigil.evaluation.config import EvalConfig
 from sigil.evaluation.functional import test_samples
 from sigil.evaluation.metrics import aggregate, quality_score
@@ -64,7 +64,17 @@ def check_scorers(names: list[str]) -> None:
 
 
 def make_evaluator(config: EvalConfig) -> Any:
+    """The native evaluator for ``config``; a setting it refuses (lints, deps, an uncreatable cache directory, a
+    timeout) is a one-line ConfigError naming the ``eval`` key."""
     native = evaluator_module()
+    try:
+        return _evaluator(native, config)
+    except (ValueError, RuntimeError, OSError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"eval.{message}") from None
+
+
+def _evaluator(native: Any, config: EvalConfig) -> Any:
     return native.Evaluator(
         edition=config.edition,
         lints=config.lints,
@@ -79,13 +89,20 @@ def make_evaluator(config: EvalConfig) -> Any:
 
 
 def evaluate(
-    samples: list[Sample], config: EvalConfig, *, seed: int, pipeline: Any = None, run_tests: bool | None = None
+    samples: list[Sample],
+    config: EvalConfig,
+    *,
+    seed: int,
+    pipeline: Any = None,
+    run_tests: bool | None = None,
+    evaluator: Any = None,
 ) -> EvalReport:
     """Check and score ``samples`` under ``config`` (the ``eval`` section); ``pipeline`` is the full config, which
     plugin scorers may read their own sections from.
 
     With ``run_tests`` (default: ``eval.functional.enabled``) every sample bound to a problem is also run against
-    its tests: its details get ``tests`` (the verdict) and the metrics a ``pass_at_k`` block.
+    its tests: its details get ``tests`` (the verdict) and the metrics a ``pass_at_k`` block. ``evaluator`` is
+    one :func:`make_evaluator` already built for ``config``.
     """
     native = evaluator_module()
     clock = time.monotonic()
@@ -114,7 +131,7 @@ def evaluate(
     ]
 
     # --- compile + clippy in the sandbox, one pass per batch
-    evaluator = make_evaluator(config)
+    evaluator = evaluator or make_evaluator(config)
     to_check = [i for i, reason in enumerate(reasons) if reason is None]
     checked: list[dict[str, Any]] = []
     chunks = range(0, len(to_check), CHECK_CHUNK)

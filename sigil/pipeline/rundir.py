@@ -10,6 +10,17 @@ Layout::
 
 A stage writes into ``stages/.<name>.partial/`` and is renamed into place only when it completes, so a
 crash or Ctrl-C never leaves a half-written stage that a re-run would mistake for a finished one.
+
+Damaged state is never trusted and never silently dropped. Every file here is written atomically, so damage
+comes from outside (a hand edit, a failing disk, a copy cut short):
+
+- a ``manifest.json`` that is not a JSON object with a ``stages`` mapping is moved aside to
+  ``manifest.json.damaged-<time>`` (its bytes are kept) and the stage history is **rebuilt from the stage
+  directories**: each completed stage's ``stage.json`` holds the same record the manifest had. Only the records
+  of failed or interrupted attempts are lost, and a warning says so. Rebuilding rather than refusing because
+  the stage directories are the source of truth for what is reused, and they are intact.
+- a ``stage.json`` of the wrong shape makes that stage not completed: a warning names it and the stage runs
+  again (its directory is replaced only when the new run completes).
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import contextlib
 import fcntl
 import importlib.metadata
 import json
+import logging
 import os
 import platform
 import shutil
@@ -32,7 +44,10 @@ import yaml
 
 from sigil.errors import SigilError
 from sigil.io import atomic_write_json, atomic_write_text
+from sigil.io.scratch import scratch_dir
 from sigil.pipeline.stage import StageOutput
+
+log = logging.getLogger(__name__)
 
 #: Distributions whose versions are recorded in every manifest (those installed).
 RECORDED_DISTRIBUTIONS = (
@@ -62,15 +77,26 @@ class RunDir:
         self.stages_dir = self.path / "stages"
         self.manifest_path = self.path / "manifest.json"
 
+    def check(self) -> None:
+        """Fail with one line before any work when the run directory cannot be one (``misc.output_dir``)."""
+        from sigil.io import check_writable
+
+        for path in (self.path, self.stages_dir):
+            if path.exists() and not path.is_dir():
+                raise SigilError(f"misc.output_dir: {path} is a file, not a directory")
+        check_writable(self.path, "misc.output_dir")
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[RunDir]:
+        self.check()
         self.stages_dir.mkdir(parents=True, exist_ok=True)
         with open(self.path / ".lock", "w") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise SigilError(f"{self.path}: another sigil run is using this run directory") from None
-            yield self
+            with scratch_dir():  # temporary files in one directory, removed however the run ends
+                yield self
 
     # --- config and manifest
 
@@ -78,10 +104,42 @@ class RunDir:
         atomic_write_text(self.path / "config.resolved.yaml", yaml.safe_dump(config_data, sort_keys=False))
 
     def manifest(self) -> dict[str, Any]:
+        """The manifest; a missing one starts from the stage directories, a damaged one is set aside first."""
         try:
-            return json.loads(self.manifest_path.read_text())
-        except (FileNotFoundError, ValueError):
-            return {"stages": {}}
+            text = self.manifest_path.read_bytes()
+        except FileNotFoundError:
+            return {"stages": self.stages_from_directories()}
+        problem = None
+        try:
+            manifest = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            problem = f"not JSON ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+        else:
+            if not isinstance(manifest, dict) or not isinstance(manifest.get("stages", {}), dict):
+                problem = "not an object with a 'stages' mapping"
+            elif not all(isinstance(record, dict) for record in manifest.get("stages", {}).values()):
+                problem = "a stage record is not an object"
+        if problem is None:
+            manifest.setdefault("stages", {})
+            return manifest
+        aside = self.manifest_path.with_name(f"manifest.json.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+        os.replace(self.manifest_path, aside)
+        stages = self.stages_from_directories()
+        log.warning(
+            "%s: %s; kept as %s and rebuilt from the %d completed stage(s) in %s (records of failed or "
+            "interrupted attempts are lost)", self.manifest_path, problem, aside.name, len(stages), self.stages_dir,
+        )
+        return {"stages": stages}
+
+    def stages_from_directories(self) -> dict[str, dict[str, Any]]:
+        """Each completed stage's record, read from its ``stage.json`` (oldest first, as they ran)."""
+        records = []
+        if self.stages_dir.is_dir():
+            for path in self.stages_dir.iterdir():
+                if path.is_dir() and not path.name.startswith(".") and (record := self._stage_record(path.name)):
+                    records.append((path.name, record))
+        records.sort(key=lambda item: (item[1].get("finished_at", 0), item[0]))
+        return dict(records)
 
     def start_manifest(self, seed: int, source: str) -> None:
         manifest = self.manifest()
@@ -110,11 +168,10 @@ class RunDir:
     # --- stages
 
     def completed(self, name: str) -> StageOutput | None:
-        """The stage's last completed result, if any."""
+        """The stage's last completed result, if any (a damaged ``stage.json`` is none, with a warning)."""
         record_path = self.stages_dir / name / "stage.json"
-        try:
-            record = json.loads(record_path.read_text())
-        except (FileNotFoundError, ValueError):
+        record = self._stage_record(name)
+        if record is None:
             return None
         return StageOutput(
             name=name,
@@ -124,6 +181,26 @@ class RunDir:
             artifacts=record.get("artifacts", {}),
             metrics=record.get("metrics", {}),
         )
+
+    def _stage_record(self, name: str) -> dict[str, Any] | None:
+        record_path = self.stages_dir / name / "stage.json"
+        try:
+            record = json.loads(record_path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (ValueError, RecursionError, OSError):
+            record = None
+        if (
+            isinstance(record, dict)
+            and isinstance(record.get("type"), str)
+            and isinstance(record.get("fingerprint"), str)
+            and isinstance(record.get("artifacts", {}), dict)
+            and isinstance(record.get("metrics", {}), dict)
+        ):
+            return record
+        log.warning("%s: damaged (not a stage record): stage %s counts as not completed and runs again",
+                    record_path, name)
+        return None
 
     def begin_stage(self, name: str) -> tuple[Path, Path]:
         """A fresh partial output directory and the stage's persistent work directory."""

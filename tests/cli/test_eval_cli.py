@@ -63,3 +63,96 @@ def test_only_the_flag_turns_isolation_off_and_it_warns_every_time(flag, samples
     code, _, err = run(capsys, "eval", str(samples), "--output", str(out), "--no-cache", "-o", "eval.scorers=[compile]")
     assert code == 0 and "warning" not in err
     assert json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])["isolation"] == "bwrap"
+
+
+# --- --output (#9, #11 item 12)
+
+
+def test_output_ending_in_jsonl_appends_one_line_to_that_file(samples, tmp_path, capsys):
+    """The reference's meaning of `--output metrics.jsonl`; sigil created a directory of that name."""
+    target = tmp_path / "metrics.jsonl"
+    target.write_text('{"earlier": 1}\n')
+    for _ in range(2):
+        code, _, err = run(capsys, "eval", str(samples), "--output", str(target), "--no-cache",
+                           "-o", "eval.scorers=[compile]")
+        assert code == 0, err
+    lines = [json.loads(line) for line in target.read_text().splitlines()]
+    assert lines[0] == {"earlier": 1} and [line["compile_rate"] for line in lines[1:]] == [1.0, 1.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.jsonl", "samples.jsonl"]
+
+
+def test_output_directory_still_works(samples, tmp_path, capsys):
+    out = tmp_path / "results"
+    code, _, err = run(capsys, "eval", str(samples), "--output", str(out), "--no-cache", "-o", "eval.scorers=[compile]")
+    assert code == 0, err
+    assert {"metrics.jsonl", "results.jsonl", "summary.json", "per_problem.json"} <= {p.name for p in out.iterdir()}
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging directory left behind
+
+
+@pytest.mark.parametrize("target", ["a_file.txt", "a_file.txt/below"])
+def test_output_that_cannot_be_a_directory_fails_before_any_work(target, samples, tmp_path, capsys, monkeypatch):
+    (tmp_path / "a_file.txt").write_text("keep me\n")
+    import sigil.evaluation.evaluate_file as module
+
+    monkeypatch.setattr(module, "evaluate", lambda *a, **k: pytest.fail("the evaluation ran"))
+    code, _, err = run(capsys, "eval", str(samples), "--output", str(tmp_path / target), "--no-cache")
+    assert code == 1 and err.count("\n") == 1 and err.startswith("error: --output ")
+    assert (tmp_path / "a_file.txt").read_text() == "keep me\n"
+
+
+# --- settings the evaluator refuses: one line, before work (#11 item 12)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--compile-timeout", "inf"], "eval.compile_timeout: Input should be a finite number"),
+        (["--compile-timeout", "1e300"], "eval.compile_timeout: Input should be less than or equal to 86400"),
+        (["--run-timeout", "nan"], "eval.functional.run_timeout: Input should be a finite number"),
+        (["-o", "eval.cache_dir=/etc/passwd/below"], "eval.cache_dir /etc/passwd/below: cannot create"),
+        (["-o", "eval.lints=[--bogus]"], 'eval.lints: "--bogus": expected -W/-A/-D/-F'),
+        (["-o", "eval.deps=[not a line]"], 'eval.deps: "not a line" is not a Cargo dependency line'),
+    ],
+)
+def test_bad_eval_settings_are_one_line(args, message, samples, tmp_path, capsys):
+    code, _, err = run(capsys, "eval", str(samples), "--output", str(tmp_path / "out"), *args)
+    assert code == 1 and err.count("\n") == 1, err
+    assert message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_deeply_nested_inputs_are_one_line(samples, tmp_path, capsys):
+    deep_json = tmp_path / "deep.jsonl"
+    deep_json.write_text('{"a": ' * 100_000 + "\n")
+    code, _, err = run(capsys, "eval", str(deep_json), "--output", str(tmp_path / "out"))
+    assert code == 1 and "deep.jsonl:1: malformed JSON line: nested too deeply" in err and err.count("\n") == 1
+    deep_yaml = tmp_path / "deep.yaml"
+    deep_yaml.write_text("eval: " + "[" * 100_000 + "\n")
+    code, _, err = run(capsys, "eval", str(samples), "--config", str(deep_yaml), "--output", str(tmp_path / "out"))
+    assert code == 1 and "deep.yaml: invalid YAML: nested too deeply" in err and err.count("\n") == 1
+
+
+# --- damaged or hostile inputs (#11 item 14)
+
+
+def test_a_huge_sample_is_refused_without_holding_it(tmp_path, capsys):
+    path = tmp_path / "huge.jsonl"
+    with path.open("w") as handle:
+        handle.write(json.dumps({"prompt": "add", "gen": GOOD}) + "\n")
+        handle.write('{"prompt": "big", "gen": "' + "x" * (3 << 20) + '"}\n')
+        handle.write(json.dumps({"prompt": "add2", "gen": GOOD}) + "\n")
+    out = tmp_path / "out"
+    argv = ["eval", str(path), "--output", str(out), "--no-cache", "-o", "eval.max_sample_bytes=1000000",
+            "-o", "eval.scorers=[compile]"]
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and "huge.jsonl:2: malformed JSON line: line of 3145757 bytes is longer than the limit" in err
+    code, _, err = run(capsys, *argv, "--skip-bad-lines")
+    assert code == 0, err
+    metrics = json.loads((out / "metrics.jsonl").read_text())
+    assert (metrics["total_samples"], metrics["bad_lines"], metrics["compile_rate"]) == (2, 1, 1.0)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_not_a_samples_file(device, tmp_path, capsys):
+    code, _, err = run(capsys, "eval", device, "--output", str(tmp_path / "out"), "--skip-bad-lines")
+    assert code == 1 and err == f"error: {device}: is a character device, expected a JSONL file\n"

@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 PLUGIN = """
 import os, time
 from pathlib import Path
@@ -157,3 +159,54 @@ def test_a_killed_run_resumes(tmp_path, fake_distribution):
     assert not (run_dir / "stages" / ".second.partial").exists()
     assert not (run_dir / "stages" / "second" / "half").exists()
     assert (run_dir / "stages" / "third" / "done").read_text() == "third"
+
+
+@pytest.mark.slow
+def test_sigterm_and_kill9_leave_no_temporary_directories(tmp_path):
+    """#11 item 14: `kill -9` and SIGTERM of sigil left its temporary directories in /tmp."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    # stands for /tmp, where nothing may be left; outside pytest's private (0700) tree so the jail's uid can
+    # reach its binary, as it can in /tmp
+    system_tmp = Path(tempfile.mkdtemp(prefix="sigil-test-tmp-"))
+    system_tmp.chmod(0o1777)
+    try:
+        _kill_sigil_midway(tmp_path, system_tmp)
+    finally:
+        shutil.rmtree(system_tmp, ignore_errors=True)
+
+
+def _kill_sigil_midway(tmp_path, system_tmp):  # type: ignore[no-untyped-def]
+    import signal
+    import time
+
+    samples = tmp_path / "samples.jsonl"
+    sleepy = {"name": "sleepy", "prompt": "fn main() {\n", "tests": "}\n",
+              "completion": "    std::thread::sleep(std::time::Duration::from_secs(4));\n"}
+    samples.write_text(json.dumps(sleepy) + "\n")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "sigil.cli", "eval", str(samples), "--output", str(out), "--no-cache",
+               "--check-func", "--run-timeout", "20", "-o", "eval.scorers=[compile]"]
+    env = {**os.environ, "TMPDIR": str(system_tmp)}
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 90
+        while not list(system_tmp.rglob("sigil-exec-*")):  # the test program is built, about to run in its jail
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
+            time.sleep(0.1)
+        process.send_signal(signum)
+        output = process.communicate(timeout=90)[0]
+        if signum == signal.SIGTERM:
+            assert process.returncode == 130 and "interrupted" in output, output
+            assert list(system_tmp.iterdir()) == []  # cleaned on the way out
+        else:
+            orphans = list(system_tmp.iterdir())
+            assert len(orphans) == 1  # kill -9 runs nothing: the next start cleans it
+            os.utime(orphans[0], (time.time() - 60, time.time() - 60))
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=90)
+    assert done.returncode == 0, done.stdout
+    assert list(system_tmp.iterdir()) == []  # the orphan is gone, and this run left nothing
+    verdicts = [json.loads(line) for line in (out / "functional.jsonl").read_text().splitlines()]
+    assert [v["status"] for v in verdicts] == ["passed"]  # the jail reached its binary in the scratch directory
