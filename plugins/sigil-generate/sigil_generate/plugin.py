@@ -16,8 +16,10 @@ def register_config_sections(register: Register) -> None:
 @sigil.hookimpl
 def register_generators(register: Register) -> None:
     from sigil_generate.generator.hf import HfGenerator
+    from sigil_generate.generator.openai import OpenAIGenerator
 
     register("hf", HfGenerator(), reads=("model_name", "generate"))
+    register("openai", OpenAIGenerator(), reads=("model_name", "generate"))
 
 
 @sigil.hookimpl

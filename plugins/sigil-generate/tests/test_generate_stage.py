@@ -62,22 +62,49 @@ def test_suite_prompts_become_whole_programs_with_their_tests(tmp_path):
     assert "\n}" not in row["completion"]  # cut at the suite's stop token
 
 
-def test_a_rerun_resumes_from_saved_batches(tmp_path, prompts_file):
+def test_a_rerun_resumes_from_saved_samples_without_gaps_or_duplicates(tmp_path, prompts_file):
     pipeline = write_pipeline(tmp_path / "p.yaml", [{"name": "gen", "type": "generate"}],
                               generate={"prompts": str(prompts_file), "n": 2, "batch_size": 2})
     assert main(["run", str(pipeline)]) == 0
     first = samples_of(tmp_path / "run")
     progress = tmp_path / "run" / "work" / "gen" / "progress.jsonl"
     lines = progress.read_text().splitlines()
-    assert len(lines) == 1 + 3  # key + one line per batch
-    # pretend the run crashed after two batches, with a tampered second batch: only batch 3 is generated again
+    assert len(lines) == 1 + 6  # key + one line per sample
+    # pretend the run was killed after three samples, with a tampered second sample, a duplicate of the first
+    # and a torn last line: only the missing samples are generated again, each recorded once
     tampered = json.loads(lines[2])
-    tampered["completions"] = ["resumed", "resumed"]
-    progress.write_text("\n".join([lines[0], lines[1], json.dumps(tampered)]) + "\n")
+    tampered["completion"] = "resumed"
+    progress.write_text("\n".join([lines[0], lines[1], json.dumps(tampered), lines[1], lines[3], lines[4][:20]]) + "\n")
     assert main(["run", str(pipeline), "--force"]) == 0
     again = samples_of(tmp_path / "run")
-    assert [r["gen"] for r in again[2:4]] == ["resumed", "resumed"]
-    assert again[:2] == first[:2] and again[4:] == first[4:]
+    assert again[1]["gen"] == "resumed"
+    assert again[:1] == first[:1] and again[2:] == first[2:]
+    records = [json.loads(line) for line in progress.read_text().splitlines()[1:]]
+    assert sorted((r["problem"], r["sample"]) for r in records) == sorted((r["problem"], r["sample"]) for r in first)
+
+
+def test_dtype_and_device_are_in_the_resume_key(tmp_path, prompts_file, caplog):
+    """Issue 9: changing generate.dtype re-ran the stage but "resumed after 2 of 2 batches" with the old samples."""
+    def run(name, *overrides):
+        pipeline = write_pipeline(tmp_path / f"{name}.yaml", [{"name": "gen", "type": "generate"}],
+                                  generate={"prompts": str(prompts_file), "limit": 2, "dtype": "float32"},
+                                  misc={"output_dir": str(tmp_path / name), "seed": 7})
+        assert main(["run", str(pipeline), *overrides]) == 0
+        return [r["gen"] for r in samples_of(tmp_path / name)]
+
+    def key(name):
+        return (tmp_path / name / "work" / "gen" / "progress.jsonl").read_text().splitlines()[0]
+
+    run("a")
+    fp32_key = key("a")
+    caplog.clear()
+    bf16 = run("a", "-o", "generate.dtype=bfloat16")
+    assert "stage gen (generate): running" in caplog.text and "resuming" not in caplog.text
+    assert key("a") != fp32_key
+    assert bf16 == run("fresh", "-o", "generate.dtype=bfloat16")  # what a fresh bf16 run samples
+    caplog.clear()
+    run("a", "-o", "generate.dtype=bfloat16", "-o", "generate.device=cpu", "--force")
+    assert "resuming" not in caplog.text and key("a") != fp32_key
 
 
 @pytest.mark.parametrize(

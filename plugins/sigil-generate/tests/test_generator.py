@@ -1,11 +1,13 @@
-"""The hf generator on a tiny CPU model: seeded determinism, resume, left padding, stops, prompt rendering."""
+"""The hf generator on a tiny CPU model: seeded determinism, resume, left padding, stops, prompt rendering, and the
+static-cache engine (the GPU fast path) against padded ``generate``."""
 
 from __future__ import annotations
 
 import pytest
 import torch
-from sigil_generate.generator import Job, SamplingSettings, prompt_ids
-from sigil_generate.generator.hf import HfGenerator
+from sigil_generate.generator import Job, ModelRef, SamplingSettings, prompt_ids
+from sigil_generate.generator.hf import choose_engine, plan_batches, run_jobs
+from sigil_generate.generator.static import bucket_width, sample_tokens
 from sigil_generate.generator.stops import PerRowStops, cut
 from sigil_generate.model import load_for_generation
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.torch
 
 @pytest.fixture(scope="module")
 def model(tiny_model_dir):
-    return load_for_generation(str(tiny_model_dir), None, device="cpu")
+    return load_for_generation(ModelRef(base=str(tiny_model_dir)), device="cpu")
 
 
 def settings(**changes) -> SamplingSettings:
@@ -26,8 +28,10 @@ def settings(**changes) -> SamplingSettings:
 JOBS = [Job("a", "fn main() {", i) for i in range(3)] + [Job("b", "/// Sum the values.\nfn sum(v: &[i64]) -> i64 {", i) for i in range(3)]
 
 
-def run(model, jobs=JOBS, skip=0, **changes) -> list[str]:
-    return [text for batch in HfGenerator().generate(model, jobs, settings(**changes), skip_batches=skip) for text in batch]
+def run(model, jobs=JOBS, done=frozenset(), engine="padded", **changes) -> list[str]:
+    """Completions in job order (the generator may yield them in another)."""
+    texts = {c.job.key: c.text for c in run_jobs(model, jobs, settings(**changes), engine, done)}
+    return [texts[job.key] for job in jobs if job.key in texts]
 
 
 def test_same_seed_same_samples_other_seed_other_samples(model):
@@ -38,8 +42,56 @@ def test_same_seed_same_samples_other_seed_other_samples(model):
     assert len(set(first[:3])) > 1  # samples of one prompt differ from each other
 
 
-def test_resuming_after_a_batch_gives_the_uninterrupted_result(model):
-    assert run(model, skip=1) == run(model)[4:]
+@pytest.mark.parametrize("engine", ["padded", "static"])
+def test_resuming_with_some_jobs_done_gives_the_uninterrupted_result(model, engine):
+    full = run(model, engine=engine)
+    done = frozenset(job.key for job in JOBS[:4])
+    assert run(model, done=done, engine=engine) == full[4:]
+    # a batch with only some jobs done is generated again whole (same seed) and only the missing ones come back
+    done = frozenset({JOBS[0].key, JOBS[5].key})
+    assert run(model, done=done, engine=engine) == [t for job, t in zip(JOBS, full) if job.key not in done]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 4])
+def test_static_engine_greedy_equals_padded_generate(model, batch_size):
+    """The fast path computes what ``generate`` computes: per sample, greedy completions are identical, with
+    prompts of several lengths sharing a batch (left padding to a bucket) and shapes reused across batches."""
+    jobs = JOBS + [Job("c", "pub fn", 0), Job("d", "x" * 40, 0)]
+    padded = run(model, jobs, engine="padded", temperature=0.0, batch_size=batch_size, max_new_tokens=20)
+    static = run(model, jobs, engine="static", temperature=0.0, batch_size=batch_size, max_new_tokens=20)
+    assert padded == static
+
+
+def test_static_engine_sampling_is_seeded_and_stops_like_padded(model):
+    first = run(model, engine="static")
+    assert run(model, engine="static") == first != run(model, engine="static", seed=6)
+    assert len(set(first[:3])) > 1
+    free = run(model, engine="static", temperature=0.0, max_new_tokens=24)
+    stop = next(t for t in free if len(t) > 6)[3:6]
+    stopped = run(model, engine="static", temperature=0.0, max_new_tokens=24, stop=(stop,))
+    padded = run(model, engine="padded", temperature=0.0, max_new_tokens=24, stop=(stop,))
+    assert stopped == padded
+    assert any(stop in text for text in free) and not any(stop in text for text in stopped)
+
+
+def test_static_sampling_keeps_the_nucleus_only():
+    """top-p as transformers applies it: a token outside the smallest set of mass >= top_p is never drawn."""
+    logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
+    drawn = set()
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(400):
+        noise = torch.empty(1, 4).exponential_(generator=generator)
+        drawn.add(int(sample_tokens(logits, noise, 1.0, 0.8)))
+    assert drawn == {0, 1}  # 0.5 + 0.3 reaches 0.8; 0.15 and 0.05 are cut
+    assert int(sample_tokens(logits, torch.ones(1, 4), 0.0, 0.8)) == 0  # temperature 0: greedy
+
+
+def test_engine_choice_and_batch_plan():
+    assert choose_engine("auto", "cuda") == "static" and choose_engine("auto", "cpu") == "padded"
+    assert choose_engine("continuous", "cpu") == "continuous"
+    assert plan_batches([5, 1, 3, 2], 2, "static") == [[1, 3], [2, 0]]  # by prompt length, stable
+    assert plan_batches([5, 1, 3, 2], 2, "padded") == [[0, 1], [2, 3]]  # job order
+    assert [bucket_width(n) for n in (1, 16, 17, 100, 200)] == [16, 16, 32, 128, 256]
 
 
 def test_left_padding_does_not_change_a_greedy_completion(model):
@@ -104,16 +156,17 @@ def test_prompts_are_rendered_exactly_as_the_training_plugin_encodes_them(model)
 
 
 def test_device_and_dtype_are_applied(tiny_model_dir):
-    loaded = load_for_generation(str(tiny_model_dir), None, device="cpu", dtype="bfloat16")
+    loaded = load_for_generation(ModelRef(base=str(tiny_model_dir)), device="cpu", dtype="bfloat16")
     assert loaded.model.dtype == torch.bfloat16 and loaded.device == "cpu"
     assert loaded.tokenizer.padding_side == "left"
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_on_a_gpu_bf16_sampling_is_seeded_and_padding_free(tiny_model_dir):
-    gpu = load_for_generation(str(tiny_model_dir), None)
+    gpu = load_for_generation(ModelRef(base=str(tiny_model_dir)))
     assert gpu.device == "cuda" and next(gpu.model.parameters()).is_cuda
     assert run(gpu) == run(gpu) != run(gpu, seed=6)
+    assert run(gpu, engine="static") == run(gpu, engine="static")
     short = Job("short", "fn main() {", 0)
     long = Job("long", "/// A much longer prompt with many words in it.\nfn compute(values: &[u64]) -> u64 {", 0)
     assert run(gpu, [long, short], temperature=0.0)[1] == run(gpu, [short], temperature=0.0)[0]

@@ -13,6 +13,52 @@ from pydantic import Field, field_validator, model_validator
 from sigil.config import InputPath, Section
 
 
+class ServeSection(Section):
+    """A server sigil starts for the stage (the ``openai`` generator's managed mode) and stops afterwards."""
+
+    command: list[str] = Field(
+        default_factory=list,
+        description="The serve command, one argument per item; empty: external mode (openai.base_urls). "
+        "Placeholders: {model} (the base model, or the merged model when there is no adapter), {base}, "
+        "{adapter} (the PEFT adapter directory, empty without one), {merged} (sigil merges the adapter into the "
+        "base first, for servers without LoRA support), {port}, {host}. E.g. "
+        "[vllm, serve, '{base}', --port, '{port}', --enable-lora, --lora-modules, 'sigil={adapter}'] or "
+        "[transformers, serve, '{merged}', --port, '{port}'].",
+    )
+    replicas: int = Field(default=1, gt=0, description="Servers to start, on consecutive ports from `port`.")
+    host: str = Field(default="127.0.0.1", description="Interface the managed server listens on.")
+    port: int = Field(default=8400, gt=0, lt=65536, description="Port of the first replica.")
+    health_path: str = Field(default="/health", description="GET path that answers 200 once the server is ready.")
+    startup_timeout_s: float = Field(default=600.0, gt=0, description="Longest wait for the server to become healthy.")
+    env: dict[str, str] = Field(default_factory=dict, description="Extra environment variables of the server process.")
+
+
+class OpenAISection(Section):
+    """The ``openai`` generator: any OpenAI-compatible ``/v1/completions`` endpoint."""
+
+    base_urls: list[str] = Field(
+        default_factory=list,
+        description="Endpoints up to the /v1 prefix (e.g. http://127.0.0.1:8000/v1), one per data-parallel replica; "
+        "requests are spread over them and a replica that stops answering is skipped (external mode).",
+    )
+    model: str = Field(
+        default="{model}",
+        description="The `model` field of each request; placeholders as in openai.serve.command (vLLM with "
+        "--lora-modules sigil=...: 'sigil').",
+    )
+    api_key: str | None = Field(default=None, description="Bearer token; default $OPENAI_API_KEY when set.")
+    concurrency: int = Field(default=16, gt=0, description="Requests in flight at once, over all replicas.")
+    request_n: bool = Field(
+        default=False,
+        description="Ask for a prompt's samples in one request (`n`); off: one request per sample with its own "
+        "seed (works with servers that ignore `n`).",
+    )
+    timeout_s: float = Field(default=300.0, gt=0, description="Per-request timeout.")
+    max_retries: int = Field(default=6, ge=0, description="Retries of a request on 429, 5xx, timeouts and refused connections.")
+    backoff_s: float = Field(default=0.5, ge=0, description="First retry delay; doubles on each retry (with jitter), at most 30 s.")
+    serve: ServeSection = Field(default_factory=ServeSection, description="Managed mode: the server sigil starts.")
+
+
 class GenerateSection(Section):
     """How the ``generate`` stage (and each RSFT round) samples completions."""
 
@@ -44,6 +90,13 @@ class GenerateSection(Section):
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         default="auto", description="Model dtype for generation; auto: bfloat16 on a GPU, float32 on CPU."
     )
+    engine: Literal["auto", "padded", "static", "continuous"] = Field(
+        default="auto",
+        description="How the hf generator decodes: padded (model.generate over left-padded batches), static "
+        "(static KV cache, compiled decode step with CUDA graphs, batches bucketed by prompt length), continuous "
+        "(transformers' generate_batch). auto: static on a GPU, padded on CPU (measured: bench/RESULTS.md).",
+    )
+    openai: OpenAISection = Field(default_factory=OpenAISection, description="The openai generator's endpoint.")
 
     @field_validator("stop")
     @classmethod

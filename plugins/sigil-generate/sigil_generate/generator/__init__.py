@@ -1,6 +1,17 @@
-"""Generators: model + prompts → completions. The built-in ``hf`` generator uses transformers' ``generate``."""
+"""Generators: model reference + jobs → completions. Built in: ``hf`` (transformers, in process) and ``openai``
+(any OpenAI-compatible server: vLLM, SGLang, TGI, llama.cpp, ``transformers serve``)."""
 
-from sigil_generate.generator.protocol import Generator, Job, SamplingSettings
-from sigil_generate.generator.render import DEFAULT_TEMPLATE, prompt_ids
+from sigil.generation import Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
+from sigil_generate.generator.render import DEFAULT_TEMPLATE, prompt_ids, prompt_text
 
-__all__ = ["DEFAULT_TEMPLATE", "Generator", "Job", "SamplingSettings", "prompt_ids"]
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "Completion",
+    "GenerationRequest",
+    "Generator",
+    "Job",
+    "ModelRef",
+    "SamplingSettings",
+    "prompt_ids",
+    "prompt_text",
+]

@@ -1,18 +1,28 @@
-"""The built-in ``hf`` generator: batched, left-padded sampling with ``transformers``' ``generate``.
+"""The built-in ``hf`` generator: sampling in process with ``transformers``.
 
-Determinism: every batch is sampled under its own seed, derived from ``settings.seed`` and the batch's index,
-so the same jobs and settings give the same completions whether the run was interrupted or not.
+Engines (``generate.engine``): ``padded`` is ``model.generate`` over left-padded batches (the CPU path and the
+benchmark's baseline); ``static`` decodes with a static KV cache and, on a GPU, compiled CUDA-graph steps
+(:mod:`sigil_generate.generator.static`), batches bucketed by prompt length; ``continuous`` hands the jobs to
+transformers' continuous batching (``generate_batch``, paged attention; worth it where flash-attn is installed).
+``auto`` picks ``static`` on a GPU and ``padded`` on CPU, from the numbers in bench/RESULTS.md.
+
+Determinism: jobs are cut into batches by a plan that depends only on the jobs (job order for ``padded``,
+prompt length for ``static``), and every batch is sampled under its own seed, derived from ``settings.seed`` and
+the batch's index, so the same jobs and settings give the same completions whether the run was interrupted or not.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
-from sigil_generate.generator.protocol import Job, SamplingSettings
+from sigil.errors import ConfigError
+from sigil.generation import Completion, GenerationRequest, Job, SamplingSettings
 from sigil_generate.generator.render import prompt_ids
 from sigil_generate.generator.stops import PerRowStops, cut
+from sigil_generate.model import GenerationModel, load_for_generation
 
 
 def batch_seed(seed: int, batch_index: int) -> int:
@@ -21,48 +31,154 @@ def batch_seed(seed: int, batch_index: int) -> int:
     return int.from_bytes(digest[:8], "little") & 0x7FFF_FFFF_FFFF_FFFF
 
 
+def choose_engine(engine: str, device: str) -> str:
+    """``generate.engine`` with ``auto`` decided: static-cache decoding on a GPU, padded ``generate`` on CPU."""
+    if engine == "auto":
+        return "static" if device == "cuda" else "padded"
+    return engine
+
+
+def plan_batches(lengths: list[int], size: int, engine: str) -> list[list[int]]:
+    """Job indices cut into batches. ``static`` sorts by prompt length first (stable), so a batch's prompts share
+    a bucket and few shapes are compiled; the others keep job order (a prompt's samples stay neighbours)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i]) if engine == "static" else list(range(len(lengths)))
+    return [order[start:start + size] for start in range(0, len(order), size)]
+
+
 class HfGenerator:
-    """Sample completions with ``model.generate`` (works with any causal LM transformers loads)."""
+    """Sample completions in process from any causal LM transformers loads."""
 
-    def generate(self, model: Any, jobs: list[Job], settings: SamplingSettings, skip_batches: int = 0) -> Iterator[list[str]]:
-        import torch
+    def identity(self, options: Any) -> dict[str, Any]:
+        return {"device": options.device, "dtype": options.dtype, "engine": options.engine}
 
-        tokenizer, network = model.tokenizer, model.model
-        size = settings.batch_size
-        for index, start in enumerate(range(0, len(jobs), size)):
-            if index < skip_batches:
-                continue
-            batch = jobs[start:start + size]
-            stops = [tuple(dict.fromkeys(settings.stop + job.stop)) for job in batch]
+    def generate(self, request: GenerationRequest) -> Iterator[Completion]:
+        options = request.options
+        loaded = load_for_generation(request.model, options.device, options.dtype)
+        engine = choose_engine(options.engine, loaded.device)
+        if engine == "continuous" and importlib.util.find_spec("flash_attn") is None:
+            request.log.info("generate.engine continuous without flash-attn: paged attention falls back to sdpa")
+        request.log.info("hf generator: engine %s on %s (%s)", engine, loaded.device, loaded.dtype)
+        yield from run_jobs(loaded, request.jobs, request.settings, engine, request.done)
 
-            # --- prompts: rendered like training examples, left-padded to one length
-            encoded = [prompt_ids(tokenizer, job.prompt, settings.chat_template) for job in batch]
-            width = max(len(ids) for ids in encoded)
-            input_ids = torch.full((len(batch), width), tokenizer.pad_token_id, dtype=torch.long)
-            attention = torch.zeros((len(batch), width), dtype=torch.long)
-            for row, ids in enumerate(encoded):
-                input_ids[row, width - len(ids):] = torch.tensor(ids, dtype=torch.long)
-                attention[row, width - len(ids):] = 1
 
-            # --- sample under this batch's own seed
-            sampling: dict[str, Any] = {"do_sample": False}
-            if settings.temperature > 0:
-                # top_k=0 turns off transformers' default top-k of 50: only the configured top_p filters
-                sampling = {"do_sample": True, "temperature": settings.temperature, "top_p": settings.top_p, "top_k": 0}
-            torch.manual_seed(batch_seed(settings.seed, index))
-            if model.device == "cuda":
-                torch.cuda.manual_seed_all(batch_seed(settings.seed, index))
-            with torch.inference_mode():
-                output = network.generate(
-                    input_ids=input_ids.to(model.device),
-                    attention_mask=attention.to(model.device),
-                    max_new_tokens=settings.max_new_tokens,
-                    pad_token_id=tokenizer.pad_token_id,
-                    eos_token_id=tokenizer.eos_token_id,
-                    stopping_criteria=[PerRowStops(tokenizer, width, stops)] if any(stops) else None,
-                    **sampling,
-                )
+def run_jobs(
+    loaded: GenerationModel,
+    jobs: list[Job],
+    settings: SamplingSettings,
+    engine: str,
+    done: frozenset[tuple[str, int]] = frozenset(),
+    compile: bool | None = None,
+) -> Iterator[Completion]:
+    """Generate every job not in ``done`` with ``engine``; each batch's completions are yielded when it ends.
 
-            # --- decode the new tokens and cut each row at its own first stop
-            texts = tokenizer.batch_decode(output[:, width:], skip_special_tokens=True)
-            yield [cut(text, row_stops) for text, row_stops in zip(texts, stops, strict=True)]
+    :param compile: compile the static engine's steps (default: on a GPU).
+    """
+    import torch
+
+    if engine not in ("padded", "static", "continuous"):
+        raise ConfigError(f"generate.engine: unknown engine {engine!r}")
+    tokenizer = loaded.tokenizer
+    encoded = [prompt_ids(tokenizer, job.prompt, settings.chat_template) for job in jobs]
+    decoder = None
+    if engine == "static":
+        from sigil_generate.generator.static import StaticDecoder
+
+        decoder = StaticDecoder(loaded.model, settings.batch_size, loaded.device == "cuda" if compile is None else compile)
+    for index, batch in enumerate(plan_batches([len(ids) for ids in encoded], settings.batch_size, engine)):
+        if all(jobs[i].key in done for i in batch):
+            continue
+        stops = [tuple(dict.fromkeys(settings.stop + jobs[i].stop)) for i in batch]
+        seed = batch_seed(settings.seed, index)
+        torch.manual_seed(seed)
+        if loaded.device == "cuda":
+            torch.cuda.manual_seed_all(seed)
+        rows = [encoded[i] for i in batch]
+        with torch.inference_mode():
+            if decoder is not None:
+                new_tokens = _static(decoder, tokenizer, rows, stops, settings, seed)
+            elif engine == "continuous":
+                new_tokens = _continuous(loaded, rows, settings)
+            else:
+                new_tokens = _padded(loaded, rows, stops, settings)
+        for i, tokens, row_stops in zip(batch, new_tokens, stops, strict=True):
+            if jobs[i].key not in done:
+                yield Completion(jobs[i], cut(tokenizer.decode(tokens, skip_special_tokens=True), row_stops), len(tokens))
+
+
+def _padded(loaded: GenerationModel, rows: list[list[int]], stops: list[tuple[str, ...]], settings: SamplingSettings) -> list[list[int]]:
+    """``model.generate`` over one left-padded batch; each row's new tokens up to its first EOS/pad."""
+    import torch
+
+    tokenizer, network = loaded.tokenizer, loaded.model
+    width = max(len(ids) for ids in rows)
+    input_ids = torch.full((len(rows), width), tokenizer.pad_token_id, dtype=torch.long)
+    attention = torch.zeros((len(rows), width), dtype=torch.long)
+    for row, ids in enumerate(rows):
+        input_ids[row, width - len(ids):] = torch.tensor(ids, dtype=torch.long)
+        attention[row, width - len(ids):] = 1
+    output = network.generate(
+        input_ids=input_ids.to(loaded.device),
+        attention_mask=attention.to(loaded.device),
+        max_new_tokens=settings.max_new_tokens,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        stopping_criteria=[PerRowStops(tokenizer, width, stops)] if any(stops) else None,
+        **_sampling(settings),
+    )
+    return [_until_end(row, tokenizer.eos_token_id, tokenizer.pad_token_id) for row in output[:, width:].tolist()]
+
+
+def _until_end(row: list[int], eos: int | None, pad: int | None) -> list[int]:
+    """A row's new tokens: up to its first EOS; a row that ended otherwise (a stop string) is filled with pad
+    tokens by ``generate``, which are dropped."""
+    if eos is not None and eos in row:
+        return row[: row.index(eos)]
+    end = len(row)
+    while end and row[end - 1] == pad:
+        end -= 1
+    return row[:end]
+
+
+def _static(decoder: Any, tokenizer: Any, rows: list[list[int]], stops: list[tuple[str, ...]], settings: SamplingSettings, seed: int) -> list[list[int]]:
+    window = max((len(stop) for row in stops for stop in row), default=0) + decoder.check_every + 2
+
+    def finished(row: int, tokens: list[int]) -> bool:
+        if not stops[row]:
+            return False
+        tail = tokenizer.decode(tokens[-window:], skip_special_tokens=True)
+        return any(stop in tail for stop in stops[row])
+
+    return decoder.decode(
+        rows,
+        settings.max_new_tokens,
+        settings.temperature,
+        settings.top_p,
+        seed,
+        tokenizer.pad_token_id,
+        tokenizer.eos_token_id,
+        finished if any(stops) else None,
+    )
+
+
+def _continuous(loaded: GenerationModel, rows: list[list[int]], settings: SamplingSettings) -> list[list[int]]:
+    """transformers' continuous batching over one batch of prompts (at most ``batch_size`` in flight)."""
+    from transformers import GenerationConfig
+
+    tokenizer = loaded.tokenizer
+    config = GenerationConfig(
+        max_new_tokens=settings.max_new_tokens,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        **_sampling(settings),
+    )
+    outputs = loaded.model.generate_batch(inputs=rows, generation_config=config, progress_bar=False)
+    # request ids are "req_<index>" in input order; sort by that index, not by the text
+    ordered = sorted(outputs.values(), key=lambda out: int(str(out.request_id).rsplit("_", 1)[-1]))
+    return [_until_end(list(out.generated_tokens), tokenizer.eos_token_id, tokenizer.pad_token_id) for out in ordered]
+
+
+def _sampling(settings: SamplingSettings) -> dict[str, Any]:
+    if settings.temperature > 0:
+        # top_k=0 turns off transformers' default top-k of 50: only the configured top_p filters
+        return {"do_sample": True, "temperature": settings.temperature, "top_p": settings.top_p, "top_k": 0}
+    return {"do_sample": False}

@@ -28,5 +28,17 @@ def prompt_ids(tokenizer: Any, prompt: str, chat_template: bool) -> list[int]:
     return bos + _tokens(tokenizer, DEFAULT_TEMPLATE.format(prompt=prompt))
 
 
+def prompt_text(tokenizer: Any, prompt: str, chat_template: bool) -> str:
+    """The same rendering as text, for a server that tokenizes it itself (its tokenizer adds BOS as it would
+    for any request)."""
+    if not chat_template:
+        return prompt
+    if getattr(tokenizer, "chat_template", None):
+        text = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True)
+        bos = tokenizer.bos_token
+        return text[len(bos):] if bos and text.startswith(bos) else text
+    return DEFAULT_TEMPLATE.format(prompt=prompt)
+
+
 def _tokens(tokenizer: Any, text: str) -> list[int]:
     return list(tokenizer(text, add_special_tokens=False)["input_ids"])

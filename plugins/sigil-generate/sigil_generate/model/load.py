@@ -1,8 +1,8 @@
-"""Load a base model, and the adapter an ``sft``/``rsft`` stage trained on it, for generation.
+"""Name the model to sample from (a :class:`ModelRef`), and load it in process when a generator needs it.
 
 An adapter directory written by the training plugin carries ``sigil_train.json`` naming the base it was trained
 on (for ``sigil-tiny:`` models, the materialised directory), so generation always pairs an adapter with its own
-base and tokenizer. ``full`` fine-tunes save a whole model there instead, which is loaded directly.
+base and tokenizer. ``full`` fine-tunes save a whole model there instead: it becomes the reference's ``merged``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sigil.errors import ConfigError
+from sigil.generation import ModelRef
+from sigil.io import atomic_write_json
 from sigil.tiny import build_tiny_model, is_tiny, parse_spec
 
 #: Provenance file the training plugin writes into every adapter/model directory it saves.
@@ -26,8 +28,7 @@ class GenerationModel:
 
     model: Any
     tokenizer: Any
-    base_path: str
-    adapter_path: str | None
+    ref: ModelRef
     device: str
     dtype: str
 
@@ -52,10 +53,38 @@ def resolve_base(model_name: str, adapter_dir: Path | None, tiny_texts: Callable
     return model_name
 
 
-def load_for_generation(base: str, adapter_dir: Path | None, device: str = "auto", dtype: str = "auto") -> GenerationModel:
-    """Load ``base`` (plus the PEFT adapter in ``adapter_dir``, merged for speed) and its tokenizer, left-padded."""
+def model_ref(base: str, adapter_dir: Path | None) -> ModelRef:
+    """The reference for ``base`` plus a trained adapter directory (a PEFT adapter, or a ``full`` model)."""
+    if adapter_dir is None:
+        return ModelRef(base=base)
+    if _adapter_kind(adapter_dir) == "full":
+        return ModelRef(base=base, merged=str(adapter_dir))
+    if not (adapter_dir / "adapter_config.json").exists():
+        raise ConfigError(f"{adapter_dir}: not a PEFT adapter directory (no adapter_config.json)")
+    return ModelRef(base=base, adapter=str(adapter_dir))
+
+
+def load_tokenizer(ref: ModelRef) -> Any:
+    """The tokenizer of ``ref``, left-padded: the training plugin saves it beside the adapter (same vocabulary,
+    same template), so it is preferred there."""
+    from transformers import AutoTokenizer
+
+    source = ref.weights
+    if ref.adapter is not None and (Path(ref.adapter) / "tokenizer_config.json").exists():
+        source = ref.adapter
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+    except OSError as exc:
+        raise ConfigError(f"cannot load the tokenizer of {source!r}: {str(exc).splitlines()[0]}") from None
+    tokenizer.padding_side = "left"  # decoder-only batches must end at the same position to continue
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def resolve_device(device: str, dtype: str) -> tuple[str, str]:
+    """``generate.device``/``generate.dtype`` with ``auto`` decided: a GPU if present, bf16 there, fp32 on CPU."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -63,29 +92,50 @@ def load_for_generation(base: str, adapter_dir: Path | None, device: str = "auto
         raise ConfigError("generate.device: cuda was asked for but no CUDA GPU is visible")
     if dtype == "auto":
         dtype = "bfloat16" if device == "cuda" and torch.cuda.is_bf16_supported() else "float32"
-    torch_dtype = getattr(torch, dtype)
+    return device, dtype
 
-    full_model = adapter_dir is not None and _adapter_kind(adapter_dir) == "full"
-    weights = str(adapter_dir) if full_model else base
+
+def load_for_generation(ref: ModelRef, device: str = "auto", dtype: str = "auto") -> GenerationModel:
+    """Load ``ref`` in process (a PEFT adapter is merged for speed) with its tokenizer, in eval mode."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    device, dtype = resolve_device(device, dtype)
+    kwargs: dict[str, Any] = {"dtype": getattr(torch, dtype)}
+    if ref.quantization is not None:
+        if ref.quantization != "bnb-4bit":
+            raise ConfigError(f"model quantization {ref.quantization!r}: the hf generator knows bnb-4bit only")
+        from transformers import BitsAndBytesConfig
+
+        kwargs["quantization_config"] = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_compute_dtype=kwargs["dtype"])
     try:
-        model = AutoModelForCausalLM.from_pretrained(weights, dtype=torch_dtype)
+        model = AutoModelForCausalLM.from_pretrained(ref.weights, **kwargs)
     except OSError as exc:
-        raise ConfigError(f"cannot load model {weights!r}: {str(exc).splitlines()[0]}") from None
-    if adapter_dir is not None and not full_model:
+        raise ConfigError(f"cannot load model {ref.weights!r}: {str(exc).splitlines()[0]}") from None
+    if ref.adapter is not None:
         from peft import PeftModel
 
-        if not (adapter_dir / "adapter_config.json").exists():
-            raise ConfigError(f"{adapter_dir}: not a PEFT adapter directory (no adapter_config.json)")
-        model = PeftModel.from_pretrained(model, str(adapter_dir)).merge_and_unload()
-    # the training plugin saves the tokenizer beside the adapter; prefer it (same vocabulary, same template)
-    tokenizer_source = str(adapter_dir) if adapter_dir is not None and (adapter_dir / "tokenizer_config.json").exists() else base
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
-    tokenizer.padding_side = "left"  # decoder-only batches must end at the same position to continue
-    if tokenizer.pad_token_id is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    model.to(device)  # type: ignore[arg-type]  # transformers' decorator hides the signature from mypy
+        model = PeftModel.from_pretrained(model, ref.adapter).merge_and_unload()
+    if ref.quantization is None:
+        model.to(device)  # type: ignore[arg-type]  # transformers' decorator hides the signature from mypy
     model.eval()
-    return GenerationModel(model, tokenizer, base, str(adapter_dir) if adapter_dir else None, device, dtype)
+    return GenerationModel(model, load_tokenizer(ref), ref, device, dtype)
+
+
+def merge_to_directory(ref: ModelRef, target: Path) -> Path:
+    """``ref`` as one model directory (adapter merged into the base, tokenizer beside it), for servers that
+    cannot load adapters; reused while ``target`` holds the merge of this same reference."""
+    if ref.adapter is None:
+        return Path(ref.weights)
+    stamp = target / "sigil_merged.json"
+    if stamp.exists() and json.loads(stamp.read_text()).get("ref") == ref.to_json():
+        return target
+    loaded = load_for_generation(ModelRef(base=ref.base, adapter=ref.adapter, merged=ref.merged), device="cpu", dtype="float32")
+    target.mkdir(parents=True, exist_ok=True)
+    loaded.model.save_pretrained(target)
+    loaded.tokenizer.save_pretrained(target)
+    atomic_write_json(stamp, {"ref": ref.to_json()})
+    return target
 
 
 def _adapter_kind(adapter_dir: Path) -> str | None:

@@ -1,6 +1,7 @@
 """The ``generate`` stage: sample ``generate.n`` completions per prompt from the base model or a trained adapter.
 
-Reads top to bottom: prompts → model (latest sft/rsft adapter, or the base) → sample (resumable) → write.
+Reads top to bottom: prompts → model reference (latest sft/rsft adapter, or the base) → sample (resumable per
+sample; the generator loads or serves the model) → write.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from typing import Any
 from sigil.io import atomic_write_json
 from sigil.pipeline.stage import NoOptions, StageContext, StageResult
 from sigil.plugins import registry
-from sigil_generate.model import load_for_generation, resolve_base
+from sigil_generate.model import model_ref, resolve_base
 from sigil_generate.prompts import load_prompts
 from sigil_generate.stages.inputs import adapter_input, cache_dir, tiny_texts
-from sigil_generate.stages.sampling import sample_prompts, sampling_settings, write_samples
+from sigil_generate.stages.sampling import SamplingRun, sample_prompts, sampling_settings, write_samples
 
 SAMPLES = "samples.jsonl"
 GENERATION_INFO = "generation.json"
@@ -52,18 +53,18 @@ class GenerateStage:
         ctx.log.info("sampling %d x %d from %s%s", len(prompts.items), section.n, base,
                      f" + adapter {adapter_dir}" if adapter_dir else "")
 
-        # --- sample, resumable batch by batch
-        generator = registry("generators").get(section.generator)
-        samples = sample_prompts(
-            prompts,
-            section.n,
-            settings,
-            generator,
-            lambda: load_for_generation(base, adapter_dir, section.device, section.dtype),
-            ctx.work_dir / "progress.jsonl",
-            model_key=f"{base}|{source.fingerprint if source else 'base'}",
+        # --- sample, resumable sample by sample; the generator loads (or serves) the model itself
+        ref = model_ref(base, adapter_dir)
+        run = SamplingRun(
+            generator=registry("generators").get(section.generator),
+            generator_name=section.generator,
+            model=ref,
+            options=section,
+            progress_path=ctx.work_dir / "progress.jsonl",
             log=ctx.log,
+            extra_key={"start": source.fingerprint if source else "base"},
         )
+        samples = sample_prompts(prompts, section.n, settings, run)
 
         # --- write
         write_samples(ctx.out_dir / SAMPLES, samples)
@@ -77,6 +78,7 @@ class GenerateStage:
             "base_model": base,
             "adapter": str(adapter_dir) if adapter_dir else None,
             "adapter_stage": source.name if source else None,
+            "model": ref.to_json(),
         }
         atomic_write_json(ctx.out_dir / GENERATION_INFO, info)
         metrics = {

@@ -27,13 +27,13 @@ from sigil.io import atomic_write_json, atomic_writer, read_jsonl
 from sigil.pipeline.stage import NoOptions, StageContext, StageOutput, StageResult
 from sigil.plugins import registry
 from sigil.training import TrainRequest
-from sigil_generate.model import load_for_generation, resolve_base
+from sigil_generate.model import model_ref, resolve_base
 from sigil_generate.prompts import load_prompts
 from sigil_generate.rsft.keep import normalise, select
 from sigil_generate.rsft.records import training_records
 from sigil_generate.rsft.verify import check_tests_possible, verify
 from sigil_generate.stages.inputs import adapter_input, cache_dir, tiny_texts
-from sigil_generate.stages.sampling import sample_prompts, sampling_settings, write_samples
+from sigil_generate.stages.sampling import SamplingRun, sample_prompts, sampling_settings, write_samples
 
 ROUND_DONE = "round.json"
 RUN_KEY = "rsft_key.json"
@@ -151,16 +151,9 @@ class RsftStage:
 
         # --- generate from the current model (each round draws with its own seed)
         settings = sampling_settings(section, config.misc.seed, prompts.is_suite, seed_offset=number - 1)
-        samples = sample_prompts(
-            prompts,
-            rsft.samples_per_prompt,
-            settings,
-            generator,
-            lambda: load_for_generation(base, adapter, section.device, section.dtype),
-            round_dir / "progress.jsonl",
-            model_key=f"{key}|{adapter}",
-            log=ctx.log,
-        )
+        run = SamplingRun(generator, section.generator, model_ref(base, adapter), section, round_dir / "progress.jsonl",
+                          ctx.log, extra_key={"rsft": key})
+        samples = sample_prompts(prompts, rsft.samples_per_prompt, settings, run)
         write_samples(round_dir / "samples.jsonl", samples)
 
         # --- verify and keep the good

@@ -1,8 +1,10 @@
 """Sampling shared by the ``generate`` stage and every RSFT round: prompts × n → samples JSONL, resumable.
 
-Progress is appended to a file in the stage's work directory one batch at a time, under a key of everything the
-completions depend on; a re-run after a crash generates only the batches that are missing, and because each
-batch has its own seed the result is the same as an uninterrupted run.
+Each completion is appended to a progress file in the stage's work directory as soon as the generator yields it,
+keyed by (problem, sample), under a key of everything the completions depend on (jobs, sampling settings, the
+model reference, the generator and the settings it names, e.g. ``generate.dtype``/``device``/``engine``). A re-run
+after a kill generates only the jobs that are missing; the generator's determinism (per-batch or per-job seeds)
+makes the result the same as an uninterrupted run, and a job already recorded is never recorded twice.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sigil.functional.programs import assemble
+from sigil.generation import Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
 from sigil.io import append_jsonl_line, atomic_writer, read_jsonl
 from sigil_generate.config import GenerateSection
-from sigil_generate.generator import Generator, Job, SamplingSettings
 from sigil_generate.prompts import PromptItem, PromptSet
 
 
@@ -74,32 +77,50 @@ def make_jobs(prompts: PromptSet, n: int) -> list[Job]:
     return [Job(item.problem, item.prompt, index, item.stop) for item in prompts.items for index in range(n)]
 
 
-def sample_prompts(
-    prompts: PromptSet,
-    n: int,
-    settings: SamplingSettings,
-    generator: Generator,
-    load_model: Callable[[], Any],
-    progress_path: Path,
-    model_key: str,
-    log: logging.Logger,
-) -> list[GeneratedSample]:
-    """Generate ``n`` samples per prompt, resuming from ``progress_path`` when it holds batches of this exact job."""
+@dataclass
+class SamplingRun:
+    """What one sampling pass needs besides the prompts: the generator, the model and where progress goes."""
+
+    generator: Generator
+    generator_name: str
+    model: ModelRef
+    options: GenerateSection
+    progress_path: Path
+    log: logging.Logger
+    extra_key: dict[str, Any] = field(default_factory=dict)
+
+
+def sample_prompts(prompts: PromptSet, n: int, settings: SamplingSettings, run: SamplingRun) -> list[GeneratedSample]:
+    """Generate ``n`` samples per prompt, resuming from ``run.progress_path`` when it holds samples of this job."""
     jobs = make_jobs(prompts, n)
-    total = -(-len(jobs) // settings.batch_size)
-    key = _progress_key(jobs, settings, model_key)
-    done = _resume(progress_path, key)
+    key = progress_key(jobs, settings, run)
+    done = _resume(run.progress_path, key, {job.key for job in jobs})
     if done:
-        log.info("sampling: resuming after %d of %d batches", len(done), total)
-    if len(done) < total:
-        model = load_model()
-        for completions in generator.generate(model, jobs, settings, skip_batches=len(done)):
-            append_jsonl_line(progress_path, {"batch": len(done), "completions": completions})
-            done.append(completions)
-            log.info("sampling: batch %d/%d", len(done), total)
-    completions = [text for batch in done for text in batch]
+        run.log.info("sampling: resuming with %d of %d samples done", len(done), len(jobs))
+    if len(done) < len(jobs):
+        request = GenerationRequest(
+            model=run.model,
+            jobs=jobs,
+            settings=settings,
+            options=run.options,
+            done=frozenset(done),
+            work_dir=run.progress_path.parent,
+            log=run.log,
+        )
+        meter = ProgressMeter(len(jobs), len(done), run.log)
+        for completion in run.generator.generate(request):
+            if completion.job.key in done:  # a generator that repeats a job: the first record stands
+                continue
+            append_jsonl_line(run.progress_path, {"problem": completion.job.problem, "sample": completion.job.sample,
+                                                  "completion": completion.text, "tokens": completion.tokens})
+            done[completion.job.key] = completion.text
+            meter.update(completion)
+        meter.close()
+        missing = [job.key for job in jobs if job.key not in done]
+        if missing:
+            raise RuntimeError(f"generator {run.generator_name!r} returned no completion for {len(missing)} jobs, e.g. {missing[0]}")
     items = {item.problem: item for item in prompts.items}
-    return [GeneratedSample(items[job.problem], job.sample, text) for job, text in zip(jobs, completions, strict=True)]
+    return [GeneratedSample(items[job.problem], job.sample, done[job.key]) for job in jobs]
 
 
 def write_samples(path: Path, samples: list[GeneratedSample]) -> None:
@@ -109,30 +130,83 @@ def write_samples(path: Path, samples: list[GeneratedSample]) -> None:
             handle.write(json.dumps(sample.to_json(), ensure_ascii=False) + "\n")
 
 
-def _progress_key(jobs: list[Job], settings: SamplingSettings, model_key: str) -> str:
-    payload = {"jobs": [[j.problem, j.prompt, j.sample, list(j.stop)] for j in jobs], "settings": settings.to_json(), "model": model_key}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+def progress_key(jobs: list[Job], settings: SamplingSettings, run: SamplingRun) -> str:
+    """Everything the completions depend on; progress under another key is discarded."""
+    payload = {
+        "jobs": [[j.problem, j.prompt, j.sample, list(j.stop)] for j in jobs],
+        "settings": settings.to_json(),
+        "model": run.model.to_json(),
+        "generator": run.generator_name,
+        "generator_settings": run.generator.identity(run.options),
+        **run.extra_key,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _resume(path: Path, key: str) -> list[list[str]]:
-    """The batches already generated for ``key``; a progress file of another job is discarded."""
-    batches: list[list[str]] = []
+def _resume(path: Path, key: str, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The completions already recorded under ``key`` (first record of a job wins; a torn last line is dropped);
+    the file is rewritten to exactly those, so appends continue a consistent file. Another key's file is reset."""
+    done: dict[tuple[str, int], str] = {}
     if path.exists():
         records = list(read_jsonl(path, skip_bad_lines=True))
         if records and records[0].get("key") == key:
             for record in records[1:]:
-                if record.get("batch") != len(batches) or not isinstance(record.get("completions"), list):
-                    break
-                batches.append([str(text) for text in record["completions"]])
-            # rewrite exactly the usable prefix, so appends continue a consistent file
-            _start(path, key, batches)
-            return batches
-    _start(path, key, [])
-    return batches
-
-
-def _start(path: Path, key: str, batches: list[list[str]]) -> None:
+                job = (record.get("problem"), record.get("sample"))
+                if job in wanted and job not in done and isinstance(record.get("completion"), str):
+                    done[job] = record["completion"]  # type: ignore[index]
     with atomic_writer(path) as handle:
         handle.write(json.dumps({"key": key}) + "\n")
-        for index, completions in enumerate(batches):
-            handle.write(json.dumps({"batch": index, "completions": completions}) + "\n")
+        for (problem, sample), text in done.items():
+            handle.write(json.dumps({"problem": problem, "sample": sample, "completion": text}, ensure_ascii=False) + "\n")
+    return done
+
+
+class ProgressMeter:
+    """Samples done, tokens/s and ETA while generating: a progress bar on a terminal, a log line every
+    ``every_s`` seconds (and at the end) otherwise."""
+
+    def __init__(self, total: int, already: int, log: logging.Logger, every_s: float = 15.0) -> None:
+        self.total, self.done, self.log, self.every_s = total, already, log, every_s
+        self.start = self.last_log = time.monotonic()
+        self.new = 0
+        self.tokens = 0
+        self.bar: Any = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=True)
+            self.task = self.bar.add_task("sampling", total=total, completed=already, rate="")
+            self.bar.start()
+
+    def rates(self) -> tuple[float, float | None]:
+        """Tokens per second so far, and the seconds left at the current pace of samples (None before any)."""
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        eta = (self.total - self.done) * elapsed / self.new if self.new else None
+        return self.tokens / elapsed, eta
+
+    def update(self, completion: Completion) -> None:
+        self.done += 1
+        self.new += 1
+        self.tokens += completion.tokens
+        speed, eta = self.rates()
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, rate=f"{speed:,.0f} tok/s")
+        elif time.monotonic() - self.last_log >= self.every_s:
+            self.last_log = time.monotonic()
+            self.log.info("sampling: %d/%d samples, %.0f tokens/s, ETA %s", self.done, self.total, speed, _duration(eta))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+        speed, _ = self.rates()
+        self.log.info("sampling: %d/%d samples, %d new tokens in %.1f s (%.0f tokens/s)",
+                      self.done, self.total, self.tokens, time.monotonic() - self.start, speed)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
