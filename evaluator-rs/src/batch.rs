@@ -9,19 +9,26 @@
 //!   appended to its file, which also insists that `main` returns a `Termination` type; any
 //!   diagnostic inside the shim sends the sample to a single check.
 //! - rustc skips its late lint passes (most clippy lints, dead code) for the whole crate when any
-//!   error occurs, so samples that were error-free in a batch with hard errors are checked again
-//!   in a new batch without the failing ones. A failing sample's own diagnostics do not depend on
-//!   the others, except when another sample's error is fatal (lexer errors, recursion limits):
-//!   then the failing ones are checked again too.
-//! - Samples that depend on being the crate root (`crate::` paths, crate attributes, exported
-//!   macros, ...) are never batched (see `shape.rs`).
-//! - A batch that times out, crashes or is cut off by the output cap is split in two.
+//!   hard (non-lint) error occurs, so every member without a hard error of its own in such a batch
+//!   is checked again in a new batch without the failing ones: its lints, and its lint-level
+//!   errors, may be missing. A member with its own hard error stops at the same point alone, so
+//!   its diagnostics stand, except when another member's error is fatal (lexer errors, recursion
+//!   limits): then it is checked again too.
+//! - Samples whose diagnostics can depend on crate scope (crate attributes, lint levels raised by
+//!   attributes, non-ASCII identifiers, `crate::` paths, ...) are never batched (see `shape.rs`
+//!   and docs/evaluation.md, "Batching rule").
+//! - A batch that times out, crashes or is cut off by the output cap is not halved: every member
+//!   is checked alone, so one hanging sample costs one batch limit plus its own timeout.
+//! - The compile verdict is rustc's: clippy's deny-level lints are counted, not failures, and a
+//!   failure made only of errors that appear once optimized MIR is built (which some clippy lints
+//!   request and `rustc --emit=metadata` never does) is settled by a lone `rustc` run.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{self, Diagnostic, Verdict};
@@ -70,6 +77,51 @@ pub struct TaskOutput {
     pub redo: Vec<usize>,
 }
 
+/// What "compiles" means: `cargo check` (`--emit=metadata`, the reference) or `cargo build`
+/// (code generated, so post-monomorphisation errors and rustc's MIR lints on every function count;
+/// nothing is linked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerdictMode {
+    Check,
+    Build,
+}
+
+impl VerdictMode {
+    pub fn parse(s: &str) -> Result<VerdictMode, String> {
+        match s {
+            "check" => Ok(VerdictMode::Check),
+            "build" => Ok(VerdictMode::Build),
+            other => Err(format!("verdict: {other:?} is not one of \"check\", \"build\"")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            VerdictMode::Check => "check",
+            VerdictMode::Build => "build",
+        }
+    }
+
+    fn emit(self) -> &'static str {
+        match self {
+            VerdictMode::Check => "--emit=metadata",
+            VerdictMode::Build => "--emit=obj",
+        }
+    }
+}
+
+/// Counters of compiler runs (for tests and the benchmark: how much work the rule costs).
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub batches: AtomicU64,
+    pub singles: AtomicU64,
+    pub rustc_verdicts: AtomicU64,
+    pub timeouts: AtomicU64,
+    pub redone: AtomicU64,
+    /// Cache entries found bound to another key or source, and recomputed.
+    pub cache_rejected: AtomicU64,
+}
+
 /// Everything needed to invoke the compiler the same way for every check.
 #[derive(Debug, Clone)]
 pub struct Compiler {
@@ -80,6 +132,10 @@ pub struct Compiler {
     /// `-L`/`--extern` arguments of the configured dependency set.
     pub dep_args: Vec<OsString>,
     pub timeout: Duration,
+    pub mode: VerdictMode,
+    pub stats: Arc<Stats>,
+    /// Measured compile milliseconds per batch member (f64 bits), to size batch time limits.
+    pub member_ms: Arc<AtomicU64>,
 }
 
 impl Compiler {
@@ -90,7 +146,7 @@ impl Compiler {
             "--edition".into(),
             self.edition.clone().into(),
             "--error-format=json".into(),
-            "--emit=metadata".into(),
+            self.mode.emit().into(),
             "--crate-type".into(),
             kind.as_flag().into(),
             "--out-dir".into(),
@@ -101,34 +157,71 @@ impl Compiler {
         args
     }
 
-    fn compile(&self, dir: &Path, root: &str, kind: CrateKind, extra: &[&str], timeout: Duration, cancel: &AtomicBool) -> Result<Outcome, String> {
+    #[allow(clippy::too_many_arguments)]
+    fn compile(&self, program: &Path, dir: &Path, root: &str, kind: CrateKind, extra: &[&str], timeout: Duration, cancel: &AtomicBool) -> Result<Outcome, String> {
         let mut args = self.base_args(kind, &self.sandbox.scratch_dir(dir));
         args.extend(extra.iter().map(OsString::from));
         args.push(root.into());
         let limits = Limits::with_wall(timeout);
-        self.sandbox.run(&self.toolchain.clippy_driver, &args, dir, &limits, cancel)
+        let outcome = self.sandbox.run(program, &args, dir, &limits, cancel)?;
+        if matches!(outcome, Outcome::TimedOut) {
+            self.stats.timeouts.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(outcome)
+    }
+
+    /// rustc's own verdict on one sample alone (no clippy): compiles, error codes, first error.
+    /// `None` when cancelled or timed out (the clippy pass's verdict then stands).
+    fn rustc_verdict(&self, source: &str, kind: CrateKind, cancel: &AtomicBool) -> Result<Option<Verdict>, String> {
+        self.stats.rustc_verdicts.fetch_add(1, Ordering::Relaxed);
+        let dir = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        fs::write(dir.path().join("main.rs"), source).map_err(|e| format!("cannot write sample: {e}"))?;
+        match self.compile(&self.toolchain.rustc, dir.path(), "main.rs", kind, &[], self.timeout, cancel)? {
+            Outcome::Exited { stderr, truncated: false, .. } => {
+                let (diags, _) = diagnostics::parse(&stderr);
+                Ok(Some(diagnostics::verdict(diags.iter().filter(|d| !d.is_summary()))))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Settles a verdict whose failure may be clippy's doing (see `diagnostics::mir_sensitive`)
+    /// with rustc's: the compile fields come from rustc, the lints from the clippy pass.
+    fn settle(&self, mut v: Verdict, diags: &[&Diagnostic], source: &str, kind: CrateKind, cancel: &AtomicBool) -> Result<Verdict, String> {
+        if self.mode == VerdictMode::Check && diagnostics::mir_sensitive(diags.iter().copied()) {
+            if let Some(r) = self.rustc_verdict(source, kind, cancel)? {
+                v.compiles = r.compiles;
+                v.error_codes = r.error_codes;
+                v.first_error_kind = r.first_error_kind;
+                v.first_error = r.first_error;
+            }
+        }
+        Ok(v)
     }
 
     /// The reference: one sample, alone, as `main.rs` of a bin or lib crate.
     pub fn check_single(&self, source: &str, kind: CrateKind, cancel: &AtomicBool) -> Result<Option<Final>, String> {
+        self.stats.singles.fetch_add(1, Ordering::Relaxed);
         let dir = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         fs::write(dir.path().join("main.rs"), source).map_err(|e| format!("cannot write sample: {e}"))?;
-        let outcome = self.compile(dir.path(), "main.rs", kind, &[], self.timeout, cancel)?;
+        let outcome = self.compile(&self.toolchain.clippy_driver, dir.path(), "main.rs", kind, &[], self.timeout, cancel)?;
         Ok(match outcome {
             Outcome::Cancelled => None,
             Outcome::TimedOut => Some(Final::TimedOut),
             Outcome::Exited { code, signal, stderr, truncated, .. } => {
                 let (diags, other) = diagnostics::parse(&stderr);
                 let kept: Vec<&Diagnostic> = diags.iter().filter(|d| !d.is_summary()).collect();
-                let mut v = diagnostics::verdict(kept.iter().copied());
-                let crashed = code != Some(0) && v.compiles;
+                let v = diagnostics::verdict(kept.iter().copied());
+                let mut v = if truncated { v } else { self.settle(v, &kept, source, kind, cancel)? };
+                // A clean (or clippy-lint-only) verdict with a failing exit status is a crash.
+                let crashed = code != Some(0) && v.compiles && !kept.iter().any(|d| d.is_error);
                 if truncated || crashed {
                     v.compiles = false;
                     v.first_error_kind = Some("other".into());
                     v.first_error = Some(if truncated {
                         "compiler output exceeded the capture limit".into()
                     } else {
-                        crash_message(code, signal, &other)
+                        diagnostics::cap_message(&crash_message(code, signal, &other))
                     });
                 }
                 Some(Final::Checked(v))
@@ -182,34 +275,39 @@ impl Compiler {
             root.push_str("}\n");
         }
         fs::write(dir.path().join("root.rs"), root).map_err(|e| format!("cannot write batch: {e}"))?;
-        // A batch gets the timeout of one sample per member, up to four samples' worth: enough for
-        // honest batches, and a hostile member costs at most that before the batch is split.
-        let timeout = self.timeout.mul_f64((members.len() as f64).min(4.0));
-        let outcome = self.compile(dir.path(), "root.rs", kind, &["--crate-name", "sigil_batch"], timeout, cancel)?;
+        let timeout = self.batch_limit(members.len());
+        self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let outcome = self.compile(&self.toolchain.clippy_driver, dir.path(), "root.rs", kind, &["--crate-name", "sigil_batch"], timeout, cancel)?;
         let mut out = TaskOutput::default();
         let (code, stderr, truncated) = match outcome {
             Outcome::Cancelled => {
                 out.cancelled = true;
                 return Ok(out);
             }
+            // A hang, a crash or a flood: check every member alone. Halving would make one bad
+            // member cost a batch limit per level (log2 of the batch size); alone, it costs one
+            // timeout and everyone else one short single check.
             Outcome::TimedOut => {
-                out.follow_ups = split(kind, members);
+                out.follow_ups = singles(members);
                 return Ok(out);
             }
             Outcome::Exited { code, stderr, truncated, .. } => (code, stderr, truncated),
         };
         if truncated {
-            out.follow_ups = split(kind, members);
+            out.follow_ups = singles(members);
             return Ok(out);
         }
+        self.record_cost(started.elapsed(), members.len());
         let (diags, _) = diagnostics::parse(&stderr);
         let mut per_member: Vec<Vec<&Diagnostic>> = vec![Vec::new(); members.len()];
         let mut needs_single = vec![false; members.len()];
         // Only errors and warnings count; "failure-note" lines and the like carry no verdict.
         for d in diags.iter().filter(|d| !d.is_summary() && (d.is_error || d.is_warning)) {
             let Some((slot, in_primary)) = attribute(d, &by_file) else {
-                // Something the batch itself caused, or that we cannot place: split.
-                out.follow_ups = split(kind, members);
+                // Something the batch itself caused (a crate-level lint on the batch root), or
+                // that cannot be placed by its spans: every member alone.
+                out.follow_ups = singles(members);
                 return Ok(out);
             };
             let original_len = sources[members[slot]].len();
@@ -220,19 +318,31 @@ impl Compiler {
         }
         let any_error = diags.iter().any(|d| d.is_error && !d.is_summary());
         if code != Some(0) && !any_error {
-            // A crash without a diagnostic: split to find (and report alone) the culprit.
-            out.follow_ups = split(kind, members);
+            // A crash without a diagnostic: every member alone finds (and reports) the culprit.
+            out.follow_ups = singles(members);
             return Ok(out);
         }
-        let hard_errors = diags.iter().any(|d| d.is_error && !d.is_summary() && !is_lint(d));
+        let is_hard = |d: &&Diagnostic| d.is_error && !d.is_summary() && !d.is_lint();
+        let hard_errors = diags.iter().any(|d| is_hard(&d));
         let fatal = diags.iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|m| d.message.contains(m)));
-        let redo = &mut out.redo;
         for (slot, &m) in members.iter().enumerate() {
             if needs_single[slot] {
                 out.follow_ups.push(Task::Single { member: m });
                 continue;
             }
-            let mut v = diagnostics::verdict(per_member[slot].iter().copied());
+            let own = &per_member[slot];
+            let own_hard = own.iter().any(is_hard);
+            let own_fatal = own.iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|mk| d.message.contains(mk)));
+            // A member without a hard error of its own, in a batch where rustc met one, lost its
+            // late lint passes (lints, lint-level errors): check it again. A member with its own
+            // hard error stops at the same point alone, unless a fatal error elsewhere stopped
+            // rustc earlier than its own errors would have.
+            let settled = if fatal { own_fatal } else { own_hard || !hard_errors };
+            if !settled {
+                out.redo.push(m);
+                continue;
+            }
+            let mut v = diagnostics::verdict(own.iter().copied());
             // Messages name types by path and files by path; in a batch both include the
             // member's module or directory.
             if let Some(msg) = v.first_error.as_mut() {
@@ -241,22 +351,29 @@ impl Compiler {
                 }
                 *msg = msg.replace(&format!("`s{slot}/"), "`");
             }
-            let own_fatal = per_member[slot].iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|mk| d.message.contains(mk)));
-            let settled = if v.compiles { !hard_errors } else { !fatal || own_fatal };
-            if settled {
-                out.finals.push((m, Final::Checked(v)));
-            } else {
-                redo.push(m);
-            }
+            let v = self.settle(v, own, &sources[m], kind, cancel)?;
+            out.finals.push((m, Final::Checked(v)));
         }
+        self.stats.redone.fetch_add(out.redo.len() as u64, Ordering::Relaxed);
         Ok(out)
     }
-}
 
-/// A lint raised to an error (`deny`), as opposed to a hard compile error: it comes from the
-/// lint passes, so it means those passes ran.
-fn is_lint(d: &Diagnostic) -> bool {
-    d.code.as_deref().is_some_and(|c| !c.starts_with('E'))
+    /// The wall-clock limit of a batch: four times what its members are measured to cost, plus
+    /// a margin, never more than one sample's timeout. An honest batch under load that overruns
+    /// it is only checked member by member (slower, never wrong).
+    fn batch_limit(&self, members: usize) -> Duration {
+        let per_member = f64::from_bits(self.member_ms.load(Ordering::Relaxed));
+        let per_member = if per_member > 0.0 { per_member } else { 500.0 };
+        let ms = 5_000.0 + 4.0 * per_member * members as f64;
+        self.timeout.min(Duration::from_secs_f64(ms / 1000.0))
+    }
+
+    fn record_cost(&self, elapsed: Duration, members: usize) {
+        let sample = elapsed.as_secs_f64() * 1000.0 / members.max(1) as f64;
+        let old = f64::from_bits(self.member_ms.load(Ordering::Relaxed));
+        let new = if old > 0.0 { 0.8 * old + 0.2 * sample } else { sample };
+        self.member_ms.store(new.to_bits(), Ordering::Relaxed);
+    }
 }
 
 /// The member slot a diagnostic belongs to, and whether its primary span is in that member's file.
@@ -265,12 +382,8 @@ fn attribute(d: &Diagnostic, by_file: &HashMap<String, usize>) -> Option<(usize,
     d.files.iter().enumerate().find_map(|(i, f)| by_file.get(&norm(f)).map(|&slot| (slot, i == 0)))
 }
 
-fn split(kind: CrateKind, members: &[usize]) -> Vec<Task> {
-    if members.len() <= 1 {
-        return members.iter().map(|&m| Task::Single { member: m }).collect();
-    }
-    let (a, b) = members.split_at(members.len() / 2);
-    vec![Task::Batch { kind, members: a.to_vec() }, Task::Batch { kind, members: b.to_vec() }]
+fn singles(members: &[usize]) -> Vec<Task> {
+    members.iter().map(|&m| Task::Single { member: m }).collect()
 }
 
 fn crash_message(code: Option<i32>, signal: Option<i32>, other: &[String]) -> String {

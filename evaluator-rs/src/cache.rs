@@ -1,6 +1,10 @@
 //! The on-disk result cache: one JSON file per key, written to a temporary file in the same
 //! directory and renamed into place, so concurrent writers (several runs sharing a cache) never
 //! leave a torn entry and readers never see one.
+//!
+//! An entry names the key it was stored under and the digest of the source it is about
+//! ([`Cache::get_bound`]): an entry copied to another key, or written for another source, is
+//! detected and not served.
 
 use std::fs;
 use std::io::Write;
@@ -33,6 +37,27 @@ pub fn key(context: &str, source: &str) -> String {
     hex::encode(h.finalize())
 }
 
+/// What a bound lookup found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    Miss,
+    Hit(serde_json::Value),
+    /// An entry that belongs to another key or source, or is not an entry at all: not served,
+    /// the caller recomputes and overwrites it.
+    Wrong,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Bound {
+    key: String,
+    source_sha256: String,
+    value: serde_json::Value,
+}
+
+fn source_digest(source: &str) -> String {
+    hex::encode(Sha256::digest(source.as_bytes()))
+}
+
 impl Cache {
     pub fn open(root: &Path) -> Result<Cache, String> {
         fs::create_dir_all(root).map_err(|e| format!("cache_dir {}: cannot create: {e}", root.display()))?;
@@ -46,6 +71,22 @@ impl Cache {
     /// The stored entry for `key`; a missing or unreadable entry is a miss.
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
         fs::read(self.path(key)).ok()
+    }
+
+    /// The value stored by [`Cache::put_bound`] under `key` for exactly `source`.
+    pub fn get_bound(&self, key: &str, source: &str) -> Lookup {
+        let Some(bytes) = self.get(key) else { return Lookup::Miss };
+        let Ok(entry) = serde_json::from_slice::<Bound>(&bytes) else { return Lookup::Wrong };
+        if entry.key != key || entry.source_sha256 != source_digest(source) {
+            return Lookup::Wrong;
+        }
+        Lookup::Hit(entry.value)
+    }
+
+    /// Stores `value` under `key`, bound to the key and to `source`.
+    pub fn put_bound(&self, key: &str, source: &str, value: serde_json::Value) -> std::io::Result<()> {
+        let entry = Bound { key: key.to_string(), source_sha256: source_digest(source), value };
+        self.put(key, &serde_json::to_vec(&entry).expect("serialisable"))
     }
 
     /// Stores `value` under `key` atomically. Errors are returned, not fatal: a cache that cannot
@@ -73,6 +114,24 @@ mod tests {
         assert_ne!(key(&a, "fn main() {}"), key(&a, "fn main() { }"));
         // Length-prefixing keeps ("ab","c") and ("a","bc") apart.
         assert_ne!(context_digest(&["ab", "c"]), context_digest(&["a", "bc"]));
+    }
+
+    #[test]
+    fn a_wrong_entry_is_detected_not_served() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let (ka, kb) = (key("ctx", "a"), key("ctx", "b"));
+        cache.put_bound(&ka, "a", serde_json::json!({"compiles": true})).unwrap();
+        cache.put_bound(&kb, "b", serde_json::json!({"compiles": false})).unwrap();
+        assert_eq!(cache.get_bound(&ka, "a"), Lookup::Hit(serde_json::json!({"compiles": true})));
+        // b's entry copied over a's file: bound to another key and source.
+        fs::copy(cache.path(&kb), cache.path(&ka)).unwrap();
+        assert_eq!(cache.get_bound(&ka, "a"), Lookup::Wrong);
+        // An entry asked for with another source under the same key (a forged key).
+        assert_eq!(cache.get_bound(&kb, "a"), Lookup::Wrong);
+        fs::write(cache.path(&kb), b"{not json").unwrap();
+        assert_eq!(cache.get_bound(&kb, "b"), Lookup::Wrong);
+        assert_eq!(cache.get_bound(&key("ctx", "c"), "c"), Lookup::Miss);
     }
 
     #[test]

@@ -98,6 +98,12 @@ pub fn parse(stderr: &str) -> (Vec<Diagnostic>, Vec<String>) {
 }
 
 /// The compiler's verdict on one sample.
+///
+/// `compiles` is rustc's verdict: any error except clippy's own lints (which clippy-driver
+/// reports as errors when they are deny-level, e.g. `clippy::approx_constant`). Those are lints:
+/// counted in `clippy_errors` and by name in `lints`, never a compile failure. rustc's own
+/// deny-level lints (`arithmetic_overflow`, `#![deny(warnings)]` on `unused_variables`) are
+/// compile errors, as under `cargo check`, and are listed in `error_codes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Verdict {
     pub compiles: bool,
@@ -106,30 +112,70 @@ pub struct Verdict {
     pub first_error: Option<String>,
     pub rustc_warnings: u32,
     pub clippy_warnings: u32,
+    /// clippy lints at deny level (reported as errors by clippy-driver, not compile errors).
+    #[serde(default)]
+    pub clippy_errors: u32,
+    /// Every lint reported, warning or clippy deny, by name.
     pub lints: BTreeMap<String, u32>,
 }
 
 /// Key under which a warning without a lint name is counted.
 pub const UNNAMED_WARNING: &str = "warning";
 
+/// Longest message kept in a verdict; longer ones are cut and say so (a hostile sample can make
+/// rustc print megabytes of type names).
+pub const MAX_MESSAGE_BYTES: usize = 2048;
+
+/// `msg` cut to [`MAX_MESSAGE_BYTES`] (at a character boundary), noting how much was cut.
+pub fn cap_message(msg: &str) -> String {
+    if msg.len() <= MAX_MESSAGE_BYTES {
+        return msg.to_string();
+    }
+    let mut end = MAX_MESSAGE_BYTES;
+    while !msg.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{} [... cut: {} more bytes]", &msg[..end], msg.len() - end)
+}
+
+impl Diagnostic {
+    /// A clippy lint (at any level).
+    pub fn is_clippy(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| c.starts_with("clippy::"))
+    }
+
+    /// An error from the lint passes (rustc's or clippy's), as opposed to a hard error: lint
+    /// errors do not stop rustc (it checks `has_errors_excluding_lint_errors`).
+    pub fn is_lint(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| !c.starts_with('E'))
+    }
+
+    /// An error that fails the compile (rustc's verdict): any error but a clippy lint.
+    pub fn fails_compile(&self) -> bool {
+        self.is_error && !self.is_clippy()
+    }
+}
+
 /// Builds the verdict from one sample's diagnostics (summaries already removed).
 pub fn verdict<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Verdict {
     let mut v = Verdict { compiles: true, ..Default::default() };
     for d in diags {
-        if d.is_error {
+        if d.fails_compile() {
             if v.compiles {
                 v.compiles = false;
                 v.first_error_kind = Some(classify(d).to_string());
-                v.first_error = Some(d.message.clone());
+                v.first_error = Some(cap_message(&d.message));
             }
             if let Some(code) = &d.code {
                 if !v.error_codes.contains(code) {
                     v.error_codes.push(code.clone());
                 }
             }
-        } else if d.is_warning {
+        } else if d.is_error || d.is_warning {
             let name = d.code.clone().unwrap_or_else(|| UNNAMED_WARNING.to_string());
-            if name.starts_with("clippy::") {
+            if d.is_error {
+                v.clippy_errors += 1;
+            } else if name.starts_with("clippy::") {
                 v.clippy_warnings += 1;
             } else {
                 v.rustc_warnings += 1;
@@ -138,6 +184,21 @@ pub fn verdict<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Verdict {
         }
     }
     v
+}
+
+/// Whether a failing verdict could come from clippy rather than from rustc: every compile error is
+/// one that appears only once optimized MIR is built (rustc's MIR lints, const evaluation), which
+/// clippy-driver does for lints such as `redundant_clone` while `rustc --emit=metadata` does not.
+/// Such a verdict is settled by rustc alone (docs/evaluation.md, "Compile verdict").
+pub fn mir_sensitive<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> bool {
+    let mut any = false;
+    for d in diags.into_iter().filter(|d| d.fails_compile()) {
+        any = true;
+        if !(d.is_lint() || d.code.as_deref() == Some("E0080")) {
+            return false;
+        }
+    }
+    any
 }
 
 /// The kinds a first error is sorted into.
@@ -242,6 +303,35 @@ thread 'rustc' panicked"#;
             files: vec!["a.rs".into()],
             byte_start: Some(0),
         }
+    }
+
+    #[test]
+    fn clippy_deny_lints_are_lints_not_compile_errors() {
+        let mut approx = err(Some("clippy::approx_constant"), "approximate value of `f{32, 64}::consts::PI` found");
+        let v = verdict([&approx]);
+        assert!(v.compiles);
+        assert_eq!((v.clippy_errors, v.clippy_warnings), (1, 0));
+        assert_eq!(v.lints.get("clippy::approx_constant"), Some(&1));
+        assert!(v.error_codes.is_empty() && v.first_error.is_none());
+        let overflow = err(Some("arithmetic_overflow"), "this arithmetic operation will overflow");
+        let v = verdict([&approx, &overflow]);
+        assert!(!v.compiles);
+        assert_eq!(v.error_codes, vec!["arithmetic_overflow"]);
+        assert!(mir_sensitive([&approx, &overflow]));
+        assert!(!mir_sensitive([&approx, &err(Some("E0308"), "mismatched types")]));
+        approx.is_error = false;
+        approx.is_warning = true;
+        assert!(!mir_sensitive([&approx]));
+    }
+
+    #[test]
+    fn long_messages_are_cut_and_say_so() {
+        let long = "é".repeat(5000);
+        let cut = cap_message(&long);
+        assert!(cut.len() < MAX_MESSAGE_BYTES + 64);
+        assert!(cut.ends_with(&format!("[... cut: {} more bytes]", long.len() - MAX_MESSAGE_BYTES)));
+        let v = verdict([&err(None, &long)]);
+        assert!(v.first_error.unwrap().contains("cut:"));
     }
 
     #[test]

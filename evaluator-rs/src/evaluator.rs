@@ -7,17 +7,58 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use crate::batch::{Compiler, Final, Task, TaskOutput};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use crate::batch::{Compiler, Final, Stats, Task, TaskOutput, VerdictMode};
 use crate::cache::{self, Cache};
 use crate::deps::{self, DepSet};
 use crate::diagnostics::Verdict;
 use crate::result::{SampleResult, Status};
 use crate::sandbox::Sandbox;
-use crate::shape::{shape, CrateKind};
+use crate::shape::{shape, CrateKind, Shape};
 use crate::toolchain::Toolchain;
 
 /// Bumped when the meaning of cached results changes.
-const RESULT_FORMAT: &str = "sigil-evaluator-result-v1";
+/// v2: clippy deny-level lints are `clippy_errors`, not compile failures; the batching rule of
+/// docs/evaluation.md; entries bound to their key and source.
+const RESULT_FORMAT: &str = "sigil-evaluator-result-v2";
+
+/// How each sample is compiled: `Auto` picks `bin` when it has a top-level `fn main`, else `lib`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrateType {
+    Auto,
+    Bin,
+    Lib,
+}
+
+impl CrateType {
+    pub fn parse(s: &str) -> Result<CrateType, String> {
+        match s {
+            "auto" => Ok(CrateType::Auto),
+            "bin" => Ok(CrateType::Bin),
+            "lib" => Ok(CrateType::Lib),
+            other => Err(format!("crate_type: {other:?} is not one of \"auto\", \"bin\", \"lib\"")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CrateType::Auto => "auto",
+            CrateType::Bin => "bin",
+            CrateType::Lib => "lib",
+        }
+    }
+
+    /// The crate kind a sample of this shape is compiled as.
+    pub fn kind_of(self, shape: &Shape) -> CrateKind {
+        match self {
+            CrateType::Auto => shape.kind,
+            CrateType::Bin => CrateKind::Bin,
+            CrateType::Lib => CrateKind::Lib,
+        }
+    }
+}
 
 /// Evaluator settings (see the Python `Evaluator` for the meaning of each).
 #[derive(Debug, Clone)]
@@ -36,6 +77,9 @@ pub struct Config {
     pub deps: Option<Vec<String>>,
     /// Samples larger than this are rejected as `too large`.
     pub max_source_bytes: usize,
+    /// What "compiles" means: `cargo check` or `cargo build`.
+    pub verdict: VerdictMode,
+    pub crate_type: CrateType,
 }
 
 impl Default for Config {
@@ -51,6 +95,8 @@ impl Default for Config {
             cache_dir: None,
             deps: None,
             max_source_bytes: 512 * 1024,
+            verdict: VerdictMode::Check,
+            crate_type: CrateType::Auto,
         }
     }
 }
@@ -158,6 +204,8 @@ impl Evaluator {
             &lint_args.join(" "),
             deps.as_ref().map_or("std", |d| d.lock_hash.as_str()),
             sandbox.isolation.name(),
+            config.verdict.name(),
+            config.crate_type.name(),
         ]);
         let jobs = config
             .jobs
@@ -170,6 +218,9 @@ impl Evaluator {
             lint_args,
             dep_args: deps.as_ref().map(DepSet::args).unwrap_or_default(),
             timeout: config.compile_timeout,
+            mode: config.verdict,
+            stats: Arc::new(Stats::default()),
+            member_ms: Arc::new(AtomicU64::new(0)),
         };
         let trace = std::env::var_os("SIGIL_EVALUATOR_TRACE").is_some_and(|v| !v.is_empty() && v != "0");
         Ok(Evaluator { config, toolchain, compiler, cache, context, jobs, deps, trace })
@@ -186,6 +237,11 @@ impl Evaluator {
     /// The compiler invocation every check uses (for single-file reference checks).
     pub fn compiler(&self) -> &Compiler {
         &self.compiler
+    }
+
+    /// Counters of the compiler runs made so far.
+    pub fn stats(&self) -> &Stats {
+        &self.compiler.stats
     }
 
     fn reject_reason(&self, src: &str) -> Option<&'static str> {
@@ -226,7 +282,17 @@ impl Evaluator {
                 continue;
             }
             let key = cache::key(&self.context, src);
-            if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)).and_then(|b| serde_json::from_slice::<SampleResult>(&b).ok()) {
+            let hit = match self.cache.as_ref().map(|c| c.get_bound(&key, src)) {
+                Some(cache::Lookup::Hit(value)) => serde_json::from_value::<SampleResult>(value).ok(),
+                // A wrong entry (another key's or another source's) is not served: recomputed
+                // and overwritten below.
+                Some(cache::Lookup::Wrong) => {
+                    self.compiler.stats.cache_rejected.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    None
+                }
+                _ => None,
+            };
+            if let Some(hit) = hit {
                 results[i] = Some(SampleResult { cached: true, duration_ms: 0.0, isolation: isolation.clone(), ..hit });
                 continue;
             }
@@ -252,12 +318,12 @@ impl Evaluator {
             })
             .collect();
         if let Some(cache) = &self.cache {
-            for (r, key) in computed.iter().zip(&unique_key) {
+            for ((r, key), src) in computed.iter().zip(&unique_key).zip(&unique) {
                 // Timeouts depend on load, and an uncoded "other" error may be the environment's
                 // fault (a crash at a resource limit, a missing dependency file): keep verdicts only.
                 let environmental = r.verdict.error_codes.is_empty() && r.verdict.first_error_kind.as_deref() == Some("other");
                 if r.status == Status::Ok || (r.status == Status::Error && !environmental) {
-                    let _ = cache.put(key, &serde_json::to_vec(r).expect("serialisable"));
+                    let _ = cache.put_bound(key, src, serde_json::to_value(r).expect("serialisable"));
                 }
             }
         }
@@ -270,18 +336,33 @@ impl Evaluator {
     /// Runs all checks for `sources` on the worker pool; returns each one's end and the
     /// milliseconds of compiler time attributed to it (a batch's time is shared by its members).
     fn run_all(&self, sources: &[String], interrupted: &mut dyn FnMut() -> bool) -> Result<Vec<(Final, f64)>, Cancelled> {
-        let shapes: Vec<_> = sources.iter().map(|s| shape(s)).collect();
-        let kinds: Vec<CrateKind> = shapes.iter().map(|s| s.kind).collect();
-        let mut tasks = Vec::new();
-        for kind in [CrateKind::Bin, CrateKind::Lib] {
-            let members: Vec<usize> = (0..sources.len()).filter(|&i| kinds[i] == kind && shapes[i].solo_reason.is_none()).collect();
-            for chunk in members.chunks(self.config.batch_size) {
-                tasks.push(Task::Batch { kind, members: chunk.to_vec() });
+        let shapes: Vec<Shape> = sources.iter().map(|s| shape(s, &self.config.edition)).collect();
+        let kinds: Vec<CrateKind> = shapes.iter().map(|s| self.config.crate_type.kind_of(s)).collect();
+        let mut finals: Vec<Option<(Final, f64)>> = vec![None; sources.len()];
+        // A sample that reads a file by path fails with that reason, without a compiler run: it is
+        // checked as one file, which has no neighbours (and must never see a batch peer's).
+        for (i, s) in shapes.iter().enumerate() {
+            if let Some(reason) = s.reads_file {
+                finals[i] = Some((Final::Checked(reads_file_verdict(reason)), 0.0));
             }
         }
-        tasks.extend((0..sources.len()).filter(|&i| shapes[i].solo_reason.is_some()).map(|member| Task::Single { member }));
+        let mut tasks = Vec::new();
+        // Clean samples and samples tree-sitter already sees failing are batched apart: one failing
+        // member makes rustc skip the late lint passes of the whole batch, and every error-free
+        // member would then be checked twice.
+        for dirty in [false, true] {
+            for kind in [CrateKind::Bin, CrateKind::Lib] {
+                let members: Vec<usize> = (0..sources.len())
+                    .filter(|&i| finals[i].is_none() && kinds[i] == kind && shapes[i].solo_reason.is_none() && shapes[i].syntax_error == dirty)
+                    .collect();
+                for chunk in members.chunks(self.config.batch_size) {
+                    tasks.push(Task::Batch { kind, members: chunk.to_vec() });
+                }
+            }
+        }
+        tasks.extend((0..sources.len()).filter(|&i| finals[i].is_none() && shapes[i].solo_reason.is_some()).map(|member| Task::Single { member }));
 
-        let state = Mutex::new(Pool { queue: tasks.into(), redo: HashMap::new(), running: 0, finals: vec![None; sources.len()], error: None, carried: HashMap::new() });
+        let state = Mutex::new(Pool { queue: tasks.into(), redo: HashMap::new(), running: 0, finals, error: None, carried: HashMap::new() });
         let wake = Condvar::new();
         let cancel = AtomicBool::new(false);
         std::thread::scope(|scope| {
@@ -444,6 +525,15 @@ impl Pool {
         let (&kind, members) = self.redo.iter_mut().find(|(_, m)| m.len() >= need)?;
         let take = members.len().min(batch_size);
         Some(Task::Batch { kind, members: members.drain(..take).collect() })
+    }
+}
+
+fn reads_file_verdict(reason: &str) -> Verdict {
+    Verdict {
+        compiles: false,
+        first_error_kind: Some("other".into()),
+        first_error: Some(format!("sample reads a file by path ({reason}); a sample is checked as a single file, alone")),
+        ..Default::default()
     }
 }
 

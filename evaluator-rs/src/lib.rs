@@ -56,7 +56,7 @@ mod py {
     #[pymethods]
     impl PyEvaluator {
         #[new]
-        #[pyo3(signature = (edition="2021", lints=None, pedantic=false, sandbox="bwrap", jobs=None, batch_size=32, compile_timeout=60.0, cache_dir=None, deps=None))]
+        #[pyo3(signature = (edition="2021", lints=None, pedantic=false, sandbox="bwrap", jobs=None, batch_size=32, compile_timeout=60.0, cache_dir=None, deps=None, verdict="check", crate_type="auto"))]
         #[allow(clippy::too_many_arguments)]
         fn new(
             py: Python<'_>,
@@ -69,7 +69,11 @@ mod py {
             compile_timeout: f64,
             cache_dir: Option<PathBuf>,
             deps: Option<Vec<String>>,
+            verdict: &str,
+            crate_type: &str,
         ) -> PyResult<Self> {
+            let verdict = crate::batch::VerdictMode::parse(verdict).map_err(PyValueError::new_err)?;
+            let crate_type = crate::evaluator::CrateType::parse(crate_type).map_err(PyValueError::new_err)?;
             let sandbox = match sandbox {
                 "bwrap" => true,
                 "none" => false,
@@ -91,6 +95,8 @@ mod py {
                 compile_timeout: Duration::from_secs_f64(compile_timeout),
                 cache_dir,
                 deps,
+                verdict,
+                crate_type,
                 ..Config::default()
             };
             // Building a dependency set can take minutes: do not hold the GIL meanwhile.
@@ -118,6 +124,33 @@ mod py {
         #[getter]
         fn jobs(&self) -> usize {
             self.inner.jobs()
+        }
+
+        /// What "compiles" means: "check" (`cargo check`) or "build" (`cargo build`).
+        #[getter]
+        fn verdict(&self) -> &'static str {
+            self.inner.config.verdict.name()
+        }
+
+        /// How samples are compiled: "auto", "bin" or "lib".
+        #[getter]
+        fn crate_type(&self) -> &'static str {
+            self.inner.config.crate_type.name()
+        }
+
+        /// Compiler runs so far: batches, singles, rustc verdict checks, timeouts, members checked
+        /// again, cache entries rejected as wrong.
+        fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+            use std::sync::atomic::Ordering::Relaxed;
+            let s = self.inner.stats();
+            let d = PyDict::new(py);
+            d.set_item("batches", s.batches.load(Relaxed))?;
+            d.set_item("singles", s.singles.load(Relaxed))?;
+            d.set_item("rustc_verdicts", s.rustc_verdicts.load(Relaxed))?;
+            d.set_item("timeouts", s.timeouts.load(Relaxed))?;
+            d.set_item("redone", s.redone.load(Relaxed))?;
+            d.set_item("cache_rejected", s.cache_rejected.load(Relaxed))?;
+            Ok(d)
         }
 
         /// Checks `sources`; one result dict per source, in order.
@@ -174,6 +207,7 @@ mod py {
         d.set_item("first_error", &v.first_error)?;
         d.set_item("rustc_warnings", v.rustc_warnings)?;
         d.set_item("clippy_warnings", v.clippy_warnings)?;
+        d.set_item("clippy_errors", v.clippy_errors)?;
         d.set_item("lints", &v.lints)?;
         d.set_item("reject_reason", &r.reject_reason)?;
         d.set_item("cached", r.cached)?;
@@ -190,9 +224,16 @@ mod py {
 
     /// Why `source` would be set aside before compiling, or None.
     #[pyfunction]
-    #[pyo3(signature = (source, min_length=50, min_lines=3, check_main=true, check_incomplete=true))]
-    fn prefilter(source: &str, min_length: usize, min_lines: usize, check_main: bool, check_incomplete: bool) -> Option<String> {
-        crate::prefilter::prefilter(source, &PrefilterConfig { min_length, min_lines, check_main, check_incomplete })
+    #[pyo3(signature = (source, min_length=50, min_lines=3, check_main=true, check_incomplete=true, crate_type="auto"))]
+    fn prefilter(source: &str, min_length: usize, min_lines: usize, check_main: bool, check_incomplete: bool, crate_type: &str) -> PyResult<Option<String>> {
+        let crate_type = crate::evaluator::CrateType::parse(crate_type).map_err(PyValueError::new_err)?;
+        Ok(crate::prefilter::prefilter(source, &PrefilterConfig { min_length, min_lines, check_main, check_incomplete, crate_type }))
+    }
+
+    /// How `source` is compiled under `crate_type="auto"`: "bin" with a top-level `fn main`, else "lib".
+    #[pyfunction]
+    fn crate_kind(source: &str) -> &'static str {
+        crate::shape::shape(source, "2021").kind.as_flag()
     }
 
     /// `source` with comments and literal bodies blanked (same length in characters), and the
@@ -225,6 +266,7 @@ mod py {
         m.add_class::<PyEvaluator>()?;
         m.add_function(wrap_pyfunction!(extract_code, m)?)?;
         m.add_function(wrap_pyfunction!(prefilter, m)?)?;
+        m.add_function(wrap_pyfunction!(crate_kind, m)?)?;
         m.add_function(wrap_pyfunction!(mask_rust, m)?)?;
         m.add_function(wrap_pyfunction!(toolchain_info, m)?)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -1,6 +1,7 @@
 //! The pre-filter: cheap checks that set aside samples not worth compiling (too short, no `main`,
 //! visibly truncated). Callers report both the strict rate (all samples) and the filtered rate.
 
+use crate::evaluator::CrateType;
 use crate::lexer::tokenize;
 use crate::shape::has_main;
 
@@ -11,11 +12,14 @@ pub struct PrefilterConfig {
     pub min_lines: usize,
     pub check_main: bool,
     pub check_incomplete: bool,
+    /// `check_main` drops a sample without `fn main` only when samples are programs (`bin`); with
+    /// `lib` or `auto` such a sample is a library and is compiled as one.
+    pub crate_type: CrateType,
 }
 
 impl Default for PrefilterConfig {
     fn default() -> Self {
-        PrefilterConfig { min_length: 50, min_lines: 3, check_main: true, check_incomplete: true }
+        PrefilterConfig { min_length: 50, min_lines: 3, check_main: true, check_incomplete: true, crate_type: CrateType::Auto }
     }
 }
 
@@ -34,7 +38,7 @@ pub fn prefilter(source: &str, cfg: &PrefilterConfig) -> Option<String> {
             return Some(defect.name().into());
         }
     }
-    if cfg.check_main && !has_main(code) {
+    if cfg.check_main && cfg.crate_type == CrateType::Bin && !has_main(code) {
         return Some("no_main".into());
     }
     None
@@ -58,7 +62,11 @@ mod tests {
         let one_line = "fn main() { println!(\"a fairly long single line program here\"); }";
         assert_eq!(prefilter(one_line, &cfg).as_deref(), Some("too_few_lines"));
         let lib = "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\npub fn sub(a: i32, b: i32) -> i32 {\n    a - b\n}";
-        assert_eq!(prefilter(lib, &cfg).as_deref(), Some("no_main"));
+        // A library is not dropped unless samples must be programs.
+        assert_eq!(prefilter(lib, &cfg), None);
+        assert_eq!(prefilter(lib, &PrefilterConfig { crate_type: CrateType::Lib, ..Default::default() }), None);
+        let bin_only = PrefilterConfig { crate_type: CrateType::Bin, ..Default::default() };
+        assert_eq!(prefilter(lib, &bin_only).as_deref(), Some("no_main"));
         let cut = &GOOD[..GOOD.len() - 3];
         assert_eq!(prefilter(cut, &cfg).as_deref(), Some("unclosed_delimiter"));
     }

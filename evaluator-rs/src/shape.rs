@@ -1,8 +1,17 @@
-//! What a sample looks like from the outside, decided at the token level: is it a program
-//! (`fn main` at the top level) or a library, and can it share a batch crate with others
-//! without changing what the compiler says about it.
+//! What a sample looks like from the outside, read from its tree-sitter syntax tree: is it a
+//! program (`fn main` at the top level) or a library, does it read other files by path, and can it
+//! share a batch crate with other samples without changing what the compiler says about it.
+//!
+//! The rule behind `solo_reason` is written down, with the rustc/clippy behaviour behind each
+//! clause, in docs/evaluation.md ("Batching rule"). In short: a sample is batched only when
+//! nothing in it is read at crate scope. Lexical defects (unterminated literals, unbalanced
+//! delimiters) come from the lexer, which knows rustc's token grammar; everything else from the tree.
 
-use crate::lexer::{tokenize, LexDefect, Token};
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::lexer::{tokenize, LexDefect};
 
 /// How a sample is compiled when checked alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,91 +29,223 @@ impl CrateKind {
     }
 }
 
-/// Token-level facts about one sample.
+/// Facts about one sample that batching and the pre-filter need.
 #[derive(Debug, Clone)]
 pub struct Shape {
+    /// `Bin` when `fn main` is a top-level item (the `auto` crate type).
     pub kind: CrateKind,
     pub lex_defect: Option<LexDefect>,
+    /// tree-sitter had to recover from a syntax error: the sample very likely fails, so it is
+    /// batched only with other such samples (a failing member makes rustc skip the late lint
+    /// passes for the whole batch, and every error-free member would have to be checked again).
+    pub syntax_error: bool,
     /// Why the sample must be checked alone rather than as a module of a batch crate, if so.
     pub solo_reason: Option<&'static str>,
+    /// The sample reads a file by path (`include_str!`, `mod x;`, `#[path]`): a sample is one file,
+    /// so this is an error with this reason, and such a sample never shares a directory with others.
+    pub reads_file: Option<&'static str>,
 }
 
-/// Identifiers whose presence makes a sample depend on being the crate root or on crate-global
-/// namespaces that two samples could both claim.
+/// Attributes whose meaning is crate-global: two samples could both claim the same symbol or
+/// language item, or the attribute only means something at the crate root.
 const CRATE_GLOBAL_ATTRS: &[&str] =
     &["macro_export", "no_mangle", "export_name", "global_allocator", "panic_handler", "lang", "no_main", "no_std"];
 
-/// Whether `fn main` appears at the top level of `src` (not inside a module, impl or function).
-pub fn has_main(src: &str) -> bool {
-    top_level_main(&tokenize(src).0)
+/// Attributes that are crate-global only inside an attribute (elsewhere they are common words).
+const CRATE_GLOBAL_ATTRS_IN_ATTRIBUTE: &[&str] = &["used", "link_section", "link", "link_name", "debugger_visualizer"];
+
+/// Lint levels that can turn a lint on (`allow` only turns lints off, see docs/evaluation.md).
+const RAISING_LEVELS: &[&str] = &["warn", "deny", "forbid", "expect"];
+
+/// Node kinds read as one opaque token: their text is data, not code.
+const OPAQUE: &[&str] = &["line_comment", "block_comment", "string_literal", "raw_string_literal", "char_literal"];
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-fn top_level_main(tokens: &[Token<'_>]) -> bool {
-    let mut depth = 0usize;
-    for (i, t) in tokens.iter().enumerate() {
-        match t {
-            Token::Open(_) => depth += 1,
-            Token::Close(_) => depth = depth.saturating_sub(1),
-            Token::Ident("fn") if depth == 0 && tokens.get(i + 1) == Some(&Token::Ident("main")) => return true,
-            _ => {}
+fn parse(src: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_rust::LANGUAGE.into()).expect("tree-sitter-rust grammar matches the tree-sitter ABI");
+            p
+        });
+        parser.parse(src, None)
+    })
+}
+
+/// Whether `fn main` is an item at the top level of `src` (not inside a module, impl, function
+/// or macro body).
+pub fn has_main(src: &str) -> bool {
+    parse(src).is_some_and(|t| top_level_main(t.root_node(), src))
+}
+
+fn top_level_main(root: Node<'_>, src: &str) -> bool {
+    let mut cursor = root.walk();
+    let found = root.children(&mut cursor).any(|item| match item.kind() {
+        "function_item" => item.child_by_field_name("name").is_some_and(|n| &src[n.byte_range()] == "main"),
+        // Error recovery can wrap a top-level `fn main` in an ERROR node: look one level in.
+        "ERROR" => {
+            let mut c = item.walk();
+            let kids: Vec<Node<'_>> = item.children(&mut c).collect();
+            kids.windows(2).any(|w| w[0].kind() == "fn" && &src[w[1].byte_range()] == "main")
         }
-    }
-    false
+        _ => false,
+    });
+    found
+}
+
+/// One token of the tree, with where it sits.
+#[derive(Debug, Clone, Copy)]
+struct Leaf<'s> {
+    kind: &'s str,
+    text: &'s str,
+    /// Inside an attribute (`#[...]`, `#![...]`, also in macro token trees).
+    in_attr: bool,
+    /// Inside the body of an inline `mod m { ... }`.
+    in_mod: bool,
+    /// A direct child of the file's top level (for `#![...]`).
+    top: bool,
 }
 
 /// Looks at a sample once and records everything batching needs to know.
-pub fn shape(src: &str) -> Shape {
-    let (tokens, lex_defect) = tokenize(src);
-    let kind = if top_level_main(&tokens) { CrateKind::Bin } else { CrateKind::Lib };
+pub fn shape(src: &str, edition: &str) -> Shape {
+    let lex_defect = tokenize(src).1;
+    let Some(tree) = parse(src) else {
+        return Shape { kind: CrateKind::Lib, lex_defect, syntax_error: true, solo_reason: Some("unparsable"), reads_file: None };
+    };
+    let root = tree.root_node();
+    let kind = if top_level_main(root, src) { CrateKind::Bin } else { CrateKind::Lib };
+    let leaves = leaves(root, src);
+    let reads_file = reads_file(root, &leaves);
     // Lexical errors are fatal in rustc and stop the whole batch crate: check such samples alone.
-    let solo_reason = if lex_defect.is_some() { Some("lexical error") } else { solo_reason(&tokens) };
-    Shape { kind, lex_defect, solo_reason }
+    let solo_reason = if lex_defect.is_some() {
+        Some("lexical error")
+    } else if reads_file.is_some() {
+        Some("reads a file by path")
+    } else {
+        solo_reason(&leaves, root, edition)
+    };
+    Shape { kind, lex_defect, syntax_error: root.has_error(), solo_reason, reads_file }
 }
 
-fn solo_reason(tokens: &[Token<'_>]) -> Option<&'static str> {
-    // One entry per open delimiter: does it open an inline module body?
-    let mut stack: Vec<bool> = Vec::new();
-    let mut module_depth = 0usize;
-    for (i, t) in tokens.iter().enumerate() {
-        let prev = |n: usize| i.checked_sub(n).and_then(|j| tokens.get(j)).copied();
-        let next = |n: usize| tokens.get(i + n).copied();
-        match *t {
-            Token::Open(c) => {
-                let opens_module =
-                    c == '{' && prev(2) == Some(Token::Ident("mod")) && matches!(prev(1), Some(Token::Ident(_)));
-                module_depth += usize::from(opens_module);
-                stack.push(opens_module);
+/// The tree's tokens in source order (comments and literals as one opaque token each).
+fn leaves<'s>(root: Node<'_>, src: &'s str) -> Vec<Leaf<'s>> {
+    let mut out = Vec::new();
+    // (node, in_attr, in_mod, top); an explicit stack because hostile samples nest deeply.
+    let mut stack = vec![(root, false, false, false)];
+    while let Some((node, in_attr, in_mod, top)) = stack.pop() {
+        let kind = node.kind();
+        if node.child_count() == 0 || OPAQUE.contains(&kind) {
+            if !node.is_missing() {
+                out.push(Leaf { kind, text: &src[node.byte_range()], in_attr, in_mod, top });
             }
-            Token::Close(_) => {
-                let closes_module = stack.pop() == Some(true);
-                module_depth -= usize::from(closes_module);
+            continue;
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        let is_root = node.id() == root.id();
+        let mut pushed = Vec::with_capacity(children.len());
+        for (i, child) in children.iter().enumerate() {
+            let prev = |n: usize| i.checked_sub(n).map(|j| children[j].kind());
+            let attr_tree = child.kind() == "token_tree"
+                && child.child(0).is_some_and(|c| c.kind() == "[")
+                && (prev(1) == Some("#") || (prev(1) == Some("!") && prev(2) == Some("#")));
+            let child_attr = in_attr || matches!(child.kind(), "attribute_item" | "inner_attribute_item") || attr_tree;
+            let child_mod = in_mod || (kind == "mod_item" && child.kind() == "declaration_list");
+            pushed.push((*child, child_attr, child_mod, is_root));
+        }
+        stack.extend(pushed.into_iter().rev());
+    }
+    out
+}
+
+fn ident<'s>(leaf: &Leaf<'s>) -> Option<&'s str> {
+    let t = leaf.text.strip_prefix("r#").unwrap_or(leaf.text);
+    let first = t.chars().next()?;
+    (first.is_alphabetic() || first == '_').then_some(t)
+}
+
+/// Whether the sample reads a file by path, and how.
+fn reads_file(root: Node<'_>, leaves: &[Leaf<'_>]) -> Option<&'static str> {
+    for (i, leaf) in leaves.iter().enumerate() {
+        let next = leaves.get(i + 1).map(|l| l.text);
+        let prev = i.checked_sub(1).map(|j| leaves[j].text);
+        match ident(leaf) {
+            Some("include_str" | "include_bytes") => return Some("include_str!/include_bytes! reads a file by path"),
+            Some("include") if next == Some("!") || next == Some("as") || prev == Some("::") => {
+                return Some("include! reads a file by path")
             }
-            // `#![...]` at the top: crate-level attributes mean something else on a module, except
-            // lint levels, which cover the same items either way. (A crate-level lint such as
-            // `missing_docs` for the crate itself would then point at the batch root: such a
-            // diagnostic cannot be attributed and the batch is split down to single checks.)
-            Token::Punct('#') if stack.is_empty() && next(1) == Some(Token::Punct('!')) => {
-                let lint_level = matches!(next(3), Some(Token::Ident("allow" | "warn" | "deny" | "forbid" | "expect")));
-                if next(2) == Some(Token::Open('[')) && !lint_level {
-                    return Some("crate-level attribute");
+            Some("path") if leaf.in_attr && next == Some("=") => return Some("#[path] loads a module from another file"),
+            Some("debugger_visualizer") if leaf.in_attr => return Some("#[debugger_visualizer] reads a file by path"),
+            _ => {}
+        }
+    }
+    // `mod name;` loads name.rs (or name/mod.rs).
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "mod_item" && node.child_by_field_name("body").is_none() && !node.has_error() {
+            return Some("`mod name;` loads a module from another file");
+        }
+        let mut c = node.walk();
+        stack.extend(node.children(&mut c).filter(|n| n.child_count() > 0));
+    }
+    None
+}
+
+fn solo_reason(leaves: &[Leaf<'_>], root: Node<'_>, edition: &str) -> Option<&'static str> {
+    let mut cursor = root.walk();
+    if root.children(&mut cursor).any(|n| n.kind() == "inner_attribute_item") {
+        return Some("crate-level attribute");
+    }
+    for (i, leaf) in leaves.iter().enumerate() {
+        let prev = |n: usize| i.checked_sub(n).and_then(|j| leaves.get(j)).map(|l| l.text);
+        let next = |n: usize| leaves.get(i + n).map(|l| l.text);
+        if !OPAQUE.contains(&leaf.kind) && !leaf.text.is_ascii() {
+            return Some("non-ASCII identifier");
+        }
+        // `#!` `[` anywhere at the top (also spelled out inside a macro call at the top level).
+        if leaf.text == "#" && leaf.top && next(1) == Some("!") {
+            return Some("crate-level attribute");
+        }
+        if leaf.in_attr {
+            if leaf.kind == "metavariable" {
+                return Some("attribute built by a macro");
+            }
+            if let Some(name) = ident(leaf) {
+                if RAISING_LEVELS.contains(&name) {
+                    return Some("lint level raised by an attribute");
+                }
+                if CRATE_GLOBAL_ATTRS_IN_ATTRIBUTE.contains(&name) {
+                    return Some("crate-global attribute");
                 }
             }
-            Token::Ident("crate") => {
-                let is_path = next(1) == Some(Token::Punct(':')) && next(2) == Some(Token::Punct(':'));
-                if is_path || prev(1) == Some(Token::Punct('$')) || prev(1) == Some(Token::Ident("extern")) {
-                    return Some("crate-root path");
-                }
+        }
+        if leaf.kind == "metavariable" && leaf.text == "$crate" {
+            return Some("crate-root path");
+        }
+        match ident(leaf) {
+            Some("crate") if next(1) == Some("::") || prev(1) == Some("extern") || prev(1) == Some("$") => {
+                return Some("crate-root path");
             }
-            Token::Ident("super") if module_depth == 0 => return Some("super at crate root"),
+            Some("super") if !leaf.in_mod => return Some("super at crate root"),
             // Foreign declarations are checked against each other crate-wide
             // (`clashing_extern_declarations`), so two samples' blocks would interact.
-            Token::Ident("extern") if next(1) == Some(Token::Open('{')) || next(2) == Some(Token::Open('{')) => {
+            Some("extern") if next(1) == Some("{") || (next(2) == Some("{") && leaves.get(i + 1).is_some_and(|l| l.kind.contains("string"))) => {
                 return Some("extern block");
             }
-            Token::Ident("main") if prev(1) != Some(Token::Ident("fn")) => return Some("refers to main"),
-            Token::Ident(name) if CRATE_GLOBAL_ATTRS.contains(&name) => return Some("crate-global attribute"),
-            Token::Ident(name) if name.starts_with("__sigil") => return Some("reserved name"),
+            Some("main") if prev(1) != Some("fn") => return Some("refers to main"),
+            Some(name) if CRATE_GLOBAL_ATTRS.contains(&name) => return Some("crate-global attribute"),
+            Some(name) if name.starts_with("__sigil") => return Some("reserved name"),
+            // Edition 2015 resolves `use` paths (and `::x`) from the crate root, which in a batch
+            // is the batch's root, not the sample.
+            Some("use") if edition == "2015" => return Some("edition 2015 path"),
             _ => {}
+        }
+        if edition == "2015" && leaf.text == "::" && !prev(1).is_some_and(|p| ident(&Leaf { text: p, ..*leaf }).is_some() || p == ">") {
+            return Some("edition 2015 path");
         }
     }
     None
@@ -114,6 +255,10 @@ fn solo_reason(tokens: &[Token<'_>]) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    fn solo(src: &str) -> Option<&'static str> {
+        shape(src, "2021").solo_reason
+    }
+
     #[test]
     fn finds_top_level_main_only() {
         assert!(has_main("use std::io;\nfn main() {}"));
@@ -121,26 +266,65 @@ mod tests {
         assert!(!has_main("struct S; impl S { fn main() {} }"));
         assert!(!has_main("// fn main() {}\nfn helper() {}"));
         assert!(!has_main("const S: &str = \"fn main() {}\";"));
+        assert!(!has_main("macro_rules! m { () => { fn main() {} } }"));
     }
 
     #[test]
     fn plain_programs_batch() {
-        let s = shape("#![allow(dead_code)]\nfn main() { let v: Vec<&'static str> = vec![]; }\nmod t { use super::*; }");
+        let s = shape("fn main() { let v: Vec<&'static str> = vec![]; }\nmod t { use super::*; }", "2021");
         assert_eq!(s.kind, CrateKind::Bin);
         assert_eq!(s.solo_reason, None);
+        assert!(!s.syntax_error);
+        assert_eq!(solo("#[allow(dead_code)]\nfn f() {}\nfn main() { let s = \"zähler\"; // ü\n}"), None);
+        assert_eq!(solo("pub(crate) fn f() {} fn main() { x.expect(\"warn\"); log::warn!(\"x\"); }"), None);
+        assert_eq!(solo("extern \"C\" fn cb(x: i32) -> i32 { x }\nfn main() {}"), None);
+        assert_eq!(solo("#[derive(Debug)]\n#[serde(deny_unknown_fields)]\nstruct S;"), None);
     }
 
     #[test]
-    fn root_dependent_programs_go_alone() {
-        assert!(shape("#![no_std]\nfn f() {}").solo_reason.is_some());
-        assert!(shape("#![warn(clippy::pedantic)]\nfn main() {}").solo_reason.is_none());
-        assert!(shape("fn f() {} fn main() { crate::f(); }").solo_reason.is_some());
-        assert!(shape("fn main() { super::main(); }").solo_reason.is_some());
-        assert!(shape("#[macro_export] macro_rules! m { () => {} }").solo_reason.is_some());
-        assert!(shape("fn main() { main() }").solo_reason.is_some());
-        assert!(shape("fn main() {").solo_reason.is_some());
-        assert!(shape("pub(crate) fn f() {} fn main() {}").solo_reason.is_none());
-        assert!(shape("extern \"C\" { fn abs(x: i32) -> i32; }\nfn main() {}").solo_reason.is_some());
-        assert!(shape("extern \"C\" fn cb(x: i32) -> i32 { x }\nfn main() {}").solo_reason.is_none());
+    fn crate_scope_samples_go_alone() {
+        assert_eq!(solo("#![no_std]\nfn f() {}"), Some("crate-level attribute"));
+        assert_eq!(solo("#![allow(dead_code)]\nfn main() {}"), Some("crate-level attribute"));
+        assert_eq!(solo("#![deny(non_ascii_idents)]\nfn main() {}"), Some("crate-level attribute"));
+        assert_eq!(solo("#[warn(clippy::redundant_clone)]\nfn f() {}\nfn main() {}"), Some("lint level raised by an attribute"));
+        assert_eq!(solo("#[cfg_attr(test, deny(x))]\nfn f() {}"), Some("lint level raised by an attribute"));
+        assert_eq!(solo("fn main() { #![deny(warnings)] }"), Some("lint level raised by an attribute"));
+        assert_eq!(solo("macro_rules! m { ($l:ident) => { #[$l(x)] fn f() {} } }"), Some("attribute built by a macro"));
+        assert_eq!(solo("m! { #[deny(x)] fn f() {} }"), Some("lint level raised by an attribute"));
+        assert_eq!(solo("fn main() { let zähler = 1; }"), Some("non-ASCII identifier"));
+        assert_eq!(solo("fn f() {} fn main() { crate::f(); }"), Some("crate-root path"));
+        assert_eq!(solo("macro_rules! m { () => { $crate::f() } }"), Some("crate-root path"));
+        assert_eq!(solo("fn main() { super::main(); }"), Some("super at crate root"));
+        assert_eq!(solo("mod inner { fn f() { super::g() } }\nfn g() {}"), None);
+        assert_eq!(solo("#[macro_export] macro_rules! m { () => {} }"), Some("crate-global attribute"));
+        assert_eq!(solo("fn main() { main() }"), Some("refers to main"));
+        assert_eq!(solo("fn main() {"), Some("lexical error"));
+        assert_eq!(solo("extern \"C\" { fn abs(x: i32) -> i32; }\nfn main() {}"), Some("extern block"));
+        assert_eq!(solo("extern crate core;\nfn main() {}"), Some("crate-root path"));
+        assert_eq!(solo("#[used]\nstatic X: u8 = 0;"), Some("crate-global attribute"));
+        assert_eq!(solo("fn __sigil_entry() {}"), Some("reserved name"));
+        assert_eq!(shape("use std::io;\nfn main() {}", "2015").solo_reason, Some("edition 2015 path"));
+        assert_eq!(shape("fn main() { let v = ::std::vec::Vec::<u8>::new(); }", "2015").solo_reason, Some("edition 2015 path"));
+        assert_eq!(shape("fn main() { let v = std::vec::Vec::<u8>::new(); }", "2015").solo_reason, None);
+    }
+
+    #[test]
+    fn file_reads_are_found() {
+        let reads = |s: &str| shape(s, "2021").reads_file;
+        assert!(reads("fn main() { let s = include_str!(\"../s1/main.rs\"); }").is_some());
+        assert!(reads("fn main() { let s = std::include_bytes!(\"x\"); }").is_some());
+        assert!(reads("fn main() { let s = r#include_str!(\"x\"); }").is_some());
+        assert!(reads("use std::include_str as inc;\nfn main() { let s = inc!(\"x\"); }").is_some());
+        assert!(reads("include!(\"x.rs\");").is_some());
+        assert!(reads("mod helpers;\nfn main() {}").is_some());
+        assert!(reads("#[path = \"x.rs\"] mod m;").is_some());
+        assert!(reads("mod inner { pub fn f() {} }\nfn main() { let include = 1; }").is_none());
+        assert!(reads("fn main() { println!(\"include_str!\"); }").is_none());
+    }
+
+    #[test]
+    fn syntax_errors_are_seen() {
+        assert!(shape("fn main() { let x = ; }", "2021").syntax_error);
+        assert!(!shape("fn main() { let x = 1; }", "2021").syntax_error);
     }
 }

@@ -29,7 +29,7 @@ fn batches_say_what_single_checks_say() {
     let batched = evaluator(32).check(&inputs, &mut || false).unwrap();
     let alone = evaluator(32);
     for (src, got) in SAMPLES.iter().zip(&batched) {
-        let reference = alone.compiler().check_single(src, shape(src).kind, &Default::default()).unwrap().unwrap();
+        let reference = alone.compiler().check_single(src, shape(src, "2021").kind, &Default::default()).unwrap().unwrap();
         let Final::Checked(want) = reference else { panic!("reference timed out") };
         assert_eq!(got.verdict, want, "sample:\n{src}");
         assert_eq!(got.status, if want.compiles { Status::Ok } else { Status::Error });

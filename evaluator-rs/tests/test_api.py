@@ -13,7 +13,7 @@ from sigil_evaluator import Evaluator, extract_code, prefilter, toolchain_info
 
 KEYS = {
     "status", "compiles", "error_codes", "first_error_kind", "first_error", "rustc_warnings",
-    "clippy_warnings", "lints", "reject_reason", "cached", "duration_ms", "isolation",
+    "clippy_warnings", "clippy_errors", "lints", "reject_reason", "cached", "duration_ms", "isolation",
 }
 CLEAN = "fn main() {\n    let v = [1, 2, 3];\n    println!(\"{}\", v.len());\n}\n"
 DIRTY = "fn twice(x: i32) -> i32 {\n    return x * 2;\n}\nfn main() {\n    let unused = 3;\n    println!(\"{}\", twice(4));\n}\n"
@@ -26,6 +26,7 @@ def test_exports_and_version() -> None:
         "CheckResult",
         "Evaluator",
         "__version__",
+        "crate_kind",
         "default_weights",
         "extract_code",
         "mask_rust",
@@ -108,6 +109,8 @@ def test_lint_configuration() -> None:
         ({"batch_size": 0}, "batch_size"),
         ({"compile_timeout": 0}, "compile_timeout"),
         ({"deps": ["not a dependency"]}, "deps"),
+        ({"verdict": "run"}, "verdict"),
+        ({"crate_type": "dylib"}, "crate_type"),
     ],
 )
 def test_bad_settings_name_the_setting(kwargs: dict[str, object], message: str) -> None:
@@ -146,8 +149,13 @@ def test_prefilter_and_extract() -> None:
     assert prefilter(program) is None
     assert prefilter(program[:-3]) == "unclosed_delimiter"
     assert prefilter("fn main() {}") == "too_short"
-    assert prefilter(program.replace("main", "start")) == "no_main"
-    assert prefilter(program.replace("main", "start"), check_main=False) is None
+    # Without `fn main` a sample is a library unless samples must be programs.
+    assert prefilter(program.replace("main", "start")) is None
+    assert prefilter(program.replace("main", "start"), crate_type="lib") is None
+    assert prefilter(program.replace("main", "start"), crate_type="bin") == "no_main"
+    assert prefilter(program.replace("main", "start"), check_main=False, crate_type="bin") is None
+    with pytest.raises(ValueError, match="crate_type"):
+        prefilter(program, crate_type="dylib")  # type: ignore[arg-type]
     assert extract_code(f"Sure!\n```rust\n{program}```\nThat prints x.") == program.strip("\n")
 
 

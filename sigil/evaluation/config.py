@@ -80,6 +80,16 @@ class EvalConfig(Section):
     deps: list[str] = Field(
         default_factory=list, description='Crates available to samples, as Cargo lines: `anyhow = "1"`.'
     )
+    verdict: Literal["check", "build"] = Field(
+        default="check",
+        description="What compiles means: `check` (as `cargo check`, the reference) or `build` (as `cargo build`: "
+        "also rejects overflows, unconditional panics and post-monomorphisation errors that only code generation sees).",
+    )
+    crate_type: Literal["auto", "bin", "lib"] = Field(
+        default="auto",
+        description="How each sample is compiled: `auto` (a program when it has a top-level `fn main`, else a library), "
+        "`bin` or `lib`. The pre-filter's no-main check drops samples only with `bin`.",
+    )
     prefilter: PrefilterConfig = Field(default_factory=PrefilterConfig, description="The pre-filter.")
     sample_n: int | None = Field(default=None, ge=1, description="Evaluate a seeded random subset of N samples.")
     max_sample_bytes: int = Field(

@@ -47,6 +47,7 @@ def filtered_check(reason: str) -> dict[str, Any]:
         "first_error": None,
         "rustc_warnings": 0,
         "clippy_warnings": 0,
+        "clippy_errors": 0,
         "lints": {},
         "reject_reason": reason,
         "cached": False,
@@ -85,6 +86,8 @@ def _evaluator(native: Any, config: EvalConfig) -> Any:
         compile_timeout=config.timeout,
         cache_dir=os.path.expanduser(config.cache_dir) if config.cache_dir else None,
         deps=config.deps or None,
+        verdict=config.verdict,
+        crate_type=config.crate_type,
     )
 
 
@@ -124,6 +127,7 @@ def evaluate(
             # a unit-test problem's program has no main: the harness builds it with --test
             check_main=prefilter.check_main and not (sample.task and sample.task.test_kind == "unit"),
             check_incomplete=prefilter.check_incomplete,
+            crate_type=config.crate_type,
         )
         if prefilter.enabled
         else None
@@ -176,6 +180,8 @@ def evaluate(
         isolation=evaluator.isolation,
         toolchain=evaluator.toolchain_version,
         edition=config.edition,
+        verdict=config.verdict,
+        crate_type=config.crate_type,
         lint_set="clippy defaults" + (" + pedantic" if config.pedantic else "") + (f" + {config.lints}" if config.lints else ""),
         scorers=list(config.scorers),
         check_seconds=round(check_seconds, 3),

@@ -69,7 +69,8 @@ def render_report(run_dir: Path) -> str:
             f"## Evaluation: {name}",
             "",
             f"{metrics.get('total_samples')} samples, {metrics.get('filtered_samples')} pre-filtered, "
-            f"isolation {metrics.get('isolation')}, {metrics.get('toolchain')}",
+            f"isolation {metrics.get('isolation')}, {metrics.get('toolchain')}, "
+            f"verdict {metrics.get('verdict', 'check')}, crate type {metrics.get('crate_type', 'auto')}",
             "",
             "| metric | value | target | verdict |",
             "| --- | --- | --- | --- |",

@@ -9,6 +9,7 @@ __all__ = [
     "FORMULA_VERSION",
     "Evaluator",
     "__version__",
+    "crate_kind",
     "default_weights",
     "extract_code",
     "mask_rust",
@@ -35,6 +36,8 @@ class Evaluator:
         compile_timeout: float = 60.0,
         cache_dir: str | PathLike[str] | None = None,
         deps: list[str] | None = None,
+        verdict: Literal["check", "build"] = "check",
+        crate_type: Literal["auto", "bin", "lib"] = "auto",
     ) -> Evaluator: ...
     @property
     def isolation(self) -> str:
@@ -45,6 +48,15 @@ class Evaluator:
     @property
     def jobs(self) -> int:
         """Number of worker threads."""
+    @property
+    def verdict(self) -> str:
+        """What "compiles" means: "check" (`cargo check`) or "build" (`cargo build`)."""
+    @property
+    def crate_type(self) -> str:
+        """How samples are compiled: "auto", "bin" or "lib"."""
+    def stats(self) -> dict[str, int]:
+        """Compiler runs so far: batches, singles, rustc verdict checks, timeouts, members checked
+        again, cache entries rejected as wrong."""
     def check(self, sources: list[str]) -> list[CheckResult]:
         """Checks `sources`; one result dict per source, in order."""
 
@@ -57,8 +69,12 @@ def prefilter(
     min_lines: int = 3,
     check_main: bool = True,
     check_incomplete: bool = True,
+    crate_type: Literal["auto", "bin", "lib"] = "auto",
 ) -> str | None:
     """Why `source` would be set aside before compiling, or None."""
+
+def crate_kind(source: str) -> Literal["bin", "lib"]:
+    """How `source` is compiled under `crate_type="auto"`: "bin" with a top-level `fn main`, else "lib"."""
 
 def mask_rust(source: str) -> tuple[str, list[tuple[int, int]]]:
     """`source` with comments and literal bodies blanked (same length in characters), and the
