@@ -177,6 +177,8 @@ def adversarial(n: int, seed: int) -> list[Sample]:
             "fn main() {\n    let s = include_bytes!(\"main.rs\");\n    println!(\"{}\", s.len());\n}\n",
             "mod helpers;\nfn main() {\n    helpers::run();\n}\n",
             "#[path = \"../s0/main.rs\"]\nmod peer;\nfn main() {}\n",
+            "fn main() {\n    let s = include_str!(\"/src/s1/main.rs\");\n    println!(\"{}\", s.len());\n}\n",
+            "fn main() {\n    let s = include_str!(concat!(\"../s\", \"2/main.rs\"));\n    println!(\"{}\", s.len());\n}\n",
         ))
 
     def syntax() -> str:

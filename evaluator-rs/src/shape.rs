@@ -41,8 +41,10 @@ pub struct Shape {
     pub syntax_error: bool,
     /// Why the sample must be checked alone rather than as a module of a batch crate, if so.
     pub solo_reason: Option<&'static str>,
-    /// The sample reads a file by path (`include_str!`, `mod x;`, `#[path]`): a sample is one file,
-    /// so this is an error with this reason, and such a sample never shares a directory with others.
+    /// The sample reads a file by a relative path (`include_str!("x")`, `mod x;`, `#[path = "x"]`):
+    /// a sample is one file, so this is an error with this reason, without a compiler run. (A read by
+    /// an absolute or computed path is checked alone, in a directory holding only the sample, where
+    /// the sandbox decides what it can see; it never shares a directory with a batch peer.)
     pub reads_file: Option<&'static str>,
 }
 
@@ -119,11 +121,15 @@ pub fn shape(src: &str, edition: &str) -> Shape {
     let root = tree.root_node();
     let kind = if top_level_main(root, src) { CrateKind::Bin } else { CrateKind::Lib };
     let leaves = leaves(root, src);
-    let reads_file = reads_file(root, &leaves);
+    let file_read = file_read(root, &leaves);
+    let reads_file = match file_read {
+        Some(FileRead::Relative(why)) => Some(why),
+        _ => None,
+    };
     // Lexical errors are fatal in rustc and stop the whole batch crate: check such samples alone.
     let solo_reason = if lex_defect.is_some() {
         Some("lexical error")
-    } else if reads_file.is_some() {
+    } else if file_read.is_some() {
         Some("reads a file by path")
     } else {
         solo_reason(&leaves, root, edition)
@@ -168,31 +174,69 @@ fn ident<'s>(leaf: &Leaf<'s>) -> Option<&'s str> {
     (first.is_alphabetic() || first == '_').then_some(t)
 }
 
+/// How a sample reads a file at compile time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FileRead {
+    /// By a path relative to the sample's file: refused with this reason.
+    Relative(&'static str),
+    /// By an absolute or computed path: checked alone.
+    Other,
+}
+
+/// The path a string-literal token names (`"x"`, `r"x"`, `r#"x"#`), if `leaf` is one.
+fn literal_path<'s>(leaf: Option<&Leaf<'s>>) -> Option<&'s str> {
+    let leaf = leaf?;
+    if !leaf.kind.contains("string_literal") {
+        return None;
+    }
+    Some(leaf.text.trim_start_matches(['r', 'b']).trim_matches('#').trim_matches('"'))
+}
+
+/// A read by the path in `lit` (`None`: computed), described by `what`.
+fn read_by(lit: Option<&str>, what: &'static str) -> FileRead {
+    match lit {
+        Some(p) if !p.starts_with('/') => FileRead::Relative(what),
+        _ => FileRead::Other,
+    }
+}
+
 /// Whether the sample reads a file by path, and how.
-fn reads_file(root: Node<'_>, leaves: &[Leaf<'_>]) -> Option<&'static str> {
+fn file_read(root: Node<'_>, leaves: &[Leaf<'_>]) -> Option<FileRead> {
+    let mut found = None;
     for (i, leaf) in leaves.iter().enumerate() {
         let next = leaves.get(i + 1).map(|l| l.text);
         let prev = i.checked_sub(1).map(|j| leaves[j].text);
-        match ident(leaf) {
-            Some("include_str" | "include_bytes") => return Some("include_str!/include_bytes! reads a file by path"),
+        // `name!(lit` / `name![lit` / `name!{lit`: the path is the first token of the call.
+        let call_arg = || if next == Some("!") { literal_path(leaves.get(i + 3)) } else { None };
+        let read = match ident(leaf) {
+            Some("include_str" | "include_bytes") => Some(read_by(call_arg(), "include_str!/include_bytes! reads a file by path")),
             Some("include") if next == Some("!") || next == Some("as") || prev == Some("::") => {
-                return Some("include! reads a file by path")
+                Some(read_by(call_arg(), "include! reads a file by path"))
             }
-            Some("path") if leaf.in_attr && next == Some("=") => return Some("#[path] loads a module from another file"),
-            Some("debugger_visualizer") if leaf.in_attr => return Some("#[debugger_visualizer] reads a file by path"),
-            _ => {}
+            Some("path") if leaf.in_attr && next == Some("=") => {
+                Some(read_by(literal_path(leaves.get(i + 2)), "#[path] loads a module from another file"))
+            }
+            Some("debugger_visualizer") if leaf.in_attr => Some(FileRead::Other),
+            _ => None,
+        };
+        match read {
+            // A relative read is refused whatever else the sample does.
+            Some(r @ FileRead::Relative(_)) => return Some(r),
+            Some(r) => found = Some(r),
+            None => {}
         }
     }
-    // `mod name;` loads name.rs (or name/mod.rs).
+    // `mod name;` loads name.rs (or name/mod.rs) next to the sample.
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
-        if node.kind() == "mod_item" && node.child_by_field_name("body").is_none() && !node.has_error() {
-            return Some("`mod name;` loads a module from another file");
+        // (With an absolute `#[path]` somewhere, `found` already sends the sample to a lone check.)
+        if node.kind() == "mod_item" && node.child_by_field_name("body").is_none() && !node.has_error() && found.is_none() {
+            return Some(FileRead::Relative("`mod name;` loads a module from another file"));
         }
         let mut c = node.walk();
         stack.extend(node.children(&mut c).filter(|n| n.child_count() > 0));
     }
-    None
+    found
 }
 
 fn solo_reason(leaves: &[Leaf<'_>], root: Node<'_>, edition: &str) -> Option<&'static str> {
@@ -312,9 +356,20 @@ mod tests {
     fn file_reads_are_found() {
         let reads = |s: &str| shape(s, "2021").reads_file;
         assert!(reads("fn main() { let s = include_str!(\"../s1/main.rs\"); }").is_some());
+        // Absolute or computed paths: compiled alone, where the sandbox decides (and no peer is near).
+        for alone in [
+            "fn main() { let s = include_str!(\"/etc/passwd\"); }",
+            "fn main() { let s = include_str!(\"/src/s1/main.rs\"); }",
+            "fn main() { let s = include_str!(concat!(\"../s1\", \"/main.rs\")); }",
+            "#[path = \"/etc/hostname\"]\nmod host;\nfn main() {}",
+            "use std::include_str as inc;\nfn main() { let s = inc!(\"x\"); }",
+        ] {
+            let s = shape(alone, "2021");
+            assert_eq!((s.reads_file, s.solo_reason), (None, Some("reads a file by path")), "{alone}");
+        }
         assert!(reads("fn main() { let s = std::include_bytes!(\"x\"); }").is_some());
         assert!(reads("fn main() { let s = r#include_str!(\"x\"); }").is_some());
-        assert!(reads("use std::include_str as inc;\nfn main() { let s = inc!(\"x\"); }").is_some());
+        assert!(reads("#[allow(dead_code)]\nmod helpers;\nfn main() {}").is_some());
         assert!(reads("include!(\"x.rs\");").is_some());
         assert!(reads("mod helpers;\nfn main() {}").is_some());
         assert!(reads("#[path = \"x.rs\"] mod m;").is_some());

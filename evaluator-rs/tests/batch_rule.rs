@@ -106,12 +106,16 @@ fn no_sample_reads_a_peer_or_any_other_file() {
     let ev = evaluator(Config { batch_size: 8, ..Config::default() });
     let peek = "fn main() {\n    let s = include_str!(\"../s1/main.rs\");\n    println!(\"{}\", s.len());\n}\n";
     let module = "mod helpers;\nfn main() {\n    helpers::run();\n}\n";
-    let got = check(&ev, &[peek, CLEAN, LATIN, module]);
+    // By absolute path, where the batch directory is mounted in the sandbox: checked alone, it
+    // finds no peer there.
+    let absolute = "fn main() {\n    let s = include_str!(\"/src/s1/main.rs\");\n    println!(\"{}\", s.len());\n}\n";
+    let got = check(&ev, &[peek, CLEAN, LATIN, module, absolute]);
     for r in [&got[0], &got[3]] {
         assert!(!r.verdict.compiles, "{r:?}");
         assert!(r.verdict.first_error.as_deref().unwrap().contains("reads a file by path"), "{r:?}");
     }
     assert!(got[1].verdict.compiles && got[2].verdict.compiles);
+    assert!(!got[4].verdict.compiles && got[4].verdict.first_error.as_deref().unwrap().contains("couldn't read"), "{:?}", got[4]);
 }
 
 #[test]
