@@ -21,7 +21,7 @@ class ServeSection(Section):
         description="The serve command, one argument per item; empty: external mode (openai.base_urls). "
         "Placeholders: {model} (the base model, or the merged model when there is no adapter), {base}, "
         "{adapter} (the PEFT adapter directory, empty without one), {merged} (sigil merges the adapter into the "
-        "base first, for servers without LoRA support), {port}, {host}. E.g. "
+        "base first, for servers without LoRA support), {port}, {host}, {replica} (0, 1, ...: e.g. [env, 'CUDA_VISIBLE_DEVICES={replica}', vllm, ...] for one replica per GPU). E.g. "
         "[vllm, serve, '{base}', --port, '{port}', --enable-lora, --lora-modules, 'sigil={adapter}'] or "
         "[transformers, serve, '{merged}', --port, '{port}'].",
     )

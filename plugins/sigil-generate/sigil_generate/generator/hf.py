@@ -93,7 +93,9 @@ def run_jobs(
         if loaded.device == "cuda":
             torch.cuda.manual_seed_all(seed)
         rows = [encoded[i] for i in batch]
-        with torch.inference_mode():
+        # continuous batching runs its loop in a thread outside inference mode: its buffers must not be
+        # inference tensors (seen on an H200: "Inplace update to inference tensor outside InferenceMode")
+        with torch.no_grad() if engine == "continuous" else torch.inference_mode():
             if decoder is not None:
                 new_tokens = _static(decoder, tokenizer, rows, stops, settings, seed)
             elif engine == "continuous":

@@ -226,7 +226,7 @@ def serving(ref: ModelRef, section: Any, work_dir: Path, log: Any) -> Iterator[t
         urls = []
         for replica in range(serve.replicas):
             port = serve.port + replica
-            args = [part.format(**names, port=port, host=serve.host) for part in serve.command]
+            args = [part.format(**names, port=port, host=serve.host, replica=replica) for part in serve.command]
             log_path = work_dir / f"server-{replica}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
             with log_path.open("ab") as handle:

@@ -3,8 +3,8 @@
 ``model.generate`` spends most of a decode step in Python (logits processors, stopping criteria that read the
 GPU every step, a cache that grows): measured on an H200 with an 8B model it runs at ~10% of what reading the
 weights once per step allows (bench/RESULTS.md). Here one decode step is the model's forward over a
-``StaticCache`` of fixed shape, compiled with ``torch.compile(mode="reduce-overhead")`` (CUDA graphs), then a
-compiled sampling function; the host reads the GPU only every ``check_every`` steps, to see whether every row has
+``StaticCache`` of fixed shape, compiled with ``torch.compile(mode="reduce-overhead")`` (CUDA graphs), then the
+sampling kernels; the host reads the GPU only every ``check_every`` steps, to see whether every row has
 ended. Shapes stay fixed so the compiled graphs are reused: a batch always has ``batch_size`` rows (a short last
 batch is filled with copies of its first row, whose output is dropped), and prompts are left-padded to a bucket
 width (the next power of two, at least 16), so a whole run compiles for one or two cache lengths.
@@ -85,7 +85,8 @@ class StaticDecoder:
         self.pass_cache_position = "cache_position" in parameters
         if compile:
             self.forward = torch.compile(model.forward, mode="reduce-overhead", dynamic=False)
-            self.sample = torch.compile(sample_tokens, dynamic=False)
+            # sampling stays eager: inductor (torch 2.11) fails to generate the split cumsum over a 128k vocabulary
+            # ("Error in codegen for ... SplitScan", seen on an H200), and its ~10 kernels cost well under a ms
 
     def decode(
         self,
