@@ -1,14 +1,13 @@
-"""Built-in plugin: numeric metrics as TensorBoard scalars, when the ``tensorboard`` package is installed.
+"""Built-in plugin: numeric metrics as TensorBoard scalars, when the ``tensorboardX`` package is installed.
 
-Writes event files with tensorboard's own writer (no torch import: a data-only run stays fast) under
-``misc.logging_dir``, default ``<run dir>/logs``. Without tensorboard this plugin does nothing: the JSONL log
-always has everything.
+Writes event files with tensorboardX's public ``SummaryWriter`` under ``misc.logging_dir``, default
+``<run dir>/logs``. Without tensorboardX this plugin does nothing: the JSONL log always has everything.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import time
+import sys
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,26 @@ _logging_dirs: dict[str, str] = {}
 
 
 def available() -> bool:
-    return importlib.util.find_spec("tensorboard") is not None
+    return importlib.util.find_spec("tensorboardX") is not None
+
+
+def summary_writer_class() -> Any:
+    """tensorboardX's ``SummaryWriter``, imported without dragging torch in when this run has not loaded it.
+
+    tensorboardX imports torch only to accept tensors as values (2-3 s on a CPU machine); sigil logs plain
+    numbers, so a data- or evaluation-only run imports it as if torch were absent (``None`` in ``sys.modules``
+    makes ``import torch`` raise ImportError, which tensorboardX handles) and stays fast.
+    """
+    if "tensorboardX" in sys.modules or "torch" in sys.modules:
+        from tensorboardX import SummaryWriter
+
+        return SummaryWriter
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        from tensorboardX import SummaryWriter
+    finally:
+        del sys.modules["torch"]
+    return SummaryWriter
 
 
 @hookimpl
@@ -34,17 +52,13 @@ def on_metrics(run_dir: str, stage: str, step: int | None, metrics: dict[str, An
     scalars = {k: v for k, v in metrics.items() if isinstance(v, Real) and not isinstance(v, bool)}
     if not scalars or not available():
         return
-    from tensorboard.compat.proto.event_pb2 import Event
-    from tensorboard.compat.proto.summary_pb2 import Summary
-    from tensorboard.summary.writer.event_file_writer import EventFileWriter
-
     writer = _writers.get(run_dir)
     if writer is None:
         logging_dir = _logging_dirs.get(run_dir, str(Path(run_dir) / "logs"))
         Path(logging_dir).mkdir(parents=True, exist_ok=True)
-        writer = _writers[run_dir] = EventFileWriter(logging_dir)
-    values = [Summary.Value(tag=f"{stage}/{key}", simple_value=float(value)) for key, value in scalars.items()]
-    writer.add_event(Event(wall_time=time.time(), step=step or 0, summary=Summary(value=values)))
+        writer = _writers[run_dir] = summary_writer_class()(logdir=logging_dir, flush_secs=10)
+    for key, value in scalars.items():
+        writer.add_scalar(f"{stage}/{key}", float(value), global_step=step or 0)
 
 
 @hookimpl
