@@ -42,6 +42,15 @@ SCHEDULERS = (
 )
 
 
+#: Training length when neither ``max_steps`` nor ``num_epochs`` is set.
+DEFAULT_MAX_STEPS = 1000
+
+#: ``train.report_to`` values: transformers' reporting integrations (``INTEGRATION_TO_CALLBACK``; a test keeps the
+#: two equal) and its "all". Listed here so a typo fails at validation, not after the model has loaded.
+REPORT_TO = ("all", "azure_ml", "clearml", "codecarbon", "comet_ml", "dagshub", "dvclive", "flyte", "kubeflow",
+             "mlflow", "neptune", "swanlab", "tensorboard", "trackio", "wandb")
+
+
 def _alias(name: str, *others: str) -> AliasChoices:
     return AliasChoices(name, *others)
 
@@ -85,7 +94,15 @@ class TrainSection(Section):
     )
     # --- optimisation
     lr: float = Field(default=1e-4, gt=0, validation_alias=_alias("lr", "learning_rate"), description="Peak learning rate.")
-    max_steps: int = Field(default=1000, gt=0, description="Optimizer steps to train.")
+    max_steps: int | None = Field(
+        default=None, gt=0, description=f"Optimizer steps to train; default {DEFAULT_MAX_STEPS} unless num_epochs is set."
+    )
+    num_epochs: float | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=_alias("num_epochs", "num_train_epochs"),
+        description="Passes over the training rows, instead of max_steps (set one of the two; fractions allowed).",
+    )
     micro_batch_size: int = Field(
         default=4,
         gt=0,
@@ -146,6 +163,11 @@ class TrainSection(Section):
     tokenize_workers: int | None = Field(
         default=None, ge=1, description="sigil: tokenizer processes; default: all cores, at most 8."
     )
+    chat_template: str | None = Field(
+        default=None,
+        description="A named chat template (chatml, llama3) replacing the tokenizer's; needed for chat records "
+        "(messages, conversations) when the tokenizer has none. Saved with the adapter's tokenizer.",
+    )
     shuffle: bool = Field(default=True, description="sigil: shuffle packed rows each epoch (seeded by misc.seed).")
     # --- evaluation, logging, checkpoints
     eval_every: int = Field(default=200, ge=0, description="Evaluate on the validation split every N steps (0: never).")
@@ -153,6 +175,39 @@ class TrainSection(Section):
     save_every: int = Field(default=500, gt=0, description="Checkpoint every N steps (into the stage's work dir).")
     save_total_limit: int = Field(default=3, gt=0, description="Checkpoints kept (older ones are deleted).")
     log_every: int = Field(default=10, gt=0, description="Log loss, lr and tokens/s every N steps.")
+    license: str | None = Field(
+        default=None, description="sigil: licence of the trained model, written in its card (e.g. apache-2.0, llama3.1)."
+    )
+    report_to: list[str] = Field(
+        default_factory=list,
+        description="Hugging Face integrations the trainer reports to as well (" + ", ".join(REPORT_TO)
+        + "); sigil's own loggers (metrics.jsonl, TensorBoard, W&B plugin) get every metric regardless.",
+    )
+
+    @field_validator("chat_template")
+    @classmethod
+    def _known_template(cls, value: str | None) -> str | None:
+        from sigil_train.data.encode import CHAT_TEMPLATES
+
+        if value is not None and value not in CHAT_TEMPLATES:
+            raise ValueError(f"unknown chat template {value!r}; known: {', '.join(CHAT_TEMPLATES)}")
+        return value
+
+    @field_validator("report_to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        # transformers' spellings: one name, "all", or "none"
+        if value == "none" or value is None:
+            return []
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("report_to")
+    @classmethod
+    def _known_integrations(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in REPORT_TO]
+        if unknown:
+            raise ValueError(f"unknown integration {unknown[0]!r}; known: {', '.join(REPORT_TO)}")
+        return value
 
     @field_validator("optim")
     @classmethod
@@ -173,6 +228,8 @@ class TrainSection(Section):
         if self.prefetch_factor is not None and self.dataloader_num_workers == 0:
             # torch refuses prefetch_factor without workers; say so here instead of at step 0
             raise ValueError("prefetch_factor needs dataloader_num_workers > 0")
+        if self.max_steps is not None and self.num_epochs is not None:
+            raise ValueError("max_steps and num_epochs both say how long to train; set one of them")
         if self.upcast_non_quantized and self.adapter != "qlora":
             raise ValueError("upcast_non_quantized applies to adapter: qlora only")
         return self

@@ -6,6 +6,13 @@
   when it has none), then the completion and EOS; the prompt's labels are ``IGNORE`` so the loss is on the
   completion only. An instruct example that does not fit in ``max_seq_len`` is dropped and counted (cutting
   it would train on a completion whose prompt is missing).
+- ``task: chat``: the conversation rendered with the chat template turn by turn; the labels are the tokens of
+  the assistant turns (their answers and closing markers), every other token is ``IGNORE``. Dropped when too long,
+  like instruct examples. A template must render a conversation's prefix as a prefix of the whole (every common
+  template does); one that does not is an error naming the record, never a silently misaligned mask.
+
+``train.chat_template`` names a template from :data:`CHAT_TEMPLATES` that replaces the tokenizer's (Axolotl's key);
+it is set on the tokenizer itself, so the adapter's saved tokenizer carries it and generation prompts the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from sigil.errors import ConfigError, DataError
 from sigil.training import DEFAULT_PROMPT_TEMPLATE
 
 #: Label value the loss ignores (PyTorch's cross-entropy default).
@@ -23,7 +31,20 @@ IGNORE = -100
 DEFAULT_TEMPLATE = DEFAULT_PROMPT_TEMPLATE  # one template for training and generation (sigil.training)
 
 #: Bump when encoding changes, so cached tokenizations are rebuilt.
-ENCODER_VERSION = "1"
+ENCODER_VERSION = "2"
+
+#: Named chat templates for ``train.chat_template`` (tokenizers without one, or to replace theirs).
+CHAT_TEMPLATES = {
+    "chatml": (
+        "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"
+        "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+    ),
+    "llama3": (
+        "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'"
+        " + message['content'] | trim + '<|eot_id|>' }}{% endfor %}"
+        "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}"
+    ),
+}
 
 
 @dataclass
@@ -41,6 +62,7 @@ class EncodeStats:
     records: int = 0
     code_records: int = 0
     instruct_records: int = 0
+    chat_records: int = 0
     examples: int = 0
     chunked_records: int = 0
     dropped_too_long: int = 0
@@ -50,7 +72,7 @@ class EncodeStats:
     extra: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: EncodeStats) -> None:
-        for name in ("records", "code_records", "instruct_records", "examples", "chunked_records",
+        for name in ("records", "code_records", "instruct_records", "chat_records", "examples", "chunked_records",
                      "dropped_too_long", "dropped_empty", "tokens", "loss_tokens"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -58,7 +80,12 @@ class EncodeStats:
 class Encoder:
     """Turns records into examples with one tokenizer, one template and one ``max_seq_len``."""
 
-    def __init__(self, tokenizer: Any, max_seq_len: int) -> None:
+    def __init__(self, tokenizer: Any, max_seq_len: int, chat_template: str | None = None) -> None:
+        if chat_template is not None:
+            if chat_template not in CHAT_TEMPLATES:
+                raise ConfigError(f"train.chat_template: unknown template {chat_template!r}; known: "
+                                  f"{', '.join(CHAT_TEMPLATES)}")
+            tokenizer.chat_template = CHAT_TEMPLATES[chat_template]  # saved with the adapter's tokenizer
         self.tokenizer = tokenizer
         self.max_seq_len = max_seq_len
         self.bos = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
@@ -77,7 +104,10 @@ class Encoder:
         stats.records += 1
         content = record.get("content") or ""
         prompt = record.get("prompt")
-        if prompt is not None and record.get("task", "instruct") == "instruct":
+        if record.get("task") == "chat":
+            stats.chat_records += 1
+            examples = self._encode_chat(record["messages"], stats, record.get("id"))
+        elif prompt is not None and record.get("task", "instruct") == "instruct":
             stats.instruct_records += 1
             examples = self._encode_instruct(str(prompt), content, stats)
         else:
@@ -132,6 +162,56 @@ class Encoder:
         # no template, or one whose rendering of the conversation does not start with the prompt's rendering
         prompt_ids = self.bos + self._tokens(DEFAULT_TEMPLATE.format(prompt=prompt))
         return prompt_ids, self._tokens(completion) + self.eos
+
+    # --- conversations: chat template, loss on the assistant turns only
+
+    def _encode_chat(self, messages: list[dict[str, str]], stats: EncodeStats, record_id: Any) -> list[Example]:
+        if not self.has_chat_template:
+            raise ConfigError("the tokenizer has no chat template for chat records; name one with train.chat_template "
+                              f"({', '.join(CHAT_TEMPLATES)})")
+        if not any(m["content"].strip() for m in messages if m["role"] == "assistant"):
+            stats.dropped_empty += 1
+            return []
+        ids: list[int] = []
+        labels: list[int] = []
+        rendered = ""
+        for index, message in enumerate(messages):
+            if message["role"] == "assistant":
+                # the assistant header (what generation would be prompted with) is context, the answer is learned
+                header = self._render_chat(messages[:index], generation_prompt=True)
+                context = self._delta(rendered, header, record_id)
+                ids += context
+                labels += [IGNORE] * len(context)
+                full = self._render_chat(messages[:index + 1])
+                answer = self._delta(header, full, record_id)
+                rendered = full
+                ids += answer
+                labels += answer
+            else:
+                full = self._render_chat(messages[:index + 1])
+                context = self._delta(rendered, full, record_id)
+                ids += context
+                labels += [IGNORE] * len(context)
+                rendered = full
+        if messages[-1]["role"] == "assistant" and ids[-1] != self.eos[0]:
+            ids += self.eos
+            labels += self.eos
+        if len(ids) > self.max_seq_len:
+            stats.dropped_too_long += 1
+            return []
+        return [Example(ids, labels)]
+
+    def _render_chat(self, messages: list[dict[str, str]], generation_prompt: bool = False) -> str:
+        if not messages and not generation_prompt:
+            return ""
+        return str(self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=generation_prompt))
+
+    def _delta(self, before: str, after: str, record_id: Any) -> list[int]:
+        """The tokens of what ``after`` adds to ``before``, which must be its prefix."""
+        if not after.startswith(before):
+            raise DataError(f"record {record_id}: the chat template does not render this conversation turn by turn "
+                            f"(a later rendering changes an earlier turn); choose another with train.chat_template")
+        return self._tokens(after[len(before):]) if len(after) > len(before) else []
 
     def _tokens(self, text: str) -> list[int]:
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sigil.errors import SigilError
-from sigil_train.card import NOT_EVALUATED, evaluation_section
+from sigil_train.card import exported_card
 from sigil_train.model.load import SIGIL_META
 
 QLORA_WARNING = (
@@ -94,11 +94,7 @@ def export_merged(adapter_dir: Path, out_dir: Path, dtype: str, warn: Any,
         AutoTokenizer.from_pretrained(adapter_dir).save_pretrained(staging)
         card = adapter_dir / "README.md"
         if card.exists():
-            text = card.read_text().replace("library_name: peft", "library_name: transformers", 1)
-            if evaluation:
-                text = text.replace(NOT_EVALUATED, evaluation_section(evaluation), 1)
-            text += f"\n## Export\n\nMerged from `{adapter_dir}` in {dtype} by `sigil export`.\n"
-            (staging / "README.md").write_text(text)
+            (staging / "README.md").write_text(str(exported_card(card, adapter_dir, dtype, evaluation)))
         (staging / SIGIL_META).write_text(json.dumps({**meta, "merged_from": str(adapter_dir), "dtype": dtype}) + "\n")
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staging), str(out_dir))

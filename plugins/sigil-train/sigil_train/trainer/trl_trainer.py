@@ -20,9 +20,10 @@ from sigil.errors import ConfigError
 from sigil.io import atomic_write_json
 from sigil.tiny import build_tiny_model, is_tiny, parse_spec
 from sigil_train.card import write_model_card
+from sigil_train.config.sections import DEFAULT_MAX_STEPS
 from sigil_train.data.cache import default_cache_dir, load_or_build
 from sigil_train.data.encode import Encoder
-from sigil_train.data.records import read_records
+from sigil_train.data.records import read_records, record_text
 from sigil_train.data.stream import streaming_dataset
 from sigil_train.model.load import SIGIL_META, attention_implementation, load_model, use_bf16, warm_start_base
 from sigil_train.trainer.protocol import TrainOutcome, TrainRequest
@@ -43,6 +44,10 @@ class TrlTrainer:
 
         config, ctx = request.config, request.ctx
         train, misc = config.train, config.misc
+        if train.num_epochs is not None and train.streaming:
+            # a stream has no length to count epochs in; say so before loading anything
+            raise ConfigError("train.num_epochs needs the tokenized rows counted (train.streaming: false); "
+                              "with a streamed dataset set train.max_steps")
         log = ctx.log
         cache_dir = default_cache_dir(config.dataset.cache_dir)
 
@@ -54,7 +59,7 @@ class TrlTrainer:
         model, tokenizer = loaded.model, loaded.tokenizer
 
         # --- data: tokenized and packed once, cached by fingerprint; or streamed (train.streaming: true)
-        encoder = Encoder(tokenizer, train.max_seq_len)
+        encoder = Encoder(tokenizer, train.max_seq_len, train.chat_template)
         workers = train.tokenize_workers or min(8, os.cpu_count() or 1)
         if not train.streaming:
             train_rows, train_stats = load_or_build(request.train_path, encoder, train.pack, cache_dir, workers, log)
@@ -141,6 +146,7 @@ class TrlTrainer:
                 "phase": request.phase,
             })
             summary = metrics_cb.summary()
+            summary["steps"] = int(result.global_step)
             if final_eval.get("eval_loss") is not None:
                 summary["final_eval_loss"] = float(final_eval["eval_loss"])
             write_model_card(adapter_dir / "README.md", config, request, sigil_choices, summary)
@@ -151,6 +157,7 @@ class TrlTrainer:
             }
             outcome.metrics = {
                 "steps": int(result.global_step),
+                "epochs": round(float(trainer.state.epoch or 0.0), 4),
                 "train_loss": float(result.training_loss),
                 "tokens_seen": int(trainer.state.num_input_tokens_seen),
                 "train_runtime_s": float(result.metrics.get("train_runtime", 0.0)),
@@ -167,7 +174,9 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
     bf16 = use_bf16(train)
     return dict(
         output_dir=str(checkpoints),
-        max_steps=train.max_steps,
+        # exactly one of the two is set (the section checks); transformers reads max_steps -1 as "use epochs"
+        max_steps=-1 if train.num_epochs is not None else (train.max_steps or DEFAULT_MAX_STEPS),
+        num_train_epochs=train.num_epochs if train.num_epochs is not None else 1.0,
         per_device_train_batch_size=per_device,
         per_device_eval_batch_size=train.eval_batch_size or per_device,
         gradient_accumulation_steps=train.grad_accum,
@@ -192,7 +201,8 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
         save_total_limit=train.save_total_limit,
         logging_strategy="steps",
         logging_steps=train.log_every,
-        report_to="none",  # sigil's own loggers receive every metric through on_metrics
+        # sigil's own loggers receive every metric through on_metrics; these are HF's integrations on top
+        report_to=train.report_to or "none",
         seed=misc.seed,
         data_seed=misc.seed,
         full_determinism=train.deterministic,
@@ -218,7 +228,7 @@ def resolve_base(config: Any, train_path: Path, cache_dir: Path) -> str:
         if recorded is not None:
             return recorded
         spec = parse_spec(config.model_name)
-        texts = [(record.get("prompt") or "") + record["content"] for record in read_records(train_path)]
+        texts = [record_text(record) for record in read_records(train_path)]
         return str(build_tiny_model(spec, texts, cache_dir))
     return config.model_name
 
