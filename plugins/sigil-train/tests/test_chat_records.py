@@ -10,10 +10,10 @@ import pytest
 from conftest import write_pipeline
 from sigil_train.data.encode import CHAT_TEMPLATES, IGNORE, Encoder, EncodeStats
 from sigil_train.data.records import check_record, read_records
-from sigil_train.model.tiny import _train_tokenizer
 
 from sigil.cli import main
 from sigil.errors import ConfigError, DataError
+from sigil.tiny import _train_tokenizer
 
 CONVERSATION = [
     {"role": "system", "content": "You write Rust."},
