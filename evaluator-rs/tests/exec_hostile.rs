@@ -1,5 +1,6 @@
 //! The hostile-program corpus (tests/hostile/*.rs, each naming its expected status on its first
-//! line) run together with ordinary programs in one batched run: each hostile program ends with the
+//! line — `!passed` for anything but passed — and `// kind: unit` on its second for `#[test]`
+//! programs) run together with ordinary programs in one batched run: each hostile program ends with the
 //! right status within its limits, nothing is left running, nothing changed on the host, and the
 //! ordinary programs' verdicts are those they get alone.
 
@@ -22,7 +23,8 @@ fn hostile() -> Vec<(String, Program, String)> {
             let source = std::fs::read_to_string(&path).unwrap();
             let expect = source.lines().next().and_then(|l| l.strip_prefix("// expect: ")).unwrap_or_else(|| panic!("{} lacks `// expect:`", path.display())).trim().to_string();
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            (name, Program { source, kind: Kind::Main, cases: Vec::new() }, expect)
+            let kind = if source.lines().nth(1) == Some("// kind: unit") { Kind::Unit } else { Kind::Main };
+            (name, Program { source, kind, cases: Vec::new() }, expect)
         })
         .collect()
 }
@@ -83,7 +85,11 @@ fn hostile_programs_are_contained() {
     let mut wrong = Vec::new();
     for (i, (name, _, expect)) in hostile.iter().enumerate() {
         let r = &results[2 * i + 1];
-        if r.status.as_str() != expect {
+        let ok = match expect.strip_prefix('!') {
+            Some(not) => r.status.as_str() != not,
+            None => r.status.as_str() == expect,
+        };
+        if !ok {
             wrong.push(format!("{name}: expected {expect}, got {} ({})", r.status.as_str(), r.message));
         }
         // Ended by the limits, not by luck: the run stayed within its wall-clock limit (plus the
@@ -99,6 +105,10 @@ fn hostile_programs_are_contained() {
     let by_name = |n: &str| &results[2 * hostile.iter().position(|(name, _, _)| name == n).unwrap() + 1];
     assert!(by_name("stack_overflow").message.contains("overflowed its stack"), "{:?}", by_name("stack_overflow"));
     assert!(by_name("include_host_file").message.contains("couldn't read"), "{:?}", by_name("include_host_file"));
+    // Zero of three tests passed, whatever the program printed or how it ended.
+    for name in ["unit_exit_zero", "unit_fake_lines"] {
+        assert_eq!((by_name(name).tests_passed, by_name(name).tests_total), (0, 3), "{name}: {:?}", by_name(name));
+    }
 
     assert!(!Path::new(CANARY).exists(), "a sample wrote {CANARY} on the host");
     // The daemon would sleep for a minute; the fork bomb's copies would spin until killed.

@@ -159,3 +159,22 @@ def test_compiler_holds_no_capability() -> None:
     )
     (result,) = Evaluator(compile_timeout=20).check([probe])
     assert result["status"] == "ok", result
+
+
+def test_exit_zero_never_passes_a_failing_program() -> None:
+    # Exit status and stdout belong to the program; the verdict does not (the witness, see exec/witness.rs).
+    from sigil_evaluator import run_programs
+
+    unit = (
+        "#[test]\nfn a() {\n    std::process::exit(0);\n}\n"
+        "#[test]\nfn b() {\n    assert_eq!(1, 2);\n}\n#[test]\nfn c() {\n    println!(\"test c ... ok\");\n    assert!(false);\n}\n"
+    )
+    programs = [
+        {"source": "fn f() -> i32 {\n    std::process::exit(0)\n}\nfn main() {\n    assert_eq!(f(), 1);\n}\n"},
+        {"source": unit, "kind": "unit"},
+        {"source": "#[test]\nfn a() {}\n#[test]\nfn b() {\n    assert!(1 < 2);\n}\n", "kind": "unit"},
+    ]
+    exited, unit_result, honest = run_programs(programs, batch_size=1, jobs=2, compile_timeout=30, run_timeout=10)["results"]
+    assert exited["status"] == "failed" and "no witness" in exited["message"], exited
+    assert unit_result["status"] == "failed" and (unit_result["tests_passed"], unit_result["tests_total"]) == (0, 3), unit_result
+    assert honest["status"] == "passed" and (honest["tests_passed"], honest["tests_total"]) == (2, 2), honest

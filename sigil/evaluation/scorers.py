@@ -118,10 +118,11 @@ class SelfTestsScorer:
         results = run_tests(programs, batch.eval_config or EvalConfig()).results
         scores: list[dict[str, float]] = [{"self_tests_pass": math.nan, "self_tests_fraction": math.nan} for _ in batch.sources]
         for index, result in zip(testable, results, strict=True):
-            if result.tests_total == 0:
-                continue  # `#[test]` only in a comment or string: no tests after all
+            if result.tests_total == 0 or result.status == "error":
+                continue  # `#[test]` only in a comment or string; or the harness could not run it: no verdict
             scores[index] = {
-                "self_tests_pass": float(result.passed),
+                # Passed means every test passed on the harness's own evidence; the two keys never disagree.
+                "self_tests_pass": float(result.passed and result.tests_passed == result.tests_total),
                 "self_tests_fraction": result.tests_passed / result.tests_total,
             }
         return scores

@@ -16,9 +16,11 @@ pub const SELECT_VAR: &str = "SIGIL_EXEC_MEMBER";
 pub fn batchable(source: &str) -> bool {
     // `type_name`/`module_path!` would print the module path into the program's output; a program
     // that starts processes may start itself again, and a batch binary would not select it.
-    const ALONE: [&str; 15] = [
+    // `include` (include!, include_str!, include_bytes!): a batch is one rustc run over every
+    // member's file, so a member could read its peers' sources; alone it sees only its own.
+    const ALONE: [&str; 16] = [
         "#![", "crate::", "$crate", "macro_export", "no_mangle", "export_name", "link_section", "global_allocator",
-        "extern crate", "#[path", "type_name", "module_path", "Command", "current_exe", "/proc/self",
+        "extern crate", "#[path", "type_name", "module_path", "Command", "current_exe", "/proc/self", "include",
     ];
     !ALONE.iter().any(|marker| source.contains(marker))
 }

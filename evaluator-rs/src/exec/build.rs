@@ -20,8 +20,13 @@ pub struct BuildSettings {
     /// An explicit C linker driver (`-Clinker`); None keeps rustc's default (`cc`, linking with the
     /// toolchain's lld), which is much faster than naming gcc.
     pub linker: Option<PathBuf>,
+    /// The test witness's object (`witness.rs`) on the host, linked around every binary's `main`.
+    pub witness: Option<PathBuf>,
     pub limits: JailLimits,
 }
+
+/// Where the witness's directory appears inside the build jail.
+pub const WITNESS_DIR: &str = "/sigil-witness";
 
 /// What a build produced.
 #[derive(Debug)]
@@ -67,6 +72,17 @@ pub fn build(jail: &Jail, settings: &BuildSettings, dir: &Path, test: bool) -> R
     }
     args.push(inside("main.rs"));
     let mut jail = jail.clone();
+    if let Some(object) = &settings.witness {
+        let dir = object.parent().ok_or("the witness object has no directory")?;
+        let seen = match jail.isolation {
+            super::jail::Isolation::Bwrap(_) => {
+                jail.mounts.push(Mount::ReadOnly { host: dir.to_path_buf(), inside: WITNESS_DIR.into() });
+                Path::new(WITNESS_DIR).join(object.file_name().ok_or("the witness object has no name")?)
+            }
+            super::jail::Isolation::None => object.clone(),
+        };
+        args.extend(super::witness::link_args(&seen));
+    }
     jail.mounts.push(Mount::ReadOnly { host: settings.sysroot.clone(), inside: settings.sysroot.clone() });
     jail.mounts.push(Mount::Writable { host: dir.to_path_buf(), inside: WORK.into() });
     let ended = jail.run(&settings.rustc, &args, None, b"", &settings.limits)?;

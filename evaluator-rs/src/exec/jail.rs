@@ -134,6 +134,33 @@ pub struct Jail {
 impl Jail {
     /// Runs `program args` (paths as seen inside) with `cwd` as working directory (inside) and `stdin`.
     pub fn run(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits) -> Result<Ended, String> {
+        self.run_inner(program, args, env, stdin, limits, None).map(|(ended, _)| ended)
+    }
+
+    /// As [`Jail::run`], for a binary linked with the test witness (`witness.rs`): `nonce` is
+    /// readable on descriptor `NONCE_FD` when the program starts, and what the program wrote to
+    /// `REPORT_FD` (at most 4 KiB) comes back with how it ended.
+    pub fn run_witnessed(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits, nonce: &[u8]) -> Result<(Ended, Vec<u8>), String> {
+        self.run_inner(program, args, env, stdin, limits, Some(nonce))
+    }
+
+    fn run_inner(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits, nonce: Option<&[u8]>) -> Result<(Ended, Vec<u8>), String> {
+        use super::witness::{NONCE_FD, REPORT_FD};
+        // The nonce waits in a pipe whose write end is closed at once (the wrapper reads it to
+        // end of file); the report pipe's write end exists only in the jail.
+        let witness = match nonce {
+            Some(nonce) => {
+                let given = Pipe::new()?;
+                let report = Pipe::new()?;
+                // SAFETY: writing a few bytes into a fresh, empty pipe cannot block.
+                let wrote = unsafe { libc::write(given.write, nonce.as_ptr().cast(), nonce.len()) };
+                if wrote != nonce.len() as isize {
+                    return Err(format!("writing the nonce: {}", std::io::Error::last_os_error()));
+                }
+                Some((given.into_read(), report))
+            }
+            None => None,
+        };
         // bubblewrap tells the host pid of the sandbox's init on this pipe: killing that one process
         // ends the whole pid namespace, and bubblewrap then exits and is reaped normally (killing
         // bubblewrap instead would leave its init as a zombie for the host's init to reap).
@@ -150,8 +177,8 @@ impl Jail {
                 // nested user namespace either (`--disable-userns`, bubblewrap >= 0.8).
                 cmd.args(["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]);
                 cmd.args(["--die-with-parent", "--new-session", "--clearenv"]);
-                if let Some(pipe) = &info {
-                    cmd.arg("--info-fd").arg(pipe.write.to_string());
+                if info.is_some() {
+                    cmd.arg("--info-fd").arg(INFO_FD.to_string());
                 }
                 for link in ["lib", "lib64", "bin"] {
                     if Path::new("/usr").join(link).is_dir() {
@@ -186,22 +213,33 @@ impl Jail {
         cmd.process_group(0);
         let rl = limits.clone();
         let run_as = self.run_as;
-        let info_fd = info.as_ref().map(|p| p.write);
+        // (descriptor here, number in the jail): what the jail inherits, and nothing else.
+        let mut placed: Vec<(libc::c_int, libc::c_int)> = Vec::new();
+        if let Some(pipe) = &info {
+            placed.push((pipe.write, INFO_FD));
+        }
+        if let Some((given, report)) = &witness {
+            placed.push((given.fd, NONCE_FD));
+            placed.push((report.write, REPORT_FD));
+        }
+        let has_info = info.is_some();
         let parent = std::process::id() as libc::pid_t;
-        // SAFETY: between fork and exec only async-signal-safe syscalls (close_range, fcntl,
+        // SAFETY: between fork and exec only async-signal-safe syscalls (close_range, fcntl, dup2,
         // setrlimit, setgroups, setgid, setuid, prctl, fork) run.
         unsafe {
             cmd.pre_exec(move || {
-                // Nothing the caller left open reaches the jail; the info pipe reaches bubblewrap only.
-                let keep: &[libc::c_int] = match &info_fd {
-                    Some(fd) => std::slice::from_ref(fd),
-                    None => &[],
-                };
-                crate::sandbox::close_inherited_fds(keep)?;
+                // Nothing the caller left open reaches the jail; the info pipe reaches bubblewrap
+                // only; the witness descriptors reach the program at fixed numbers.
+                let mut keep = [0 as libc::c_int; 3];
+                for (slot, &(_, to)) in placed.iter().enumerate() {
+                    keep[slot] = to;
+                }
+                place_fds(&placed)?;
+                crate::sandbox::close_inherited_fds(&keep[..placed.len()])?;
                 apply(&rl, run_as)?;
                 // After setuid, which would clear it.
                 crate::sandbox::die_with_parent(parent)?;
-                if info_fd.is_some() {
+                if has_info {
                     become_reaper()?;
                 }
                 Ok(())
@@ -210,6 +248,12 @@ impl Jail {
         let start = Instant::now();
         let spawned = cmd.spawn();
         let sandbox_init = info.map(Pipe::read_child_pid);
+        // Our copies of the jail's ends go now: end of file on the report pipe then means every
+        // process of the jail is gone.
+        let report_read = witness.map(|(given, report)| {
+            drop(given);
+            report.into_read()
+        });
         let mut child = spawned.map_err(|e| format!("cannot start {}: {e}", program.display()))?;
         let pid = child.id() as libc::pid_t;
         let mut input = child.stdin.take();
@@ -266,7 +310,8 @@ impl Jail {
             // The jail never started: a harness failure, not the program's verdict.
             return Err(format!("sandbox failed to start: {}", String::from_utf8_lossy(&stderr).trim()));
         }
-        Ok(Ended { end, stdout, stderr, wall, cpu })
+        let report = report_read.map(|r| r.drain(4096)).unwrap_or_default();
+        Ok((Ended { end, stdout, stderr, wall, cpu }, report))
     }
 }
 
@@ -387,6 +432,74 @@ fn stop(pid: libc::pid_t, sandbox_init: Option<thread::JoinHandle<Option<libc::p
     wait4_blocking(pid)
 }
 
+/// Where bubblewrap's info pipe is in the jail (3 and 4 are the witness's).
+const INFO_FD: libc::c_int = 5;
+
+/// Puts each descriptor at its number in the child, between fork and exec. Each source is first
+/// copied above every target, so no target overwrites a source not yet placed; whatever already
+/// held a target number (the runtime's own exec-error pipe, say) is moved out of the way first.
+/// Async-signal-safe (fcntl, dup2, close).
+fn place_fds(placed: &[(libc::c_int, libc::c_int)]) -> std::io::Result<()> {
+    const ABOVE: libc::c_int = 16;
+    let mut copies = [0 as libc::c_int; 3];
+    // SAFETY: plain descriptor syscalls.
+    unsafe {
+        for (slot, &(from, _)) in placed.iter().enumerate() {
+            copies[slot] = libc::fcntl(from, libc::F_DUPFD_CLOEXEC, ABOVE);
+            if copies[slot] < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+        for (slot, &(_, to)) in placed.iter().enumerate() {
+            // Keep an occupant alive elsewhere (close-on-exec), as its owner may still use it.
+            if libc::fcntl(to, libc::F_GETFD) >= 0 && !placed.iter().any(|&(from, _)| from == to) && libc::fcntl(to, libc::F_DUPFD_CLOEXEC, ABOVE) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if libc::dup2(copies[slot], to) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::close(copies[slot]);
+        }
+    }
+    Ok(())
+}
+
+/// One end of a pipe, closed when dropped.
+struct PipeEnd {
+    fd: libc::c_int,
+}
+
+impl Drop for PipeEnd {
+    fn drop(&mut self) {
+        // SAFETY: our own descriptor, closed once.
+        unsafe {
+            libc::close(self.fd);
+        }
+    }
+}
+
+impl PipeEnd {
+    /// What is in the pipe now, up to `cap` bytes, without waiting for more.
+    fn drain(&self, cap: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 1024];
+        // SAFETY: plain syscalls on our own descriptor and buffer.
+        unsafe {
+            let flags = libc::fcntl(self.fd, libc::F_GETFL);
+            libc::fcntl(self.fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+            while out.len() < cap {
+                let n = libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len());
+                if n <= 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n as usize]);
+            }
+        }
+        out.truncate(cap);
+        out
+    }
+}
+
 /// A pipe whose write end bubblewrap inherits.
 struct Pipe {
     read: libc::c_int,
@@ -401,6 +514,13 @@ impl Pipe {
             return Err(format!("pipe: {}", std::io::Error::last_os_error()));
         }
         Ok(Pipe { read: fds[0], write: fds[1] })
+    }
+
+    /// Closes the write end; the read end stays open.
+    fn into_read(self) -> PipeEnd {
+        let (read, write) = (PipeEnd { fd: self.read }, PipeEnd { fd: self.write });
+        drop(write);
+        read
     }
 
     /// Closes our copy of the write end and reads bubblewrap's `{"child-pid": N}` in a thread.

@@ -12,7 +12,9 @@ pub mod build;
 pub mod jail;
 pub mod program;
 pub mod verdict;
+pub mod witness;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -77,6 +79,8 @@ pub struct Executor {
     build: BuildSettings,
     run_limits: JailLimits,
     pool: rayon::ThreadPool,
+    /// Holds the test witness's object for the executor's lifetime.
+    _witness_dir: tempfile::TempDir,
 }
 
 impl Executor {
@@ -88,12 +92,15 @@ impl Executor {
         if !rustc.is_file() {
             return Err(format!("rustc not found at {}", rustc.display()));
         }
+        let witness_dir = tempfile::Builder::new().prefix("sigil-witness-").tempdir().map_err(|e| format!("cannot create a work directory: {e}"))?;
+        let witness = witness::build_wrapper(&rustc, witness_dir.path())?;
         let build = BuildSettings {
             rustc,
             sysroot,
             edition: config.edition.clone(),
             optimize: config.optimize,
             linker: None,
+            witness: Some(witness),
             limits: JailLimits {
                 wall: config.compile_timeout,
                 cpu_seconds: config.compile_timeout.as_secs().max(1) + 1,
@@ -120,7 +127,7 @@ impl Executor {
             .thread_name(|i| format!("sigil-exec-{i}"))
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
-        Ok(Executor { config, isolation, build, run_limits, pool })
+        Ok(Executor { config, isolation, build, run_limits, pool, _witness_dir: witness_dir })
     }
 
     /// `bwrap` or `none`: what the metrics record.
@@ -132,12 +139,15 @@ impl Executor {
     pub fn run(&self, programs: &[Program]) -> Result<Vec<ProgramResult>, String> {
         let work = tempfile::Builder::new().prefix("sigil-exec-").tempdir().map_err(|e| format!("cannot create a work directory: {e}"))?;
         open_up(work.path())?;
-        let groups = plan(programs, self.config.batch_size.max(1));
+        // Refused programs are never built: they could take over the witness (witness.rs).
+        let refused: Vec<Option<String>> = programs.iter().map(|p| if p.kind == Kind::Io { None } else { witness::refusal(&p.source) }).collect();
+        let groups = plan(programs, self.config.batch_size.max(1), &refused);
         let counter = std::sync::atomic::AtomicUsize::new(0);
         let binaries: Vec<Vec<(usize, Binary)>> = self.pool.install(|| {
             groups.par_iter().map(|group| self.build_group(programs, group, work.path(), &counter)).collect()
         });
-        let mut by_program: Vec<Option<Binary>> = vec![None; programs.len()];
+        let mut by_program: Vec<Option<Binary>> =
+            refused.into_iter().map(|r| r.map(|message| Binary::Failed(BuildFailure { status: Status::Failed, message, time: Duration::ZERO }))).collect();
         for (index, binary) in binaries.into_iter().flatten() {
             by_program[index] = Some(binary);
         }
@@ -221,38 +231,170 @@ impl Executor {
             (Some(m), Kind::Main | Kind::Io) => Some((batch::SELECT_VAR, m.as_str())),
             _ => None,
         };
-        let mut args: Vec<std::ffi::OsString> = Vec::new();
-        if program.kind == Kind::Unit {
-            args.push("--test-threads=1".into());
-            if let Some(m) = member {
-                args.push(format!("{}::", batch::member_module(m)).into());
+        let run = Run { jail: &jail, path: &program_path, env, kind: program.kind };
+        let outcome = match program.kind {
+            Kind::Main => {
+                let v = self.witnessed(&run, &[], &self.run_limits);
+                Outcome { status: v.status, passed: v.passed, total: 1, message: v.message, time: v.time }
             }
-        }
-        let cases: Vec<(Vec<u8>, Option<Vec<u8>>)> = match program.kind {
-            Kind::Io => program.cases.iter().map(|c| (c.input.clone(), Some(c.output.clone()))).collect(),
-            _ => vec![(Vec::new(), None)],
+            Kind::Unit => self.run_tests(&run, member),
+            Kind::Io => self.run_cases(&run, &program.cases),
         };
-        let mut passed = 0;
-        let mut total = 0;
-        let mut first_failure: Option<verdict::RunVerdict> = None;
-        let mut run_time = Duration::ZERO;
-        for (input, expected) in &cases {
-            let v = match jail.run(&program_path, &args, env, input, &self.run_limits) {
-                Ok(ended) => {
-                    run_time += ended.wall;
-                    verdict::judge(program.kind, &ended, self.run_limits.cpu_seconds, expected.as_deref())
-                }
-                Err(e) => verdict::RunVerdict { status: Status::Error, passed: 0, total: 1, message: e },
-            };
-            passed += v.passed;
-            total += v.total;
-            if v.status != Status::Passed && first_failure.is_none() {
-                first_failure = Some(v);
-            }
+        ProgramResult {
+            status: outcome.status,
+            tests_passed: outcome.passed,
+            tests_total: outcome.total,
+            message: outcome.message,
+            build_time,
+            run_time: outcome.time,
+            batched: member.is_some(),
         }
-        let (status, message) = first_failure.map_or((Status::Passed, String::new()), |v| (v.status, v.message));
-        ProgramResult { status, tests_passed: passed, tests_total: total, message, build_time, run_time, batched: member.is_some() }
     }
+
+    /// One run of a witnessed binary: passed only if `main` returned 0 and said so with this run's nonce.
+    fn witnessed(&self, run: &Run<'_>, args: &[OsString], limits: &JailLimits) -> Timed {
+        let nonce = match witness::nonce() {
+            Ok(n) => n,
+            Err(e) => return Timed::error(e),
+        };
+        match retried(|| run.jail.run_witnessed(run.path, args, run.env, b"", limits, &nonce)) {
+            Ok((ended, report)) => Timed::of(verdict::judge(run.kind, &ended, limits.cpu_seconds, None, Some(report == nonce)), ended.wall),
+            Err(e) => Timed::error(e),
+        }
+    }
+
+    /// `io` programs: each stdin case is its own run; its stdout (and exit status 0) is the evidence.
+    fn run_cases(&self, run: &Run<'_>, cases: &[IoCase]) -> Outcome {
+        let mut outcome = Outcome::new(cases.len() as u32);
+        for case in cases {
+            let v = match retried(|| run.jail.run(run.path, &[], run.env, &case.input, &self.run_limits)) {
+                Ok(ended) => Timed::of(verdict::judge(run.kind, &ended, self.run_limits.cpu_seconds, Some(&case.output), None), ended.wall),
+                Err(e) => Timed::error(e),
+            };
+            outcome.add(v);
+        }
+        outcome
+    }
+
+    /// `#[test]` programs. The tests are listed first (no test code runs for that), then run
+    /// together in one witnessed process: its witness proves every listed test passed. Otherwise
+    /// each test runs alone, witnessed, so each counts on its own evidence and a test that ends
+    /// the process early (`exit(0)`) hides no other test's verdict. The one-by-one runs stop once
+    /// they have used one run time limit in all; the tests left count as not passed.
+    fn run_tests(&self, run: &Run<'_>, member: Option<usize>) -> Outcome {
+        let filter: Vec<OsString> = member.map(|m| format!("{}::", batch::member_module(m)).into()).into_iter().collect();
+        let list_args: Vec<OsString> = ["--list", "--format", "terse"].iter().map(OsString::from).chain(filter.iter().cloned()).collect();
+        let names = match retried(|| run.jail.run(run.path, &list_args, None, b"", &self.run_limits)) {
+            Ok(ended) if ended.end == jail::End::Exited(0) => verdict::listed_tests(&String::from_utf8_lossy(&ended.stdout)),
+            Ok(ended) => {
+                let v = verdict::judge(Kind::Main, &ended, self.run_limits.cpu_seconds, None, Some(false));
+                return Outcome { status: v.status, passed: 0, total: 1, message: format!("listing the tests failed: {}", v.message), time: ended.wall };
+            }
+            Err(e) => return Outcome { status: Status::Error, passed: 0, total: 1, message: e, time: Duration::ZERO },
+        };
+        if names.is_empty() {
+            return Outcome { status: Status::Failed, passed: 0, total: 0, message: "no tests ran".into(), time: Duration::ZERO };
+        }
+        let together: Vec<OsString> = ["--test-threads=1", "--include-ignored"].iter().map(OsString::from).chain(filter).collect();
+        let all = self.witnessed(run, &together, &self.run_limits);
+        let total = names.len() as u32;
+        if all.status == Status::Passed || all.status == Status::Error {
+            let passed = if all.status == Status::Passed { total } else { 0 };
+            return Outcome { status: all.status, passed, total, message: all.message, time: all.time };
+        }
+        let mut alone = Outcome::new(total);
+        alone.time = all.time;
+        let mut spent = Duration::ZERO;
+        for (i, name) in names.iter().enumerate() {
+            if spent >= self.run_limits.wall {
+                alone.note_unrun(names.len() - i);
+                break;
+            }
+            let args: Vec<OsString> = vec!["--exact".into(), name.into(), "--test-threads=1".into(), "--include-ignored".into()];
+            let v = self.witnessed(run, &args, &self.run_limits);
+            spent += v.time;
+            alone.add(v);
+        }
+        let mut outcome = alone;
+        if outcome.status == Status::Passed {
+            // Each test passes alone but not together: the together run's verdict stands.
+            outcome.status = all.status;
+            outcome.message = format!("tests pass one by one but not together: {}", all.message);
+        }
+        outcome
+    }
+}
+
+/// What is being run: the jail, the binary as seen inside, its environment and test kind.
+struct Run<'a> {
+    jail: &'a Jail,
+    path: &'a Path,
+    env: Option<(&'a str, &'a str)>,
+    kind: Kind,
+}
+
+/// One run's verdict and its wall time.
+struct Timed {
+    status: Status,
+    passed: u32,
+    message: String,
+    time: Duration,
+}
+
+impl Timed {
+    fn of(v: verdict::RunVerdict, time: Duration) -> Timed {
+        Timed { status: v.status, passed: v.passed, message: v.message, time }
+    }
+
+    fn error(message: String) -> Timed {
+        Timed { status: Status::Error, passed: 0, message, time: Duration::ZERO }
+    }
+}
+
+/// A program's verdict over several runs: passed when every run passed; otherwise the first
+/// failure's status and message.
+struct Outcome {
+    status: Status,
+    passed: u32,
+    total: u32,
+    message: String,
+    time: Duration,
+}
+
+impl Outcome {
+    fn new(total: u32) -> Outcome {
+        Outcome { status: Status::Passed, passed: 0, total, message: String::new(), time: Duration::ZERO }
+    }
+
+    fn add(&mut self, v: Timed) {
+        self.time += v.time;
+        self.passed += v.passed;
+        if v.status != Status::Passed && self.status == Status::Passed {
+            self.status = v.status;
+            self.message = v.message;
+        }
+    }
+
+    fn note_unrun(&mut self, left: usize) {
+        if self.status == Status::Passed {
+            self.status = Status::Failed;
+        }
+        self.message = format!("{} ({left} tests not run one by one: the time limit was spent)", self.message);
+    }
+}
+
+/// A run the harness could not start (the jail failed to start, a process limit hit by someone
+/// else) is tried twice more before it becomes an `error`: never the program's verdict.
+fn retried<T>(mut attempt: impl FnMut() -> Result<T, String>) -> Result<T, String> {
+    let mut last = String::new();
+    for pause_ms in [0u64, 50, 250] {
+        std::thread::sleep(Duration::from_millis(pause_ms));
+        match attempt() {
+            Ok(done) => return Ok(done),
+            Err(e) => last = e,
+        }
+    }
+    Err(format!("{last} (after 3 attempts)"))
 }
 
 #[derive(Debug, Clone)]
@@ -282,10 +424,13 @@ fn failed_build(built: Built) -> BuildFailure {
 
 /// Groups of program indices built together: batchable programs of one build flavour in chunks of
 /// `size`, every other program alone.
-fn plan(programs: &[Program], size: usize) -> Vec<Vec<usize>> {
+fn plan(programs: &[Program], size: usize, refused: &[Option<String>]) -> Vec<Vec<usize>> {
     let mut groups = Vec::new();
     let mut pending: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     for (i, p) in programs.iter().enumerate() {
+        if refused[i].is_some() {
+            continue;
+        }
         if size > 1 && batch::batchable(&p.source) {
             let flavour = usize::from(p.kind == Kind::Unit);
             pending[flavour].push(i);

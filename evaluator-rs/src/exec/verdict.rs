@@ -13,11 +13,14 @@ pub struct RunVerdict {
 }
 
 /// Judges one run. `cpu_limit_s` tells a CPU-limit kill from another SIGKILL; `expected` is the
-/// stdout an `io` case must produce.
-pub fn judge(kind: Kind, ended: &Ended, cpu_limit_s: u64, expected: Option<&[u8]>) -> RunVerdict {
+/// stdout an `io` case must produce; `witnessed` whether the run's witness (witness.rs) reported
+/// that `main` returned 0 — required for `main` and `unit` runs, whose exit status and output the
+/// program controls. A run is one whole `main`, one test binary run (all its tests, or one) or one
+/// stdin case: `passed` is 1 when it passed.
+pub fn judge(kind: Kind, ended: &Ended, cpu_limit_s: u64, expected: Option<&[u8]>, witnessed: Option<bool>) -> RunVerdict {
     let stdout = String::from_utf8_lossy(&ended.stdout);
     let stderr = String::from_utf8_lossy(&ended.stderr);
-    let (passed, total) = if kind == Kind::Unit { libtest_counts(&stdout) } else { (0, 1) };
+    let (passed, total) = (0, 1);
     let verdict = |status, passed, message: String| RunVerdict { status, passed, total, message };
     match ended.end {
         End::OutputLimit => verdict(Status::OutputLimit, passed, "stdout or stderr over the output limit".into()),
@@ -36,9 +39,12 @@ pub fn judge(kind: Kind, ended: &Ended, cpu_limit_s: u64, expected: Option<&[u8]
             verdict(Status::Signal, passed, message)
         }
         End::Exited(0) => match kind {
-            Kind::Unit if total == 0 => verdict(Status::Failed, 0, "no tests ran".into()),
-            Kind::Unit => verdict(Status::Passed, passed, String::new()),
-            Kind::Main => verdict(Status::Passed, 1, String::new()),
+            Kind::Unit | Kind::Main if witnessed != Some(true) => verdict(
+                Status::Failed,
+                0,
+                "exited with status 0 without returning from main: the tests did not finish (no witness report)".into(),
+            ),
+            Kind::Unit | Kind::Main => verdict(Status::Passed, 1, String::new()),
             Kind::Io => match expected {
                 Some(want) if trim_end(want) != trim_end(&ended.stdout) => verdict(
                     Status::Failed,
@@ -64,20 +70,10 @@ pub fn judge(kind: Kind, ended: &Ended, cpu_limit_s: u64, expected: Option<&[u8]
     }
 }
 
-/// (passed, total) from libtest's output; a run cut short counts the tests it saw finish.
-pub fn libtest_counts(stdout: &str) -> (u32, u32) {
-    let mut total = 0;
-    let mut ok = 0;
-    for line in stdout.lines() {
-        if let Some(rest) = line.strip_prefix("running ") {
-            if let Some(n) = rest.split_whitespace().next().and_then(|n| n.parse::<u32>().ok()) {
-                total += n;
-            }
-        } else if line.starts_with("test ") && line.ends_with(" ... ok") {
-            ok += 1;
-        }
-    }
-    (ok, total)
+/// Test names from libtest's `--list --format terse` (`name: test` lines; benchmarks left out).
+/// No test code runs while libtest lists, so the program cannot add or hide names here.
+pub fn listed_tests(stdout: &str) -> Vec<String> {
+    stdout.lines().filter_map(|l| l.strip_suffix(": test")).map(str::to_string).collect()
 }
 
 /// The message of the first panic: the text after `panicked at <place>:` up to the `note:` line.
