@@ -178,3 +178,91 @@ def test_exit_zero_never_passes_a_failing_program() -> None:
     assert exited["status"] == "failed" and "no witness" in exited["message"], exited
     assert unit_result["status"] == "failed" and (unit_result["tests_passed"], unit_result["tests_total"]) == (0, 3), unit_result
     assert honest["status"] == "passed" and (honest["tests_passed"], honest["tests_total"]) == (2, 2), honest
+
+
+# Run in its own process: it becomes a child subreaper, so whatever the killed evaluator leaves behind is
+# reparented to it (not to init) and can be found as its descendant.
+KILL_9_PROBE = r"""
+import ctypes, os, signal, subprocess, sys, time
+
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+SLEEPER = "fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(3600));\n}\n"
+SPAWNER = (
+    "use std::process::Command;\nfn main() {\n    for _ in 0..3 {\n"
+    "        let _ = Command::new(\"/proc/self/exe\").env(\"CHILD\", \"1\").spawn();\n    }\n"
+    "    std::thread::sleep(std::time::Duration::from_secs(3600));\n}\n"
+)
+BOMB = (
+    "use std::process::Command;\nfn main() {\n    loop {\n"
+    "        let _ = Command::new(\"/proc/self/exe\").spawn();\n    }\n}\n"
+)
+WORKER = (
+    "from sigil_evaluator import run_programs\n"
+    f"run_programs([{{'source': {SLEEPER!r}}}, {{'source': {SPAWNER!r}}}, {{'source': {BOMB!r}}}, {{'source': {SLEEPER!r} + '//2'}}],"
+    " jobs=4, batch_size=1, run_timeout=600, run_cpu_seconds=600)\n"
+)
+
+
+def descendants():
+    parent = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z":
+            parent[int(pid)] = int(fields[1])
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {p for p, pp in parent.items() if pp in frontier} - found
+        found |= frontier
+    return found
+
+
+def programs():
+    names = []
+    for pid in descendants():
+        try:
+            names.append(open(f"/proc/{pid}/comm").read().strip())
+        except OSError:
+            pass
+    return sum(name in ("prog", "exe") for name in names)
+
+
+def reap():
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
+worker = subprocess.Popen([sys.executable, "-c", WORKER])
+deadline = time.monotonic() + 120
+while programs() < 8 and time.monotonic() < deadline:  # every program runs, and the bomb is growing
+    time.sleep(0.2)
+running = programs()
+worker.kill()
+worker.wait()
+deadline = time.monotonic() + 10
+while descendants() and time.monotonic() < deadline:
+    reap()
+    time.sleep(0.1)
+left = descendants()
+for pid in left:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+print(f"running={running} survivors={len(left)}")
+"""
+
+
+def test_kill_9_of_the_caller_leaves_nothing_running() -> None:
+    out = subprocess.run([sys.executable, "-c", KILL_9_PROBE], capture_output=True, text=True, timeout=200)
+    assert out.returncode == 0, out.stderr
+    running, survivors = (int(part.split("=")[1]) for part in out.stdout.split())
+    assert running >= 8, out.stdout  # the probe really killed it while the programs ran
+    assert survivors == 0, out.stdout
