@@ -266,3 +266,56 @@ def test_kill_9_of_the_caller_leaves_nothing_running() -> None:
     running, survivors = (int(part.split("=")[1]) for part in out.stdout.split())
     assert running >= 8, out.stdout  # the probe really killed it while the programs ran
     assert survivors == 0, out.stdout
+
+
+def _descendant_names(root: int) -> list[str]:
+    parent: dict[int, int] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        parent[int(pid)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+    found: set[int] = set()
+    frontier = {root}
+    while frontier:
+        frontier = {p for p, pp in parent.items() if pp in frontier} - found
+        found |= frontier
+    names = []
+    for pid in found:
+        try:
+            names.append(Path(f"/proc/{pid}/comm").read_text().strip())
+        except OSError:
+            pass
+    return names
+
+
+BOMBS = (
+    "from sigil_evaluator import run_programs\n"
+    "bomb = 'use std::process::Command;\\nfn main() {\\n    loop {\\n        let _ = Command::new(\"/proc/self/exe\").spawn();\\n    }\\n}\\n'\n"
+    "run_programs([{'source': bomb}, {'source': bomb + '//'}], jobs=2, batch_size=1, run_timeout=15, run_cpu_seconds=15)\n"
+)
+HONEST = (
+    "import json\nfrom sigil_evaluator import run_programs\n"
+    "programs = [{'source': f'fn f() -> u32 {{ {i} }}\\nfn main() {{\\n    assert_eq!(f(), {i});\\n}}\\n'} for i in range(40)]\n"
+    "print(json.dumps([r['status'] for r in run_programs(programs, jobs=2, batch_size=8)['results']]))\n"
+)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="jails switch uids only when sigil runs as root")
+def test_two_evaluators_at_once_both_get_true_verdicts() -> None:
+    # One evaluator's fork bombs hold their jails' uids at the process limit while another evaluator runs 40
+    # correct programs: the jails of the two never share a uid, so all 40 pass (before: all 40 were errors).
+    bombs = subprocess.Popen([sys.executable, "-c", BOMBS])
+    try:
+        deadline = time.monotonic() + 60
+        while _descendant_names(bombs.pid).count("exe") < 40 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert bombs.poll() is None, "the bombs ended before the honest run started"
+        honest = subprocess.run([sys.executable, "-c", HONEST], capture_output=True, text=True, timeout=120)
+        assert bombs.poll() is None, "the bombs ended during the honest run: the test proves nothing"
+    finally:
+        bombs.kill()
+        bombs.wait()
+    assert honest.returncode == 0, honest.stderr
+    assert json.loads(honest.stdout) == ["passed"] * 40

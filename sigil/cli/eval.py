@@ -78,6 +78,11 @@ def register_commands(cli: click.Group) -> None:
         except OSError as exc:
             raise SigilError(f"{metrics_path}: cannot append the metrics line: {exc.strerror or exc}") from None
         click.echo(summary_line(report.metrics))
+        from sigil.functional.check import harness_failure
+
+        failure = harness_failure(report.metrics)  # after every result is written: nothing is lost
+        if failure:
+            raise SigilError(failure)
 
 
 def output_target(output: str) -> tuple[Path | None, Path]:

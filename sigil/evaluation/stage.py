@@ -46,6 +46,12 @@ class EvaluateStage:
         report, artifacts, _ = evaluate_file(path, ctx.config, ctx.config.misc.seed, ctx.out_dir)
         ctx.log_metrics(report.metrics)
         ctx.log.info(summary_line(report.metrics))
+        from sigil.errors import SigilError
+        from sigil.functional.check import harness_failure
+
+        failure = harness_failure(report.metrics)  # logged and written first; the stage still fails
+        if failure:
+            raise SigilError(f"stage {ctx.spec.name}: {failure}")
         return StageResult(artifacts=artifacts, metrics=report.metrics)
 
 

@@ -63,11 +63,30 @@ def pass_at_k_block(
     block: dict[str, Any] = suite_pass_at_k(counts, ks)
     block["samples"] = len(results)
     block["statuses"] = dict(Counter(r.status for r in results))
+    errors = block["statuses"].get("error", 0)
+    if errors:
+        # The harness could not run these (after its retries): they are not failed samples, and pass@k over
+        # them is not a number. The callers end with a non-zero exit (see harness_failure).
+        block["harness_errors"] = errors
+        for key in [key for key in block if key.startswith("pass@")]:
+            block[key] = None
     block["tests_passed_fraction"] = _mean(r.tests_passed / r.tests_total for r in results if r.tests_total)
     block["isolation"] = isolation
     block["build_s"] = round(sum(r.build_s for r in results), 3)
     block["run_s"] = round(sum(r.run_s for r in results), 3)
     return block
+
+
+def harness_failure(metrics: dict[str, Any]) -> str | None:
+    """The one-line error when the test harness could not run some samples (``harness_errors``), else None."""
+    block = metrics.get("pass_at_k") or {}
+    errors = block.get("harness_errors", 0)
+    if not errors:
+        return None
+    return (
+        f"{errors} of {block.get('samples')} samples could not be run by the test harness (status 'error' in the "
+        "functional results, after retries): pass@k is not reported; see the results' messages"
+    )
 
 
 def verdict_records(names: Sequence[str], results: Sequence[SampleResult]) -> Iterator[dict[str, Any]]:

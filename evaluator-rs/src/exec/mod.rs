@@ -11,6 +11,7 @@ pub mod batch;
 pub mod build;
 pub mod jail;
 pub mod program;
+pub mod uids;
 pub mod verdict;
 pub mod witness;
 
@@ -48,7 +49,8 @@ pub struct ExecConfig {
     pub max_processes: u64,
     /// Run without any isolation (trusted programs only).
     pub no_sandbox: bool,
-    /// When running as root, jobs run as uids `base_uid + slot` so process limits apply.
+    /// When running as root, jails run as unprivileged uids so process limits apply: `jobs` uids
+    /// from `base_uid` up that no other executor on the host holds (`uids.rs`).
     pub base_uid: u32,
 }
 
@@ -81,6 +83,8 @@ pub struct Executor {
     pool: rayon::ThreadPool,
     /// Holds the test witness's object for the executor's lifetime.
     _witness_dir: tempfile::TempDir,
+    /// The jails' uids, one per worker thread, when running as root.
+    uids: Option<uids::Uids>,
 }
 
 impl Executor {
@@ -127,7 +131,8 @@ impl Executor {
             .thread_name(|i| format!("sigil-exec-{i}"))
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
-        Ok(Executor { config, isolation, build, run_limits, pool, _witness_dir: witness_dir })
+        let uids = if is_root() { Some(uids::acquire(config.base_uid, config.jobs.max(1), &uids::lock_dir())?) } else { None };
+        Ok(Executor { config, isolation, build, run_limits, pool, _witness_dir: witness_dir, uids })
     }
 
     /// `bwrap` or `none`: what the metrics record.
@@ -219,8 +224,8 @@ impl Executor {
                 return ProgramResult { status: f.status, tests_passed: 0, tests_total: total, message: f.message, build_time: f.time, run_time: Duration::ZERO, batched: false };
             }
         };
-        let slot = rayon::current_thread_index().unwrap_or(0) as u32;
-        let run_as = is_root().then(|| (self.config.base_uid + slot, self.config.base_uid + slot));
+        let slot = rayon::current_thread_index().unwrap_or(0);
+        let run_as = self.uids.as_ref().map(|held| (held.uids[slot], held.uids[slot]));
         let (program_path, mounts) = match self.isolation {
             Isolation::Bwrap(_) => (PathBuf::from("/prog"), vec![Mount::ReadOnly { host: path.clone(), inside: "/prog".into() }]),
             Isolation::None => (path.clone(), Vec::new()),
