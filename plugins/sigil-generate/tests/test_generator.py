@@ -7,7 +7,7 @@ import pytest
 import torch
 from sigil_generate.generator import Job, ModelRef, SamplingSettings, prompt_ids
 from sigil_generate.generator.hf import choose_engine, plan_batches, run_jobs
-from sigil_generate.generator.static import bucket_width, sample_tokens
+from sigil_generate.generator.static import GROUPED_ATTENTION, bucket_width, grouped_decode_attention, sample_tokens
 from sigil_generate.generator.stops import PerRowStops, cut
 from sigil_generate.model import load_for_generation
 
@@ -52,24 +52,51 @@ def test_resuming_with_some_jobs_done_gives_the_uninterrupted_result(model, engi
     assert run(model, done=done, engine=engine) == [t for job, t in zip(JOBS, full) if job.key not in done]
 
 
+@pytest.fixture(scope="module")
+def plain_model(tiny_model_dir):
+    """A model the static engine never touched: transformers' own SDPA attention."""
+    loaded = load_for_generation(ModelRef(base=str(tiny_model_dir)), device="cpu")
+    assert loaded.model.config._attn_implementation == "sdpa"
+    return loaded
+
+
 @pytest.mark.parametrize("batch_size", [1, 2, 4])
-def test_static_engine_greedy_equals_padded_generate(model, batch_size):
+def test_static_engine_greedy_equals_padded_generate(model, plain_model, batch_size):
     """The fast path computes what ``generate`` computes: per sample, greedy completions are identical, with
     prompts of several lengths sharing a batch (left padding to a bucket) and shapes reused across batches."""
     jobs = JOBS + [Job("c", "pub fn", 0), Job("d", "x" * 40, 0)]
-    padded = run(model, jobs, engine="padded", temperature=0.0, batch_size=batch_size, max_new_tokens=20)
+    padded = run(plain_model, jobs, engine="padded", temperature=0.0, batch_size=batch_size, max_new_tokens=20)
     static = run(model, jobs, engine="static", temperature=0.0, batch_size=batch_size, max_new_tokens=20)
+    assert model.model.config._attn_implementation == GROUPED_ATTENTION  # the grouped decode attention ran
     assert padded == static
 
 
-def test_static_engine_sampling_is_seeded_and_stops_like_padded(model):
+def test_grouped_decode_attention_equals_sdpa_with_repeated_heads():
+    """One decode step: 8 query heads over 2 key/value heads, rows with left padding and a masked tail."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    class Attention:
+        num_key_value_groups, is_causal, training = 4, True, False
+
+    generator = torch.Generator().manual_seed(0)
+    query, key, value = (torch.randn(shape, generator=generator) for shape in [(3, 8, 1, 16), (3, 2, 10, 16), (3, 2, 10, 16)])
+    mask = torch.ones(3, 1, 1, 10, dtype=torch.bool)
+    mask[0, ..., :4] = False
+    mask[2, ..., 7:] = False
+    grouped, _ = grouped_decode_attention(Attention(), query, key, value, mask, scaling=0.25)
+    reference, _ = sdpa_attention_forward(Attention(), query, key, value, mask, scaling=0.25)
+    assert grouped.shape == reference.shape == (3, 1, 8, 16)
+    assert torch.allclose(grouped, reference, atol=1e-5)
+
+
+def test_static_engine_sampling_is_seeded_and_stops_like_padded(model, plain_model):
     first = run(model, engine="static")
     assert run(model, engine="static") == first != run(model, engine="static", seed=6)
     assert len(set(first[:3])) > 1
     free = run(model, engine="static", temperature=0.0, max_new_tokens=24)
     stop = next(t for t in free if len(t) > 6)[3:6]
     stopped = run(model, engine="static", temperature=0.0, max_new_tokens=24, stop=(stop,))
-    padded = run(model, engine="padded", temperature=0.0, max_new_tokens=24, stop=(stop,))
+    padded = run(plain_model, engine="padded", temperature=0.0, max_new_tokens=24, stop=(stop,))
     assert stopped == padded
     assert any(stop in text for text in free) and not any(stop in text for text in stopped)
 

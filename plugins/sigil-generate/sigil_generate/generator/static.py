@@ -54,6 +54,52 @@ def sample_tokens(logits: Any, noise: Any, temperature: float, top_p: float) -> 
     return (scaled.softmax(-1) / noise).argmax(-1)
 
 
+#: The attention implementation the static engine registers (transformers' public AttentionInterface).
+GROUPED_ATTENTION = "sigil_grouped_decode"
+
+
+def grouped_decode_attention(
+    module: Any, query: Any, key: Any, value: Any, attention_mask: Any, scaling: float | None = None,
+    dropout: float = 0.0, **kwargs: Any,
+) -> tuple[Any, None]:
+    """Attention for one decode step that reads each key/value head once.
+
+    With a padding mask, transformers' SDPA path repeats every key/value head for each query head of its group
+    (``repeat_kv``: 4x the KV cache written and read again per step for Llama-3-8B), because CUDA's fused kernels
+    take grouped heads only without a mask. For one query token the grouped product is two small batched matmuls:
+    the group's query heads against its one key head, then against its one value head. Prefill (several query
+    tokens) and anything unusual go to transformers' own SDPA function.
+    """
+    import torch
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    batch, heads, length, dim = query.shape
+    groups = key.shape[1]
+    if length != 1 or attention_mask is None or dropout or groups == heads or heads % groups:
+        return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kwargs)
+    scale = scaling if scaling is not None else dim**-0.5
+    grouped = query.reshape(batch, groups, heads // groups, dim)  # query head h reads key/value head h // (heads/groups)
+    scores = torch.matmul(grouped, key.transpose(-1, -2)).float() * scale  # batch, groups, heads/groups, keys
+    mask = attention_mask[:, :, -1:, :]
+    scores = scores.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else scores + mask
+    output = torch.matmul(scores.softmax(-1).to(value.dtype), value)
+    return output.reshape(batch, heads, 1, dim).transpose(1, 2).contiguous(), None
+
+
+def use_grouped_attention(model: Any) -> str:
+    """Switch ``model`` to :func:`grouped_decode_attention` (SDPA masks); returns the implementation in use."""
+    try:
+        from transformers import AttentionInterface
+        from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+
+        AttentionInterface.register(GROUPED_ATTENTION, grouped_decode_attention)
+        AttentionMaskInterface.register(GROUPED_ATTENTION, sdpa_mask)
+        model.set_attn_implementation(GROUPED_ATTENTION)
+    except (ImportError, AttributeError, ValueError, TypeError) as exc:  # an older transformers: keep its SDPA
+        return f"{getattr(model.config, '_attn_implementation', '?')} (grouped decode attention unavailable: {exc})"
+    return GROUPED_ATTENTION
+
+
 @dataclass
 class _Shape:
     """What one cache length keeps between batches: its static cache and mask (fixed addresses for the graphs)."""
@@ -78,6 +124,7 @@ class StaticDecoder:
         self.forward: Callable[..., Any] = model.forward
         self.sample: Callable[..., Any] = sample_tokens
         self.compiled = compile
+        self.attention = use_grouped_attention(model)
         # transformers renamed ``past_key_values`` to ``cache`` (5.2x) and derives the cache position from the cache
         # itself where ``cache_position`` is no longer a parameter: call whichever this version has
         parameters = inspect.signature(model.forward).parameters
