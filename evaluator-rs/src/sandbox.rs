@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Which isolation runs the compiler.
+/// Which isolation runs untrusted code: the compiler here, programs in `exec::jail` (one enum for both).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Isolation {
     Bwrap(PathBuf),
@@ -28,16 +28,21 @@ impl Isolation {
     }
 }
 
-/// Resource limits for one compiler run.
+/// Resource limits for one sandboxed run: a compiler run here, a build or a program run in
+/// `exec::jail` (one limits type for both).
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub wall: Duration,
     pub address_space_bytes: u64,
     pub cpu_seconds: u64,
+    /// Processes *and threads* of the run's uid (RLIMIT_NPROC); not enforced for root.
     pub max_processes: u64,
     pub max_file_bytes: u64,
     pub max_open_files: u64,
-    /// Bytes of stdout and of stderr kept; the rest is read and dropped.
+    /// Size of the private tmpfs at /tmp (program jails; the compiler's scratch is not capped).
+    pub tmpfs_bytes: u64,
+    /// Bytes of stdout and of stderr kept. Here the rest is read and dropped; a program jail
+    /// ends the run at one byte more.
     pub output_cap: usize,
 }
 
@@ -51,6 +56,7 @@ impl Limits {
             max_processes: 4096,
             max_file_bytes: 64 << 20,
             max_open_files: 256,
+            tmpfs_bytes: 256 << 20,
             output_cap: 32 << 20,
         }
     }
@@ -79,7 +85,7 @@ impl Sandbox {
     /// Bubblewrap isolation exposing `visible` (the sysroot, any dependency dir) read-only.
     /// Fails, naming what is missing, if `bwrap` is absent or cannot create a sandbox here.
     pub fn bwrap(visible: Vec<PathBuf>, probe_program: &Path) -> Result<Sandbox, String> {
-        let bwrap = find_on_path("bwrap").ok_or_else(|| {
+        let bwrap = find_bwrap().ok_or_else(|| {
             "sandbox unavailable: `bwrap` (bubblewrap) not found on PATH; install the `bubblewrap` package, \
              or run without isolation explicitly (sandbox=\"none\" / --no-sandbox)"
                 .to_string()
@@ -292,6 +298,11 @@ fn kill_group(child: &Child) {
     unsafe {
         libc::kill(-pgid, libc::SIGKILL);
     }
+}
+
+/// bubblewrap on PATH, for the compiler sandbox and the program jails alike.
+pub(crate) fn find_bwrap() -> Option<PathBuf> {
+    find_on_path("bwrap")
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {

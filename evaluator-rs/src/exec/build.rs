@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::jail::{End, Jail, JailLimits, Mount};
+use super::jail::{End, Jail, Limits, Mount};
 
 /// Where the build directory appears inside the jail.
 pub const WORK: &str = "/work";
@@ -22,7 +22,7 @@ pub struct BuildSettings {
     pub linker: Option<PathBuf>,
     /// The test witness's object (`witness.rs`) on the host, linked around every binary's `main`.
     pub witness: Option<PathBuf>,
-    pub limits: JailLimits,
+    pub limits: Limits,
 }
 
 /// Where the witness's directory appears inside the build jail.

@@ -3,10 +3,12 @@
 //! tmpfs, rlimits, a wall-clock deadline after which the whole process group is killed, stdin fed
 //! from memory and stdout/stderr capped (going over the cap kills the run).
 //!
-//! Why not `crate::sandbox::Sandbox`: running programs needs stdin, a writable bind for the built
-//! binary, and — when sigil runs as root, where RLIMIT_NPROC is not enforced — a switch to an
-//! unprivileged uid so a fork bomb hits its process limit. Those are small additions there; until
-//! then the program runner lives here.
+//! What it shares with the compiler's `crate::sandbox::Sandbox`: the isolation enum, the limits
+//! type, the bubblewrap lookup, rlimits, closing inherited descriptors and the parent-death signal.
+//! What differs is the runner: programs need stdin, a writable bind for the built binary, the
+//! test witness's descriptors, output over the cap ending the run, and — when sigil runs as root,
+//! where RLIMIT_NPROC is not enforced — a switch to an unprivileged uid so a fork bomb hits its
+//! process limit. Folding the compiler's runner into this one is the remaining step (issue 9).
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -16,21 +18,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Resource limits for one jailed process.
-#[derive(Debug, Clone)]
-pub struct JailLimits {
-    pub wall: Duration,
-    pub cpu_seconds: u64,
-    pub address_space_bytes: u64,
-    /// Processes *and threads* of the jail's uid; only enforced for a non-root uid (see `run_as`).
-    pub max_processes: u64,
-    pub max_file_bytes: u64,
-    pub max_open_files: u64,
-    /// Size of the private tmpfs at /tmp.
-    pub tmpfs_bytes: u64,
-    /// Bytes of stdout (and, separately, of stderr) a run may write; one more byte ends it.
-    pub output_cap: usize,
-}
+pub use crate::sandbox::{Isolation, Limits};
 
 /// How the jailed process ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,56 +46,35 @@ pub enum Mount {
     Writable { host: PathBuf, inside: PathBuf },
 }
 
-/// Where and how to isolate.
-#[derive(Debug, Clone)]
-pub enum Isolation {
-    /// bubblewrap at this path.
-    Bwrap(PathBuf),
-    /// Nothing: only for an explicit `--no-sandbox` on trusted programs (the baseline).
-    None,
-}
-
-impl Isolation {
-    /// bubblewrap from PATH, checked by actually starting a jail; the error names what is missing.
-    pub fn detect() -> Result<Isolation, String> {
-        let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
-        let bwrap = std::env::split_paths(&path)
-            .map(|d| d.join("bwrap"))
-            .find(|p| p.is_file())
-            .ok_or("sandbox unavailable: `bwrap` (bubblewrap) not found on PATH; install the `bubblewrap` package or pass --no-sandbox for trusted programs")?;
-        let probe = Jail { isolation: Isolation::Bwrap(bwrap.clone()), mounts: system_mounts(), run_as: None }.run(
-            Path::new("/usr/bin/true"),
-            &[],
-            None,
-            b"",
-            &JailLimits {
-                wall: Duration::from_secs(20),
-                cpu_seconds: 10,
-                address_space_bytes: 1 << 30,
-                max_processes: 64,
-                max_file_bytes: 1 << 20,
-                max_open_files: 64,
-                tmpfs_bytes: 1 << 20,
-                output_cap: 1 << 16,
-            },
-        );
-        match probe {
-            Ok(Ended { end: End::Exited(0), .. }) => Ok(Isolation::Bwrap(bwrap)),
-            Ok(e) => Err(format!(
-                "sandbox unavailable: {} cannot start a jail here ({:?}: {}); it needs unprivileged user namespaces or root",
-                bwrap.display(),
-                e.end,
-                String::from_utf8_lossy(&e.stderr).trim()
-            )),
-            Err(e) => Err(format!("sandbox unavailable: {e}")),
-        }
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Isolation::Bwrap(_) => "bwrap",
-            Isolation::None => "none",
-        }
+/// bubblewrap from PATH, checked by actually starting a jail; the error names what is missing.
+pub fn detect() -> Result<Isolation, String> {
+    let bwrap = crate::sandbox::find_bwrap()
+        .ok_or("sandbox unavailable: `bwrap` (bubblewrap) not found on PATH; install the `bubblewrap` package or pass --no-sandbox for trusted programs")?;
+    let probe = Jail { isolation: Isolation::Bwrap(bwrap.clone()), mounts: system_mounts(), run_as: None }.run(
+        Path::new("/usr/bin/true"),
+        &[],
+        None,
+        b"",
+        &Limits {
+            wall: Duration::from_secs(20),
+            cpu_seconds: 10,
+            address_space_bytes: 1 << 30,
+            max_processes: 64,
+            max_file_bytes: 1 << 20,
+            max_open_files: 64,
+            tmpfs_bytes: 1 << 20,
+            output_cap: 1 << 16,
+        },
+    );
+    match probe {
+        Ok(Ended { end: End::Exited(0), .. }) => Ok(Isolation::Bwrap(bwrap)),
+        Ok(e) => Err(format!(
+            "sandbox unavailable: {} cannot start a jail here ({:?}: {}); it needs unprivileged user namespaces or root",
+            bwrap.display(),
+            e.end,
+            String::from_utf8_lossy(&e.stderr).trim()
+        )),
+        Err(e) => Err(format!("sandbox unavailable: {e}")),
     }
 }
 
@@ -133,18 +100,18 @@ pub struct Jail {
 
 impl Jail {
     /// Runs `program args` (paths as seen inside) with `cwd` as working directory (inside) and `stdin`.
-    pub fn run(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits) -> Result<Ended, String> {
+    pub fn run(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &Limits) -> Result<Ended, String> {
         self.run_inner(program, args, env, stdin, limits, None).map(|(ended, _)| ended)
     }
 
     /// As [`Jail::run`], for a binary linked with the test witness (`witness.rs`): `nonce` is
     /// readable on descriptor `NONCE_FD` when the program starts, and what the program wrote to
     /// `REPORT_FD` (at most 4 KiB) comes back with how it ended.
-    pub fn run_witnessed(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits, nonce: &[u8]) -> Result<(Ended, Vec<u8>), String> {
+    pub fn run_witnessed(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &Limits, nonce: &[u8]) -> Result<(Ended, Vec<u8>), String> {
         self.run_inner(program, args, env, stdin, limits, Some(nonce))
     }
 
-    fn run_inner(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &JailLimits, nonce: Option<&[u8]>) -> Result<(Ended, Vec<u8>), String> {
+    fn run_inner(&self, program: &Path, args: &[OsString], env: Option<(&str, &str)>, stdin: &[u8], limits: &Limits, nonce: Option<&[u8]>) -> Result<(Ended, Vec<u8>), String> {
         use super::witness::{NONCE_FD, REPORT_FD};
         // The nonce waits in a pipe whose write end is closed at once (the wrapper reads it to
         // end of file); the report pipe's write end exists only in the jail.
@@ -315,7 +282,7 @@ impl Jail {
     }
 }
 
-fn apply(l: &JailLimits, run_as: Option<(u32, u32)>) -> std::io::Result<()> {
+fn apply(l: &Limits, run_as: Option<(u32, u32)>) -> std::io::Result<()> {
     use crate::sandbox::set_rlimit;
     set_rlimit(libc::RLIMIT_AS, l.address_space_bytes, l.address_space_bytes)?;
     // Soft limit first: SIGXCPU at the limit, SIGKILL one second later if it is caught.

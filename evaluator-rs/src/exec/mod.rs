@@ -25,7 +25,7 @@ pub use jail::Isolation;
 pub use program::{IoCase, Kind, Program, ProgramResult, Status};
 
 use build::{BuildSettings, Built};
-use jail::{Jail, JailLimits, Mount};
+use jail::{Jail, Limits, Mount};
 
 /// Settings of one execution run.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ pub struct Executor {
     config: ExecConfig,
     isolation: Isolation,
     build: BuildSettings,
-    run_limits: JailLimits,
+    run_limits: Limits,
     pool: rayon::ThreadPool,
     /// Holds the test witness's object for the executor's lifetime.
     _witness_dir: tempfile::TempDir,
@@ -90,7 +90,7 @@ pub struct Executor {
 impl Executor {
     /// Checks the toolchain and the sandbox; the error names what is missing.
     pub fn new(config: ExecConfig) -> Result<Executor, String> {
-        let isolation = if config.no_sandbox { Isolation::None } else { Isolation::detect()? };
+        let isolation = if config.no_sandbox { Isolation::None } else { jail::detect()? };
         let sysroot = find_sysroot()?;
         let rustc = sysroot.join("bin").join("rustc");
         if !rustc.is_file() {
@@ -105,7 +105,7 @@ impl Executor {
             optimize: config.optimize,
             linker: None,
             witness: Some(witness),
-            limits: JailLimits {
+            limits: Limits {
                 wall: config.compile_timeout,
                 cpu_seconds: config.compile_timeout.as_secs().max(1) + 1,
                 address_space_bytes: config.compile_memory_bytes,
@@ -116,7 +116,7 @@ impl Executor {
                 output_cap: 16 << 20,
             },
         };
-        let run_limits = JailLimits {
+        let run_limits = Limits {
             wall: config.run_timeout,
             cpu_seconds: config.run_cpu_seconds.max(1),
             address_space_bytes: config.run_memory_bytes,
@@ -257,7 +257,7 @@ impl Executor {
     }
 
     /// One run of a witnessed binary: passed only if `main` returned 0 and said so with this run's nonce.
-    fn witnessed(&self, run: &Run<'_>, args: &[OsString], limits: &JailLimits) -> Timed {
+    fn witnessed(&self, run: &Run<'_>, args: &[OsString], limits: &Limits) -> Timed {
         let nonce = match witness::nonce() {
             Ok(n) => n,
             Err(e) => return Timed::error(e),
