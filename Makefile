@@ -55,8 +55,9 @@ test-python: ## Run the Python test suites (core, plugins, evaluator wheel)
 test-rust: ## Run the Rust tests of the native evaluator
 	cargo test --quiet --workspace
 
-lint: ## Lint Python (ruff) and Rust (clippy)
+lint: ## Lint Python (ruff, mypy) and Rust (clippy)
 	$(VENV)/bin/ruff check sigil tests plugins evaluator-rs/tests bench
+	$(VENV)/bin/mypy
 	cargo clippy --workspace --all-targets -- -D warnings
 
 docs: ## Regenerate docs/config.md from the config schema

@@ -1,10 +1,176 @@
 """sigil: fine-tune large language models to write Rust that compiles, passes clippy and reads idiomatically.
 
-Plugins write ``@sigil.hookimpl`` on functions named after the hooks in :mod:`sigil.hookspecs`.
+This module is sigil's public API: a plugin imports only from here (``from sigil import Record, Filter``) and
+writes ``@sigil.hookimpl`` on functions named after the hooks in :mod:`sigil.hookspecs`. Names are loaded on
+first use, so ``import sigil`` stays cheap (the CLI starts with it) and importing the API pulls in no
+evaluator, torch or datasets.
 """
 
-from sigil.hookspecs import hookimpl
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from sigil.hookspecs import Register, hookimpl
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "hookimpl"]
+#: Public name → the module that defines it.
+_EXPORTS: dict[str, str] = {
+    # errors a plugin raises or catches
+    "SigilError": "sigil.errors",
+    "ConfigError": "sigil.errors",
+    "DataError": "sigil.errors",
+    "PluginError": "sigil.errors",
+    # config sections and the markers that tell the runner how a key affects results
+    "Section": "sigil.config.section",
+    "InputPath": "sigil.config.section",
+    "NotFingerprinted": "sigil.config.section",
+    "StageRef": "sigil.config.section",
+    "PipelineConfig": "sigil.config.schema",
+    # stages
+    "Stage": "sigil.pipeline.stage",
+    "StageContext": "sigil.pipeline.stage",
+    "StageOutput": "sigil.pipeline.stage",
+    "StageResult": "sigil.pipeline.stage",
+    "NoOptions": "sigil.pipeline.stage",
+    "registry": "sigil.plugins",
+    # data: records and filters
+    "Record": "sigil.data.records",
+    "Drop": "sigil.data.records",
+    "Filter": "sigil.data.filters",
+    # evaluation: samples, the batch scorers see, scorers
+    "Sample": "sigil.evaluation.samples",
+    "EvalBatch": "sigil.evaluation.scorers",
+    "Scorer": "sigil.evaluation.scorers",
+    "EvalConfig": "sigil.evaluation.config",
+    "evaluate": "sigil.evaluation.evaluate",
+    # functional tests: problems and suites
+    "Problem": "sigil.functional.problems",
+    "Suite": "sigil.functional.problems",
+    "load_suite": "sigil.functional.problems",
+    "resolve_suite": "sigil.functional.suite_lookup",
+    "assemble": "sigil.functional.programs",
+    "truncate_at_stop": "sigil.functional.programs",
+    # training and generation seams
+    "Trainer": "sigil.training",
+    "TrainRequest": "sigil.training",
+    "TrainOutcome": "sigil.training",
+    "DEFAULT_PROMPT_TEMPLATE": "sigil.training",
+    "Generator": "sigil.generation",
+    "Job": "sigil.generation",
+    "SamplingSettings": "sigil.generation",
+    "build_tiny_model": "sigil.tiny",
+    "is_tiny": "sigil.tiny",
+    "parse_spec": "sigil.tiny",
+    # Rust source helpers
+    "find_test_items": "sigil.data.rust",
+    "mask": "sigil.data.rust",
+    "matching_bracket": "sigil.data.rust",
+    # files: atomic writes and JSONL
+    "atomic_writer": "sigil.io",
+    "atomic_write_json": "sigil.io",
+    "atomic_write_text": "sigil.io",
+    "append_jsonl_line": "sigil.io",
+    "read_jsonl": "sigil.io",
+    "read_jsonl_numbered": "sigil.io",
+    "write_jsonl": "sigil.io",
+}
+
+__all__ = [
+    "Register",
+    "__version__",
+    "hookimpl",
+    "ConfigError",
+    "DEFAULT_PROMPT_TEMPLATE",
+    "DataError",
+    "Drop",
+    "EvalBatch",
+    "EvalConfig",
+    "Filter",
+    "Generator",
+    "InputPath",
+    "Job",
+    "NoOptions",
+    "NotFingerprinted",
+    "PipelineConfig",
+    "PluginError",
+    "Problem",
+    "Record",
+    "Sample",
+    "SamplingSettings",
+    "Scorer",
+    "Section",
+    "SigilError",
+    "Stage",
+    "StageContext",
+    "StageOutput",
+    "StageRef",
+    "StageResult",
+    "Suite",
+    "TrainOutcome",
+    "TrainRequest",
+    "Trainer",
+    "append_jsonl_line",
+    "assemble",
+    "atomic_write_json",
+    "atomic_write_text",
+    "atomic_writer",
+    "build_tiny_model",
+    "evaluate",
+    "find_test_items",
+    "is_tiny",
+    "load_suite",
+    "mask",
+    "matching_bracket",
+    "parse_spec",
+    "read_jsonl",
+    "read_jsonl_numbered",
+    "registry",
+    "resolve_suite",
+    "truncate_at_stop",
+    "write_jsonl",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sigil' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names above load on first use
+    from sigil.config.schema import PipelineConfig
+    from sigil.config.section import InputPath, NotFingerprinted, Section, StageRef
+    from sigil.data.filters import Filter
+    from sigil.data.records import Drop, Record
+    from sigil.data.rust import find_test_items, mask, matching_bracket
+    from sigil.errors import ConfigError, DataError, PluginError, SigilError
+    from sigil.evaluation.config import EvalConfig
+    from sigil.evaluation.evaluate import evaluate
+    from sigil.evaluation.samples import Sample
+    from sigil.evaluation.scorers import EvalBatch, Scorer
+    from sigil.functional.problems import Problem, Suite, load_suite
+    from sigil.functional.programs import assemble, truncate_at_stop
+    from sigil.functional.suite_lookup import resolve_suite
+    from sigil.generation import Generator, Job, SamplingSettings
+    from sigil.io import (
+        append_jsonl_line,
+        atomic_write_json,
+        atomic_write_text,
+        atomic_writer,
+        read_jsonl,
+        read_jsonl_numbered,
+        write_jsonl,
+    )
+    from sigil.pipeline.stage import NoOptions, Stage, StageContext, StageOutput, StageResult
+    from sigil.plugins import registry
+    from sigil.tiny import build_tiny_model, is_tiny, parse_spec
+    from sigil.training import DEFAULT_PROMPT_TEMPLATE, Trainer, TrainOutcome, TrainRequest

@@ -289,17 +289,15 @@ def _format_location(loc: tuple[Any, ...]) -> str:
 
 
 def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    current: Any = model
+    current: type[BaseModel] | None = model
     for part in loc:
         if isinstance(part, int):
             continue
-        field = current.model_fields.get(part) if isinstance(current, type) else None
+        field = current.model_fields.get(part) if current is not None else None
         if field is None:
             return []
         current = model_in_annotation(field.annotation)
-        if current is None:
-            return []
-    return list(current.model_fields) if isinstance(current, type) else []
+    return list(current.model_fields) if current is not None else []
 
 
 def model_in_annotation(annotation: Any) -> type[BaseModel] | None:

@@ -63,6 +63,8 @@ class CoreConfig(Section):
 
         def __getattr__(self, name: str) -> Any: ...
 
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
     @field_validator("stages")
     @classmethod
     def _unique_stage_names(cls, stages: list[StageSpec]) -> list[StageSpec]:

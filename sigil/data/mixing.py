@@ -37,7 +37,7 @@ def combine(
     if mode == "concat":
         return [record for group in groups for record in group]
     if mode == "interleave":
-        result = []
+        result: list[Record] = []
         for position in range(max((len(group) for group in groups), default=0)):
             result.extend(group[position] for group in groups if position < len(group))
         return result

@@ -115,7 +115,7 @@ def evaluate(
         run_tests = config.functional.enabled
 
     # --- the code of each sample: a bound sample's whole program (what its tests build), else the model output's
-    sources = [sample.program if sample.task else native.extract_code(sample.gen) for sample in samples]
+    sources = [program if (program := sample.program) is not None else native.extract_code(sample.gen) for sample in samples]
 
     # --- pre-filter: cheap checks, no compiler; dropped samples stay in the strict denominator
     prefilter = config.prefilter

@@ -75,3 +75,26 @@ def test_hook_register_commands(plugin):
 def test_missing_file_is_one_line(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert code == 1 and err == "error: absent.yaml: no such file\n"
+
+
+def test_dash_o_means_override_in_every_command(plugin):
+    """``-o`` is ``--override`` everywhere; ``sigil export`` writes to ``--out``/``-O`` (it used to take ``-o``)."""
+    for name in ("sigil_train.plugin", "sigil_generate.plugin"):
+        plugin(pytest.importorskip(name), name=name.split(".")[0])
+    group = click.Group("fresh")
+    hook().register_commands(cli=group)
+
+    def commands(node):
+        for command in getattr(node, "commands", {}).values():
+            yield command
+            yield from commands(command)
+
+    seen = []
+    for command in commands(group):
+        for param in command.params:
+            if "-o" in getattr(param, "opts", []):
+                assert "--override" in param.opts, f"sigil {command.name}: -o is {param.opts}"
+                seen.append(command.name)
+    assert {"run", "validate", "eval", "sweep"} <= set(seen)
+    export = group.commands["export"]
+    assert any(param.opts == ["-O", "--out"] for param in export.params)

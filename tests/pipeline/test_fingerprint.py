@@ -15,7 +15,7 @@ from sigil.config import InputPath, Section, load_config
 from sigil.errors import PluginError
 from sigil.pipeline import StageContext, StageResult
 from sigil.pipeline.runner import plan_stages, stage_fingerprint
-from sigil.registry import Registry
+from sigil.plugins import Registry
 
 # Every stage type the repo ships, with the plugins that provide them and the sections they own.
 PLUGIN_MODULES = ("sigil_license_filter.plugin", "sigil_panic_scorer.plugin", "sigil_generate.plugin", "sigil_train.plugin")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sigil
-from sigil.hookspecs import Register
+from sigil import Register
 from sigil_generate.config import GenerateSection, RsftSection
 
 

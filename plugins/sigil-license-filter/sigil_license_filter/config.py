@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from sigil.config import Section
+from sigil import Section
 from sigil_license_filter.spdx import normalise_id
 
 

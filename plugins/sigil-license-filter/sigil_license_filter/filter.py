@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sigil.data.records import Drop, Record
+from sigil import Drop, Record
 from sigil_license_filter.spdx import allowed_by, find_license
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sigil
-from sigil.hookspecs import Register
+from sigil import Register
 from sigil_license_filter.config import LicenseSection
 from sigil_license_filter.filter import LicenseFilter
 

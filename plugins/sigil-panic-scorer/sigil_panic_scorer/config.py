@@ -6,7 +6,7 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
-from sigil.config import Section
+from sigil import Section
 
 _API = re.compile(r"[A-Za-z_][A-Za-z0-9_]*!?")
 

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sigil.data.rust import find_test_items, mask, matching_bracket
+from sigil import find_test_items, mask, matching_bracket
 
 Place = Literal["library", "main", "test"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sigil.evaluation.scorers import EvalBatch
+from sigil import EvalBatch
 from sigil_panic_scorer.config import PanicsSection
 from sigil_panic_scorer.scan import Place, find_panics
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from sigil.io import atomic_write_text
+from sigil import atomic_write_text
 
 #: What a card says before any evaluation; `sigil export` fills the section from the run's latest evaluation.
 NOT_EVALUATED = "Not evaluated yet: run the evaluate stage."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sigil
-from sigil.hookspecs import Register
+from sigil import Register
 from sigil_train.config import Bnb4bitSection, LoraSection, TrainSection
 
 

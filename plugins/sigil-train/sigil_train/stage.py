@@ -8,10 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from sigil.config import Section, StageRef
-from sigil.errors import SigilError
-from sigil.pipeline.stage import StageContext, StageResult
-from sigil.plugins import registry
+from sigil import Section, SigilError, StageContext, StageRef, StageResult, registry
 from sigil_train.trainer.protocol import TrainRequest
 
 

@@ -76,7 +76,7 @@ def test_phase1_then_phase2_warm_start(tmp_path: Path, data):
 
     # export merges the last sft stage into its base
     out = tmp_path / "merged"
-    assert main(["export", str(run), "-o", str(out), "--dtype", "float32"]) == 0
+    assert main(["export", str(run), "--out", str(out), "--dtype", "float32"]) == 0
     assert (out / "model.safetensors").exists() and "library_name: transformers" in (out / "README.md").read_text()
 
 

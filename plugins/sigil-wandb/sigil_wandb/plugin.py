@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 import sigil
-from sigil.config import Section
+from sigil import Section
 
 #: The figures a report leads with (its targets), copied from the run's last evaluation into the W&B summary.
 KEY_FIGURES = ("compile_rate", "avg_clippy_warnings", "avg_idiomatic_score", "doc_comment_rate", "pass_at_k",

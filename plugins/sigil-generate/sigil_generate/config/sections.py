@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sigil.config import InputPath, Section
+from sigil import InputPath, Section
 
 
 class ServeSection(Section):

@@ -18,7 +18,7 @@ import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
-from sigil.errors import ConfigError
+from sigil import ConfigError
 from sigil.generation import Completion, GenerationRequest, Job, SamplingSettings
 from sigil_generate.generator.render import prompt_ids
 from sigil_generate.generator.stops import PerRowStops, cut

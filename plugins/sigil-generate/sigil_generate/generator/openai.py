@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sigil.errors import ConfigError, SigilError
+from sigil import ConfigError, SigilError
 from sigil.generation import Completion, GenerationRequest, Job, ModelRef, SamplingSettings
 from sigil_generate.generator.render import prompt_text
 from sigil_generate.generator.stops import cut

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigil.training import DEFAULT_PROMPT_TEMPLATE
+from sigil import DEFAULT_PROMPT_TEMPLATE
 
 #: The training plugin's template for tokenizers without a chat template (sigil_train.data.encode).
 DEFAULT_TEMPLATE = DEFAULT_PROMPT_TEMPLATE  # one template for training and generation (sigil.training)

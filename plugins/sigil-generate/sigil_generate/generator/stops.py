@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigil.functional.programs import truncate_at_stop
+from sigil import truncate_at_stop
 
 
 class PerRowStops:

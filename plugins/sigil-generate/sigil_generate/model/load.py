@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sigil.errors import ConfigError
+from sigil import ConfigError, atomic_write_json, build_tiny_model, is_tiny, parse_spec
 from sigil.generation import ModelRef
-from sigil.io import atomic_write_json
-from sigil.tiny import build_tiny_model, is_tiny, parse_spec
 
 #: Provenance file the training plugin writes into every adapter/model directory it saves.
 TRAIN_META = "sigil_train.json"

@@ -12,10 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigil.errors import DataError, SigilError
-from sigil.functional.problems import Problem, Suite, load_suite
-from sigil.functional.suite_lookup import resolve_suite
-from sigil.io import read_jsonl
+from sigil import DataError, Problem, SigilError, Suite, load_suite, read_jsonl, resolve_suite
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sigil.errors import ConfigError
-from sigil.evaluation.config import EvalConfig
-from sigil.evaluation.evaluate import evaluate
-from sigil.evaluation.samples import Sample
+from sigil import ConfigError, EvalConfig, Sample, evaluate
 from sigil_generate.rsft.keep import Verdict
 from sigil_generate.stages.sampling import GeneratedSample
 

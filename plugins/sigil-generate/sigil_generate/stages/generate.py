@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigil.io import atomic_write_json
-from sigil.pipeline.stage import NoOptions, StageContext, StageResult
-from sigil.plugins import registry
+from sigil import NoOptions, StageContext, StageResult, atomic_write_json, registry
 from sigil_generate.model import model_ref, resolve_base
 from sigil_generate.prompts import load_prompts
 from sigil_generate.stages.inputs import adapter_input, cache_dir, tiny_texts

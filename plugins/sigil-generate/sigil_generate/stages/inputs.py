@@ -6,9 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from sigil.errors import ConfigError
-from sigil.io import read_jsonl
-from sigil.pipeline.stage import StageContext, StageOutput
+from sigil import ConfigError, StageContext, StageOutput, read_jsonl
 
 #: Stage types whose ``adapter`` artifact a generating stage samples from.
 ADAPTER_STAGES = ("sft", "rsft")

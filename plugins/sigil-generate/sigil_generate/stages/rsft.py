@@ -22,11 +22,18 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from sigil.errors import SigilError
-from sigil.io import atomic_write_json, atomic_writer, read_jsonl
-from sigil.pipeline.stage import NoOptions, StageContext, StageOutput, StageResult
-from sigil.plugins import registry
-from sigil.training import TrainRequest
+from sigil import (
+    NoOptions,
+    SigilError,
+    StageContext,
+    StageOutput,
+    StageResult,
+    TrainRequest,
+    atomic_write_json,
+    atomic_writer,
+    read_jsonl,
+    registry,
+)
 from sigil_generate.model import model_ref, resolve_base
 from sigil_generate.prompts import load_prompts
 from sigil_generate.rsft.keep import normalise, select

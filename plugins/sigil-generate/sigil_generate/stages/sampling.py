@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sigil.functional.programs import assemble
+from sigil import append_jsonl_line, assemble, atomic_writer, read_jsonl
 from sigil.generation import Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
-from sigil.io import append_jsonl_line, atomic_writer, read_jsonl
 from sigil_generate.config import GenerateSection
 from sigil_generate.prompts import PromptItem, PromptSet
 

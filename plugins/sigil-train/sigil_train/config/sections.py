@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-from sigil.config import InputPath, Section
+from sigil import InputPath, Section
 
 #: The seven projections of a Llama block: LoRA on all of them is the QLoRA paper's recipe.
 LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]

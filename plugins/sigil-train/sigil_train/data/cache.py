@@ -19,7 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sigil.io import atomic_write_json
+from sigil import atomic_write_json
 from sigil_train.data.encode import ENCODER_VERSION, Encoder, EncodeStats, Example
 from sigil_train.data.pack import pack_examples, unpacked_rows
 from sigil_train.data.records import read_records
@@ -86,7 +86,7 @@ def load_or_build(
     summary = {**asdict(stats), "rows": len(rows), "row_tokens": sum(len(r["input_ids"]) for r in rows)}
     summary["fill"] = round(summary["row_tokens"] / max(1, len(rows) * encoder.max_seq_len), 4)
     if not use_cache:
-        empty = {"input_ids": [], "labels": [], "seq_lengths": []}
+        empty: dict[str, list[int]] = {"input_ids": [], "labels": [], "seq_lengths": []}
         dataset = datasets.Dataset.from_list(rows) if rows else datasets.Dataset.from_dict(empty)
         return dataset, {**summary, "cache": "off", "cache_key": key}
     entry.parent.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sigil.errors import ConfigError, DataError
-from sigil.training import DEFAULT_PROMPT_TEMPLATE
+from sigil import DEFAULT_PROMPT_TEMPLATE, ConfigError, DataError
 
 #: Label value the loss ignores (PyTorch's cross-entropy default).
 IGNORE = -100

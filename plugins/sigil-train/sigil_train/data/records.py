@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sigil.errors import DataError
-from sigil.io import read_jsonl_numbered
+from sigil import DataError, read_jsonl_numbered
 
 ROLES = ("system", "user", "assistant", "tool")
 

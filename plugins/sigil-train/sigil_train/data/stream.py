@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from sigil.errors import DataError
+from sigil import DataError
 from sigil_train.data.encode import Encoder, EncodeStats, Example
 from sigil_train.data.pack import pack_examples, unpacked_rows
 from sigil_train.data.records import check_record

@@ -12,7 +12,7 @@ def add_export_command(cli: click.Group) -> None:
 
     @cli.command()
     @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
-    @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="New directory for the merged model.")
+    @click.option("-O", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="New directory for the merged model.")
     @click.option("--stage", default=None, help="The sft stage to export (default: the last completed one).")
     @click.option("--dtype", type=click.Choice(["bfloat16", "float16", "float32"]), default="bfloat16", show_default=True)
     @click.option("--push-to-hub", "repo_id", default=None, metavar="REPO",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sigil.errors import SigilError
+from sigil import SigilError
 
 
 def hub_token() -> str:

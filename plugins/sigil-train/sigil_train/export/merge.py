@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sigil.errors import SigilError
+from sigil import SigilError
 from sigil_train.card import exported_card
 from sigil_train.model.load import SIGIL_META
 

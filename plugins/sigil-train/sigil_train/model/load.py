@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sigil.errors import ConfigError
+from sigil import ConfigError
 
 #: Written into every adapter/model directory sigil saves: what base it was trained on (tiny models included).
 SIGIL_META = "sigil_train.json"

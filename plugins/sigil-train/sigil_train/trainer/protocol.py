@@ -1,5 +1,5 @@
 """What a trainer is: the core's protocol (``sigil.training``), re-exported for this plugin's modules."""
 
-from sigil.training import Trainer, TrainOutcome, TrainRequest
+from sigil import Trainer, TrainOutcome, TrainRequest
 
 __all__ = ["TrainOutcome", "TrainRequest", "Trainer"]

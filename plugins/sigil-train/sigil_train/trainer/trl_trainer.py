@@ -14,11 +14,9 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from sigil.errors import ConfigError
-from sigil.io import atomic_write_json
-from sigil.tiny import build_tiny_model, is_tiny, parse_spec
+from sigil import ConfigError, atomic_write_json, build_tiny_model, is_tiny, parse_spec
 from sigil_train.card import write_model_card
 from sigil_train.config.sections import DEFAULT_MAX_STEPS
 from sigil_train.data.cache import default_cache_dir, load_or_build
@@ -81,7 +79,7 @@ class TrlTrainer:
         # --- trainer arguments: every train.* key lands here or in `sigil` below
         world = int(os.environ.get("WORLD_SIZE", "1"))
         per_device = per_device_micro_batch(train.micro_batch_size, world, train.scale_micro_batch)
-        layout = "flat" if attn.startswith("flash_attention") else "rows"
+        layout: Literal["rows", "flat"] = "flat" if attn.startswith("flash_attention") else "rows"
         checkpoints = ctx.work_dir / CHECKPOINTS
         args = SFTConfig(**trainer_arguments(config, per_device, eval_rows is not None, checkpoints, torch.cuda.is_available()))
 
@@ -129,7 +127,7 @@ class TrlTrainer:
         # --- train
         result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
         evaluated_last = eval_rows is not None and trainer.state.global_step % train.eval_every == 0
-        final_eval = trainer.evaluate() if eval_rows is not None and not evaluated_last else {}
+        final_eval: dict[str, Any] = trainer.evaluate() if eval_rows is not None and not evaluated_last else {}
         if evaluated_last:
             final_eval = {"eval_loss": metrics_cb.summary().get("last_eval_loss")}
 
@@ -258,7 +256,7 @@ def prepare_checkpoints(work_dir: Path, run_key: str, log: Any) -> Path | None:
         return None
     candidates = sorted(
         (path for path in checkpoints.glob("checkpoint-*") if (path / "trainer_state.json").exists()),
-        key=checkpoint_step,
+        key=lambda path: checkpoint_step(path) or 0,
     )
     if not candidates:
         return None
