@@ -57,8 +57,11 @@ _EXPORTS: dict[str, str] = {
     "TrainRequest": "sigil.training",
     "TrainOutcome": "sigil.training",
     "DEFAULT_PROMPT_TEMPLATE": "sigil.training",
+    "Completion": "sigil.generation",
+    "GenerationRequest": "sigil.generation",
     "Generator": "sigil.generation",
     "Job": "sigil.generation",
+    "ModelRef": "sigil.generation",
     "SamplingSettings": "sigil.generation",
     "build_tiny_model": "sigil.tiny",
     "is_tiny": "sigil.tiny",
@@ -81,6 +84,7 @@ __all__ = [
     "Register",
     "__version__",
     "hookimpl",
+    "Completion",
     "ConfigError",
     "DEFAULT_PROMPT_TEMPLATE",
     "DataError",
@@ -88,9 +92,11 @@ __all__ = [
     "EvalBatch",
     "EvalConfig",
     "Filter",
+    "GenerationRequest",
     "Generator",
     "InputPath",
     "Job",
+    "ModelRef",
     "NoOptions",
     "NotFingerprinted",
     "PipelineConfig",
@@ -160,7 +166,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
     from sigil.functional.problems import Problem, Suite, load_suite
     from sigil.functional.programs import assemble, truncate_at_stop
     from sigil.functional.suite_lookup import resolve_suite
-    from sigil.generation import Generator, Job, SamplingSettings
+    from sigil.generation import Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
     from sigil.io import (
         append_jsonl_line,
         atomic_write_json,

@@ -57,7 +57,7 @@ def model_name(config: Any) -> str:
 def eval_results(evaluation: dict[str, Any]) -> list[EvalResult]:
     """``model-index`` entries: the headline metrics and each pass@k of one evaluation."""
     suite = str(evaluation.get("suite") or "samples")
-    common = dict(task_type="text-generation", task_name="Rust code generation",
+    common: dict[str, Any] = dict(task_type="text-generation", task_name="Rust code generation",
                   dataset_type=f"sigil/{suite}", dataset_name=f"sigil {suite}")
     results = [EvalResult(**common, metric_type=key, metric_name=name, metric_value=evaluation[key])
                for key, name in INDEXED_METRICS.items() if isinstance(evaluation.get(key), (int, float))]
@@ -120,9 +120,10 @@ def set_section(card: ModelCard, heading: str, text: str) -> None:
 
 def record_evaluation(card: ModelCard, evaluation: dict[str, Any]) -> None:
     """Put an evaluation into a card: ``model-index`` results in the metadata, every figure in the body."""
-    if not card.data.model_name:
-        card.data.model_name = "sigil fine-tune"
-    card.data.eval_results = eval_results(evaluation)
+    data: Any = card.data  # a ModelCardData; huggingface_hub types it as the CardData base
+    if not data.model_name:
+        data.model_name = "sigil fine-tune"
+    data.eval_results = eval_results(evaluation)
     set_section(card, "Evaluation", evaluation_section(evaluation))
 
 

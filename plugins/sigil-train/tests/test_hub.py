@@ -122,7 +122,7 @@ def test_push_needs_a_token_before_any_work(tmp_path: Path, hub, monkeypatch, ca
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))  # no stored login either
     (tmp_path / "run").mkdir()
-    assert main(["export", str(tmp_path / "run"), "-o", str(tmp_path / "out"), "--push-to-hub", "me/m"]) != 0
+    assert main(["export", str(tmp_path / "run"), "--out", str(tmp_path / "out"), "--push-to-hub", "me/m"]) != 0
     assert "needs a Hugging Face token" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() and hub.requests == []
 
@@ -136,7 +136,7 @@ def test_export_pushes_model_and_card_to_the_hub(tmp_path: Path, hub, monkeypatc
                               train={"max_steps": 2, "eval_every": 0, "license": "apache-2.0"})
     assert main(["run", str(pipeline)]) == 0
     out = tmp_path / "merged"
-    assert main(["export", str(tmp_path / "run"), "-o", str(out), "--dtype", "float32",
+    assert main(["export", str(tmp_path / "run"), "--out", str(out), "--dtype", "float32",
                  "--push-to-hub", "me/tiny-rust"]) == 0
     uploaded = hub.repos["me/tiny-rust"]
     local = {str(path.relative_to(out)): path.read_bytes() for path in out.rglob("*") if path.is_file()}

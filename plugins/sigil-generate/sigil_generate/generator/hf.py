@@ -18,8 +18,7 @@ import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
-from sigil import ConfigError
-from sigil.generation import Completion, GenerationRequest, Job, SamplingSettings
+from sigil import Completion, ConfigError, GenerationRequest, Job, SamplingSettings
 from sigil_generate.generator.render import prompt_ids
 from sigil_generate.generator.stops import PerRowStops, cut
 from sigil_generate.model import GenerationModel, load_for_generation

@@ -33,8 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sigil import ConfigError, SigilError
-from sigil.generation import Completion, GenerationRequest, Job, ModelRef, SamplingSettings
+from sigil import Completion, ConfigError, GenerationRequest, Job, ModelRef, SamplingSettings, SigilError
 from sigil_generate.generator.render import prompt_text
 from sigil_generate.generator.stops import cut
 from sigil_generate.model import load_tokenizer, merge_to_directory

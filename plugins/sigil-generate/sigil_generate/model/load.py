@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sigil import ConfigError, atomic_write_json, build_tiny_model, is_tiny, parse_spec
-from sigil.generation import ModelRef
+from sigil import ConfigError, ModelRef, atomic_write_json, build_tiny_model, is_tiny, parse_spec
 
 #: Provenance file the training plugin writes into every adapter/model directory it saves.
 TRAIN_META = "sigil_train.json"

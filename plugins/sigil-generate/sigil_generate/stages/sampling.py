@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sigil import append_jsonl_line, assemble, atomic_writer, read_jsonl
-from sigil.generation import Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
+from sigil import (
+    Completion,
+    GenerationRequest,
+    Generator,
+    Job,
+    ModelRef,
+    SamplingSettings,
+    append_jsonl_line,
+    assemble,
+    atomic_writer,
+    read_jsonl,
+)
 from sigil_generate.config import GenerateSection
 from sigil_generate.prompts import PromptItem, PromptSet
 
