@@ -6,11 +6,28 @@ in ``generation.json`` next to the samples), ``rsft`` keys in the keep rule and 
 
 from __future__ import annotations
 
+import string
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from sigil import InputPath, Section
+
+
+#: Placeholders the openai generator fills in its serve command and request model name.
+PLACEHOLDERS = ("base", "adapter", "model", "port", "host", "replica")
+
+
+def _check_placeholders(parts: list[str], allowed: tuple[str, ...]) -> list[str]:
+    for part in parts:
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(part) if name is not None]
+        except ValueError as exc:
+            raise ValueError(f"{part!r}: {exc} (write a literal brace as {{{{ or }}}})") from None
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            raise ValueError(f"{part!r}: unknown placeholder {{{unknown[0]}}}; known: {', '.join(allowed)}")
+    return parts
 
 
 class ServeSection(Section):
@@ -19,11 +36,11 @@ class ServeSection(Section):
     command: list[str] = Field(
         default_factory=list,
         description="The serve command, one argument per item; empty: external mode (openai.base_urls). "
-        "Placeholders: {model} (the base model, or the merged model when there is no adapter), {base}, "
-        "{adapter} (the PEFT adapter directory, empty without one), {merged} (sigil merges the adapter into the "
-        "base first, for servers without LoRA support), {port}, {host}, {replica} (0, 1, ...: e.g. [env, 'CUDA_VISIBLE_DEVICES={replica}', vllm, ...] for one replica per GPU). E.g. "
-        "[vllm, serve, '{base}', --port, '{port}', --enable-lora, --lora-modules, 'sigil={adapter}'] or "
-        "[transformers, serve, '{merged}', --port, '{port}'].",
+        "Placeholders: {base} (the base model), {adapter} (the PEFT adapter directory, empty without one), {model} "
+        "(one model directory: the base, a full fine-tune, or the adapter merged into its base by sigil for servers "
+        "without LoRA support), {port}, {host}, {replica} (0, 1, ...: e.g. [env, 'CUDA_VISIBLE_DEVICES={replica}', "
+        "vllm, ...] for one replica per GPU). E.g. [vllm, serve, '{base}', --port, '{port}', --enable-lora, "
+        "--lora-modules, 'sigil={adapter}'] or [transformers, serve, '{model}', --port, '{port}'].",
     )
     replicas: int = Field(default=1, gt=0, description="Servers to start, on consecutive ports from `port`.")
     host: str = Field(default="127.0.0.1", description="Interface the managed server listens on.")
@@ -31,6 +48,11 @@ class ServeSection(Section):
     health_path: str = Field(default="/health", description="GET path that answers 200 once the server is ready.")
     startup_timeout_s: float = Field(default=600.0, gt=0, description="Longest wait for the server to become healthy.")
     env: dict[str, str] = Field(default_factory=dict, description="Extra environment variables of the server process.")
+
+    @field_validator("command")
+    @classmethod
+    def _known_placeholders(cls, value: list[str]) -> list[str]:
+        return _check_placeholders(value, PLACEHOLDERS)
 
 
 class OpenAISection(Section):
@@ -57,6 +79,11 @@ class OpenAISection(Section):
     max_retries: int = Field(default=6, ge=0, description="Retries of a request on 429, 5xx, timeouts and refused connections.")
     backoff_s: float = Field(default=0.5, ge=0, description="First retry delay; doubles on each retry (with jitter), at most 30 s.")
     serve: ServeSection = Field(default_factory=ServeSection, description="Managed mode: the server sigil starts.")
+
+    @field_validator("model")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        return _check_placeholders([value], ("base", "adapter", "model"))[0]
 
 
 class GenerateSection(Section):
@@ -104,6 +131,12 @@ class GenerateSection(Section):
         if any(not stop for stop in value):
             raise ValueError("stop sequences must be non-empty strings")
         return value
+
+    @model_validator(mode="after")
+    def _openai_has_an_endpoint(self) -> GenerateSection:
+        if self.generator == "openai" and not self.openai.base_urls and not self.openai.serve.command:
+            raise ValueError("the openai generator needs openai.base_urls (external servers) or openai.serve.command (managed)")
+        return self
 
 
 class RsftSection(Section):
