@@ -13,7 +13,6 @@ from pydantic import Field, field_validator, model_validator
 
 from sigil import InputPath, Section
 
-
 #: Placeholders the openai generator fills in its serve command and request model name.
 PLACEHOLDERS = ("base", "adapter", "model", "port", "host", "replica")
 
