@@ -113,9 +113,35 @@ def test_static_sampling_keeps_the_nucleus_only():
     assert int(sample_tokens(logits, torch.ones(1, 4), 0.0, 0.8)) == 0  # temperature 0: greedy
 
 
+@pytest.mark.slow
+def test_data_parallel_workers_give_the_single_process_samples(tiny_model_dir):
+    """Two worker processes (CPU here, one per GPU there) deal the batches out by index: every job comes back
+    exactly once, each sample equal to a single process's, and jobs already done are not generated again."""
+    import logging
+
+    from sigil_generate.config import GenerateSection
+    from sigil_generate.generator.hf import HfGenerator
+
+    from sigil.generation import GenerationRequest
+
+    jobs = JOBS + [Job("c", "pub fn", i) for i in range(3)]
+
+    def generate(data_parallel, done=frozenset()):
+        options = GenerateSection(device="cpu", data_parallel=data_parallel, engine="padded")
+        request = GenerationRequest(model=ModelRef(base=str(tiny_model_dir)), jobs=jobs, settings=settings(batch_size=2),
+                                    options=options, done=done, log=logging.getLogger("test"))
+        return list(HfGenerator().generate(request))
+
+    single = {c.job.key: c.text for c in generate(1)}
+    done = frozenset(job.key for job in jobs[:3])  # a resumed run: the first batch and half of the second are done
+    parallel = generate(2, done)
+    assert sorted(c.job.key for c in parallel) == sorted(job.key for job in jobs[3:])  # once each, none done again
+    assert {c.job.key: c.text for c in parallel} == {k: v for k, v in single.items() if k not in done}
+
+
 def test_engine_choice_and_batch_plan():
     assert choose_engine("auto", "cuda") == "static" and choose_engine("auto", "cpu") == "padded"
-    assert choose_engine("continuous", "cpu") == "continuous"
+    assert choose_engine("continuous", "cpu") == "continuous" and choose_engine("auto", "cuda:1") == "static"
     assert plan_batches([5, 1, 3, 2], 2, "static") == [[1, 3], [2, 0]]  # by prompt length, stable
     assert plan_batches([5, 1, 3, 2], 2, "padded") == [[0, 1], [2, 3]]  # job order
     assert [bucket_width(n) for n in (1, 16, 17, 100, 200)] == [16, 16, 32, 128, 256]

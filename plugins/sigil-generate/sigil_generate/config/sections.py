@@ -122,6 +122,12 @@ class GenerateSection(Section):
         "(static KV cache, compiled decode step with CUDA graphs, batches bucketed by prompt length), continuous "
         "(transformers' generate_batch). auto: static on a GPU, padded on CPU (measured: bench/RESULTS.md).",
     )
+    data_parallel: int = Field(
+        default=1,
+        ge=0,
+        description="hf: worker processes generating at once, one per GPU (0: every visible GPU; on CPU, that many "
+        "processes). Batches are dealt out by index and keep their own seeds: the samples are the same for any count.",
+    )
     openai: OpenAISection = Field(default_factory=OpenAISection, description="The openai generator's endpoint.")
 
     @field_validator("stop")

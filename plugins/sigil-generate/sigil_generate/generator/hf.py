@@ -33,7 +33,7 @@ def batch_seed(seed: int, batch_index: int) -> int:
 def choose_engine(engine: str, device: str) -> str:
     """``generate.engine`` with ``auto`` decided: static-cache decoding on a GPU, padded ``generate`` on CPU."""
     if engine == "auto":
-        return "static" if device == "cuda" else "padded"
+        return "static" if device.startswith("cuda") else "padded"
     return engine
 
 
@@ -52,6 +52,11 @@ class HfGenerator:
 
     def generate(self, request: GenerationRequest) -> Iterator[Completion]:
         options = request.options
+        devices = worker_devices(options.data_parallel, options.device)
+        if len(devices) > 1:
+            request.log.info("hf generator: %d data-parallel workers on %s", len(devices), ", ".join(devices))
+            yield from data_parallel(request, devices)
+            return
         loaded = load_for_generation(request.model, options.device, options.dtype)
         engine = choose_engine(options.engine, loaded.device)
         if engine == "continuous" and importlib.util.find_spec("flash_attn") is None:
@@ -67,10 +72,13 @@ def run_jobs(
     engine: str,
     done: frozenset[tuple[str, int]] = frozenset(),
     compile: bool | None = None,
+    shard: tuple[int, int] = (0, 1),
 ) -> Iterator[Completion]:
     """Generate every job not in ``done`` with ``engine``; each batch's completions are yielded when it ends.
 
     :param compile: compile the static engine's steps (default: on a GPU).
+    :param shard: ``(index, count)``: generate only the batches whose index is ``index`` modulo ``count`` (one
+        data-parallel worker's share; the batch plan and seeds are the whole run's, so shards merge exactly).
     """
     import torch
 
@@ -82,14 +90,15 @@ def run_jobs(
     if engine == "static":
         from sigil_generate.generator.static import StaticDecoder
 
-        decoder = StaticDecoder(loaded.model, settings.batch_size, loaded.device == "cuda" if compile is None else compile)
+        on_gpu = loaded.device.startswith("cuda")
+        decoder = StaticDecoder(loaded.model, settings.batch_size, on_gpu if compile is None else compile)
     for index, batch in enumerate(plan_batches([len(ids) for ids in encoded], settings.batch_size, engine)):
-        if all(jobs[i].key in done for i in batch):
+        if index % shard[1] != shard[0] or all(jobs[i].key in done for i in batch):
             continue
         stops = [tuple(dict.fromkeys(settings.stop + jobs[i].stop)) for i in batch]
         seed = batch_seed(settings.seed, index)
         torch.manual_seed(seed)
-        if loaded.device == "cuda":
+        if loaded.device.startswith("cuda"):
             torch.cuda.manual_seed_all(seed)
         rows = [encoded[i] for i in batch]
         # continuous batching runs its loop in a thread outside inference mode: its buffers must not be
@@ -183,3 +192,88 @@ def _sampling(settings: SamplingSettings) -> dict[str, Any]:
         # top_k=0 turns off transformers' default top-k of 50: only the configured top_p filters
         return {"do_sample": True, "temperature": settings.temperature, "top_p": settings.top_p, "top_k": 0}
     return {"do_sample": False}
+
+
+# --- data parallel: one process per GPU, each generating every count-th batch of the whole run's plan
+
+
+def worker_devices(data_parallel: int, device: str) -> list[str]:
+    """The devices of ``generate.data_parallel`` workers: ``cuda:0..N-1`` on GPUs (0: every visible GPU), or N
+    CPU processes; one worker means this process."""
+    from sigil_generate.model import resolve_device
+
+    resolved, _ = resolve_device(device, "auto")
+    if not resolved.startswith("cuda"):
+        return ["cpu"] * max(data_parallel, 1)
+    import torch
+
+    visible = torch.cuda.device_count()
+    count = data_parallel or visible
+    if count > visible:
+        raise ConfigError(f"generate.data_parallel: {count} workers asked for, {visible} GPUs visible")
+    return [f"cuda:{index}" for index in range(count)] if count > 1 else [resolved]
+
+
+def data_parallel(request: GenerationRequest, devices: list[str]) -> Iterator[Completion]:
+    """Run one worker process per device and yield their completions as they arrive (the caller records them,
+    so there is one writer and nothing to merge: a sample's place is its (problem, sample) key)."""
+    import multiprocessing
+    import queue as queues
+
+    options = request.options
+    context = multiprocessing.get_context("spawn")  # CUDA cannot be used in a forked child
+    results = context.Queue()
+    by_key = {job.key: job for job in request.jobs}
+    workers = [
+        context.Process(
+            target=_worker,
+            args=(index, len(devices), device, request.model, options.dtype, options.engine, request.jobs,
+                  request.settings, request.done, results),
+            daemon=True,
+        )
+        for index, device in enumerate(devices)
+    ]
+    for worker in workers:
+        worker.start()
+    finished: set[int] = set()
+    try:
+        while len(finished) < len(workers):
+            try:
+                message = results.get(timeout=5.0)
+            except queues.Empty:
+                for index, worker in enumerate(workers):
+                    if index not in finished and not worker.is_alive():
+                        raise RuntimeError(f"generate worker {index} ({devices[index]}) died with exit code {worker.exitcode}") from None
+                continue
+            kind = message[0]
+            if kind == "completion":
+                _, problem, sample, text, tokens = message
+                yield Completion(by_key[(problem, sample)], text, tokens)
+            elif kind == "done":
+                finished.add(message[1])
+            else:
+                raise RuntimeError(f"generate worker {message[1]} ({devices[message[1]]}) failed:\n{message[2]}")
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join(timeout=30)
+
+
+def _worker(index: int, count: int, device: str, ref: Any, dtype: str, engine: str, jobs: list[Job],
+            settings: SamplingSettings, done: frozenset[tuple[str, int]], results: Any) -> None:
+    import os
+    import traceback
+
+    import torch
+
+    try:
+        if device == "cpu":
+            torch.set_num_threads(max(1, (os.cpu_count() or 1) // count))
+        loaded = load_for_generation(ref, device, dtype)
+        chosen = choose_engine(engine, loaded.device)
+        for completion in run_jobs(loaded, jobs, settings, chosen, done, shard=(index, count)):
+            results.put(("completion", completion.job.problem, completion.job.sample, completion.text, completion.tokens))
+        results.put(("done", index))
+    except BaseException:
+        results.put(("error", index, traceback.format_exc()))

@@ -85,10 +85,10 @@ def resolve_device(device: str, dtype: str) -> tuple[str, str]:
 
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    elif device == "cuda" and not torch.cuda.is_available():
+    elif device.startswith("cuda") and not torch.cuda.is_available():
         raise ConfigError("generate.device: cuda was asked for but no CUDA GPU is visible")
     if dtype == "auto":
-        dtype = "bfloat16" if device == "cuda" and torch.cuda.is_bf16_supported() else "float32"
+        dtype = "bfloat16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "float32"
     return device, dtype
 
 
