@@ -45,7 +45,13 @@ class PlannedStage:
     reads: tuple[str, ...] = ()
 
     def context(
-        self, run_dir: Path, out_dir: Path, work_dir: Path, upstream: dict[str, StageOutput], rank: int = 0
+        self,
+        run_dir: Path,
+        out_dir: Path,
+        work_dir: Path,
+        upstream: dict[str, StageOutput],
+        rank: int = 0,
+        fingerprint: str = "",
     ) -> StageContext:
         """The context this stage runs in; on a follower rank (``rank > 0``) it reports no metrics."""
         suffix = f".rank{rank}" if rank else ""
@@ -59,6 +65,7 @@ class PlannedStage:
             upstream=dict(upstream),
             log=logging.getLogger(f"sigil.stage.{self.spec.name}{suffix}"),
             reports_metrics=rank == 0,
+            fingerprint=fingerprint,
         )
 
 
@@ -196,7 +203,7 @@ def run_stage(
     """Run one stage in a fresh partial directory and commit it atomically when it succeeds."""
     name = planned.spec.name
     out_dir, work_dir = run_dir.begin_stage(name)
-    ctx = planned.context(run_dir.path, out_dir, work_dir, upstream)
+    ctx = planned.context(run_dir.path, out_dir, work_dir, upstream, fingerprint=fingerprint)
     started, clock = now(), time.monotonic()
     log.info("stage %s (%s): running", name, planned.spec.type)
     hook().on_stage_start(ctx=ctx)
@@ -247,7 +254,8 @@ def follow_pipeline(plan: list[PlannedStage], selection: Selection, run_dir: Run
             continue
         if is_distributed(planned):
             scratch, work_dir = follower_scratch(run_dir, name, rank)
-            planned.stage_type().run(planned.context(run_dir.path, scratch, work_dir, upstream, rank=rank))
+            context = planned.context(run_dir.path, scratch, work_dir, upstream, rank=rank, fingerprint=fingerprint)
+            planned.stage_type().run(context)
             shutil.rmtree(scratch, ignore_errors=True)
         upstream[name] = wait_for_leader(run_dir, name, fingerprint, not_before=launched)
     return upstream

@@ -92,6 +92,11 @@ class StageContext:
     log: logging.Logger
     #: False on the non-leading ranks of a multi-process launch: only rank 0 reports metrics.
     reports_metrics: bool = True
+    #: The stage's fingerprint: everything its result depends on (options, the config keys it and its components
+    #: read, input file contents, earlier stages). Work kept in ``work_dir`` (checkpoints, finished batches) may
+    #: be resumed when it was made under the same fingerprint: use it as the resume key rather than a second
+    #: hand-made list of keys.
+    fingerprint: str = ""
 
     @property
     def name(self) -> str:

@@ -247,3 +247,29 @@ def test_only_runs_the_first_stage_on_a_fresh_directory(all_plugins, tmp_path):
     assert code == 0
     assert (tmp_path / "run/stages/data/train.jsonl").exists()
     assert not (tmp_path / "run/stages/sft").exists()
+
+
+def test_stage_context_carries_the_fingerprint_for_resume_keys(plugin, write_yaml, tmp_path):
+    seen: list[str] = []
+
+    class Records:
+        Options = Section
+        config_keys = ("misc",)
+        version = "1"
+
+        def run(self, ctx: StageContext) -> StageResult:
+            seen.append(ctx.fingerprint)
+            return StageResult()
+
+    class Plugin:
+        @hookimpl
+        def register_stages(self, register):
+            register("records", Records)
+
+    plugin(Plugin(), name="records")
+    path = write_yaml(f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages: [{{name: r, type: records}}]\n")
+    assert main(["run", str(path), "--force"]) == 0
+    assert main(["run", str(path), "--force", "-o", f"misc.output_dir={tmp_path / 'moved'}"]) == 0
+    assert main(["run", str(path), "--force", "-o", "misc.seed=1"]) == 0
+    recorded = json.loads((tmp_path / "run/manifest.json").read_text())["stages"]["r"]["fingerprint"]
+    assert seen[0] == seen[1] != seen[2] == recorded and len(seen[0]) == 16
