@@ -18,7 +18,13 @@ from sigil.pipeline.runner import plan_stages, stage_fingerprint
 from sigil.plugins import Registry
 
 # Every stage type the repo ships, with the plugins that provide them and the sections they own.
-PLUGIN_MODULES = ("sigil_license_filter.plugin", "sigil_panic_scorer.plugin", "sigil_generate.plugin", "sigil_train.plugin")
+PLUGIN_MODULES = (
+    "sigil_license_filter.plugin",
+    "sigil_panic_scorer.plugin",
+    "sigil_generate.plugin",
+    "sigil_train.plugin",
+    "sigil_wandb.plugin",
+)
 
 PIPELINE = """
 misc: {{output_dir: {run_dir}}}
@@ -66,6 +72,7 @@ CASES = [
     ("misc.output_dir=/elsewhere", set()),
     ("misc.logging_dir=/elsewhere/logs", set()),
     ("sweep.grid={train.lr: [1, 2]}", set()),
+    ("wandb.project=elsewhere", set()),  # a logger's section changes where metrics go, not any result
 ]
 
 
