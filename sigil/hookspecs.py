@@ -29,7 +29,7 @@ class Register(Protocol):
     that reads no config.
     """
 
-    def __call__(self, name: str, component: Any, *, reads: Sequence[str] = ()) -> None: ...
+    def __call__(self, name: str, component: object, *, reads: Sequence[str] = ()) -> None: ...
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ class Registry:
         self.kind = kind
         self._entries: dict[str, Entry] = {}
 
-    def add(self, name: str, component: Any, plugin: str, reads: Sequence[str] = ()) -> None:
+    def add(self, name: str, component: object, plugin: str, reads: Sequence[str] = ()) -> None:
         """Add a component; a name that is already taken is an error naming both plugins."""
         if not isinstance(name, str) or not name:
             raise PluginError(f"plugin {plugin!r} registered a {self.kind} without a name")
@@ -233,14 +233,14 @@ def registry(kind: str) -> Registry:
         others = [plugin for plugin in plugins if plugin is not impl.plugin]
         caller = pm.subset_hook_caller(hook_name, remove_plugins=others)
 
-        def register(name: str, component: Any, *, reads: Sequence[str] = (), _plugin: str = impl.plugin_name) -> None:
+        def register(name: str, component: object, *, reads: Sequence[str] = (), _plugin: str = impl.plugin_name) -> None:
             result.add(name, component, _plugin, reads)
 
         caller(register=register)
     return result
 
 
-def hook() -> Any:
+def hook() -> pluggy.HookRelay:
     """The hook relay (``hook().on_metrics(...)``), with plugins loaded. Always call hooks with keywords."""
     load_plugins()
     return pm.hook
