@@ -1,6 +1,6 @@
 """The ``openai`` generator against real OpenAI-compatible servers on 127.0.0.1: ``transformers serve`` over the
 tiny model (FastAPI + uvicorn, on CPU, offline), replicas with one killed mid-run, a stub answering 429/5xx in
-front of a real server, managed mode through ``sigil run``, and an RSFT round through a managed server."""
+front of a real server, a stage killed and resumed, and an RSFT round through ``sigil run`` in managed mode."""
 
 from __future__ import annotations
 
@@ -248,26 +248,6 @@ def managed(port: int, **changes) -> dict:
             "concurrency": 4, "backoff_s": 0.01}
 
 
-def test_managed_mode_through_sigil_run_starts_serves_and_stops(tmp_path, prompts_file, corpus):
-    port = free_port()
-    pipeline = write_pipeline(
-        tmp_path / "p.yaml",
-        [{"name": "data", "type": "fixture_data", "options": {"train": str(corpus)}}, {"name": "gen", "type": "generate"}],
-        generate={"prompts": str(prompts_file), "n": 2, "generator": "openai", "temperature": 0.0, "openai": managed(port)},
-    )
-    assert main(["run", str(pipeline)]) == 0
-    run = tmp_path / "run"
-    rows = [json.loads(line) for line in (run / "stages" / "gen" / "samples.jsonl").read_text().splitlines()]
-    assert [(r["problem"], r["sample"]) for r in rows] == [(p, s) for p in ("add", "sum", "hello") for s in (0, 1)]
-    assert rows[0]["completion"] == rows[1]["completion"]  # greedy
-    log = (run / "work" / "gen" / "server-0.log").read_text()
-    assert "serve" in log.splitlines()[0] and "POST /v1/completions" in log
-    with pytest.raises(httpx.ConnectError):  # stopped afterwards
-        httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-    info = json.loads((run / "stages" / "gen" / "generation.json").read_text())
-    assert info["generator"] == "openai" and info["model"]["adapter"] is None
-
-
 def test_a_server_that_dies_at_start_is_one_clear_error(tmp_path, prompts_file, capsys):
     command = [sys.executable, "-c", "import sys; print('no such model'); sys.exit(3)"]
     pipeline = write_pipeline(tmp_path / "p.yaml", [{"name": "gen", "type": "generate"}],
@@ -278,8 +258,9 @@ def test_a_server_that_dies_at_start_is_one_clear_error(tmp_path, prompts_file, 
     assert "exited with 3 before it was healthy" in error and "no such model" in error
 
 
-@pytest.mark.slow
-def test_an_rsft_round_serves_its_adapter_through_a_managed_server(tmp_path, corpus):
+def test_managed_mode_rsft_round_serves_its_adapter_then_stops_the_server(tmp_path, corpus):
+    """Managed mode through `sigil run`: the round's sft adapter is merged for a server without LoRA support, the
+    server is started on it, answers the round's requests, is stopped afterwards, and its log stays in the run."""
     train = {"adapter": "lora", "max_steps": 2, "micro_batch_size": 2, "grad_accum": 1, "lr": 1e-2,
              "dataloader_num_workers": 0, "tokenize_workers": 1, "eval_every": 0, "save_every": 100}
     stages = [
@@ -288,7 +269,8 @@ def test_an_rsft_round_serves_its_adapter_through_a_managed_server(tmp_path, cor
         {"name": "rsft", "type": "rsft"},
     ]
     rsft = {"rounds": 1, "samples_per_prompt": 2, "min_quality": 0.0, "require_compile": False, "train_steps": 1}
-    generate = {"prompts": "sigil-basic", "limit": 2, "max_new_tokens": 12, "generator": "openai", "openai": managed(free_port())}
+    port = free_port()
+    generate = {"prompts": "sigil-basic", "limit": 2, "max_new_tokens": 12, "generator": "openai", "openai": managed(port)}
     pipeline = write_pipeline(tmp_path / "p.yaml", stages, train=train, lora={"r": 4, "alpha": 8}, rsft=rsft,
                               eval={"scorers": ["compile", "clippy"], "cache_dir": None}, generate=generate)
     assert main(["run", str(pipeline)]) == 0
@@ -296,7 +278,11 @@ def test_an_rsft_round_serves_its_adapter_through_a_managed_server(tmp_path, cor
     # the round served the sft adapter, merged into its base for a server without LoRA support
     merged = json.loads((round_dir / "merged-model" / "sigil_merged.json").read_text())["ref"]
     assert merged["adapter"].endswith("sft/adapter")
-    assert str(round_dir / "merged-model") in (round_dir / "server-0.log").read_text().splitlines()[0]
+    log = (round_dir / "server-0.log").read_text()
+    assert str(round_dir / "merged-model") in log.splitlines()[0] and log.count("POST /v1/completions") == 4
+    with pytest.raises(httpx.ConnectError):  # stopped afterwards
+        httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
     samples = [json.loads(line) for line in (round_dir / "samples.jsonl").read_text().splitlines()]
+    assert [(s["problem"], s["sample"]) for s in samples] == [(p, i) for p in dict.fromkeys(s["problem"] for s in samples) for i in (0, 1)]
     assert len(samples) == 4
     assert (tmp_path / "run" / "stages" / "rsft" / "adapter" / "adapter_config.json").exists()
