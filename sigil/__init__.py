@@ -50,8 +50,8 @@ _EXPORTS: dict[str, str] = {
     "Suite": "sigil.functional.problems",
     "load_suite": "sigil.functional.problems",
     "resolve_suite": "sigil.functional.suite_lookup",
-    "assemble": "sigil.functional.programs",
-    "truncate_at_stop": "sigil.functional.programs",
+    "assemble": "sigil.functional.problems",
+    "truncate_at_stop": "sigil.functional.problems",
     # training and generation seams
     "Trainer": "sigil.training",
     "TrainRequest": "sigil.training",
@@ -163,8 +163,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
     from sigil.evaluation.evaluate import evaluate
     from sigil.evaluation.samples import Sample
     from sigil.evaluation.scorers import EvalBatch, Scorer
-    from sigil.functional.problems import Problem, Suite, load_suite
-    from sigil.functional.programs import assemble, truncate_at_stop
+    from sigil.functional.problems import Problem, Suite, assemble, load_suite, truncate_at_stop
     from sigil.functional.suite_lookup import resolve_suite
     from sigil.generation import Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
     from sigil.io import (

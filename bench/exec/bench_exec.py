@@ -22,11 +22,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from plain_runner import run_plain  # this directory: the baseline lives with the benchmark that uses it
+
 from sigil.functional.builtin_suites import SUITES_DIR
 from sigil.functional.execution import ExecOptions, run_completions
-from sigil.functional.plain_runner import run_plain
-from sigil.functional.problems import Problem, load_suite
-from sigil.functional.programs import assemble
+from sigil.functional.problems import Problem, assemble, load_suite
 
 
 def corpus(repeat: int) -> list[tuple[Problem, str]]:

@@ -48,7 +48,7 @@ def register_commands(cli: click.Group) -> None:
         """Compile, lint and score model samples; append one line to OUTPUT/metrics.jsonl (or to OUTPUT.jsonl)."""
         from sigil.config.loader import apply_override, read_yaml, set_value, validate_config
         from sigil.errors import SigilError
-        from sigil.evaluation.evaluate_file import evaluate_file
+        from sigil.evaluation.evaluate import evaluate_file
         from sigil.evaluation.stage import summary_line
         from sigil.io import append_jsonl_line
         from sigil.io.scratch import scratch_dir

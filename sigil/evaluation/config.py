@@ -8,6 +8,10 @@ from pydantic import Field, field_validator, model_validator
 
 from sigil.config.section import Section
 
+#: Limits whose default lives in one place, the native evaluator (``sigil_evaluator.Evaluator`` and
+#: ``run_programs``): unset here means "the wheel's default", so Python and Rust cannot disagree.
+WHEEL_DEFAULT = "unset: the native evaluator's own default"
+
 #: The longest timeout any setting accepts (a day): beyond it a deadline is a typo, and the native evaluator's
 #: durations stay representable.
 MAX_TIMEOUT = 86_400.0
@@ -35,11 +39,19 @@ class FunctionalConfig(Section):
     )
     k: list[int] = Field(default_factory=lambda: [1], description="The k of pass@k (each ≤ samples per problem).")
     optimize: bool = Field(default=False, description="Build with -O instead of a debug build.")
-    run_timeout: float = Field(
-        default=10.0, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False, description="Wall-clock seconds for one program run."
+    run_timeout: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_TIMEOUT,
+        allow_inf_nan=False,
+        description=f"Wall-clock seconds for one program run; {WHEEL_DEFAULT}.",
     )
-    run_cpu_seconds: int = Field(default=5, gt=0, description="CPU seconds for one program run.")
-    run_memory_mb: int = Field(default=512, gt=0, description="Address-space limit of one program run (MB).")
+    run_cpu_seconds: int | None = Field(
+        default=None, gt=0, description=f"CPU seconds for one program run; {WHEEL_DEFAULT}."
+    )
+    run_memory_mb: int | None = Field(
+        default=None, gt=0, description=f"Address-space limit of one program run (MB); {WHEEL_DEFAULT}."
+    )
 
     @field_validator("k")
     @classmethod
@@ -63,9 +75,15 @@ class EvalConfig(Section):
         "code unisolated takes the command-line flag `sigil eval --no-sandbox`, which warns every time.",
     )
     jobs: int | None = Field(default=None, ge=1, description="Parallel compiler processes; default all cores.")
-    batch_size: int = Field(default=32, ge=1, description="Samples checked per compiler invocation.")
-    compile_timeout: float = Field(
-        default=60.0, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False, description="Seconds for one compile+clippy pass."
+    batch_size: int | None = Field(
+        default=None, ge=1, description=f"Samples checked per compiler invocation; {WHEEL_DEFAULT}."
+    )
+    compile_timeout: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_TIMEOUT,
+        allow_inf_nan=False,
+        description=f"Seconds for one compile+clippy pass (also the build of a test run); {WHEEL_DEFAULT}.",
     )
     clippy_timeout: float = Field(
         default=0.0,
@@ -153,5 +171,11 @@ class EvalConfig(Section):
         return self
 
     @property
-    def timeout(self) -> float:
-        return self.compile_timeout + self.clippy_timeout
+    def timeout(self) -> float | None:
+        """The compile + clippy pass's timeout: ``compile_timeout`` (or the wheel's default) + ``clippy_timeout``."""
+        if self.compile_timeout is None and not self.clippy_timeout:
+            return None
+        from sigil.evaluation.evaluate import native_default
+
+        base = self.compile_timeout if self.compile_timeout is not None else native_default("Evaluator", "compile_timeout")
+        return float(base) + self.clippy_timeout

@@ -1,27 +1,99 @@
-"""Evaluate samples: extract code → pre-filter → sandboxed compile + clippy → scorers → tests → aggregate metrics.
+"""Evaluate samples, top to bottom: the native wheel → read a samples file → extract code → pre-filter →
+sandboxed compile + clippy → scorers → tests → aggregate metrics → write the results.
 
-``sigil eval``, the pipeline's ``evaluate`` stage and RSFT's verification all call :func:`evaluate`: one path
-from samples to verdicts, tests included.
+``sigil eval`` and the pipeline's ``evaluate`` stage call :func:`evaluate_file`; RSFT's verification calls
+:func:`evaluate` on samples it holds: one path from samples to verdicts, tests included.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sigil.errors import ConfigError, SigilError
 from sigil.evaluation.config import EvalConfig
 from sigil.evaluation.functional import test_samples
 from sigil.evaluation.metrics import aggregate, quality_score
-from sigil.evaluation.native import evaluator_module
-from sigil.evaluation.samples import Sample
+from sigil.evaluation.samples import Sample, read_samples, subsample
 from sigil.evaluation.scorers import EvalBatch
 from sigil.functional.check import pass_at_k_block
 from sigil.functional.results import SampleResult
+from sigil.io import atomic_write_json, staged_files, write_jsonl
 from sigil.observe.progress import track
 from sigil.plugins import registry
+
+# --- the native evaluator wheel
+
+#: The sigil-evaluator version this sigil is pinned to (pyproject.toml says the same).
+REQUIRED_VERSION = "0.1.0"
+
+
+def evaluator_module() -> ModuleType:
+    """``sigil_evaluator``, or a one-line error saying how to install the right version."""
+    try:
+        import sigil_evaluator
+    except ImportError:
+        raise SigilError(
+            "the native evaluator is not installed: pip install ./evaluator-rs (or `make install`)"
+        ) from None
+    if sigil_evaluator.__version__ != REQUIRED_VERSION:
+        raise SigilError(
+            f"sigil needs sigil-evaluator=={REQUIRED_VERSION} but {sigil_evaluator.__version__} is installed: "
+            "pip install ./evaluator-rs"
+        )
+    return sigil_evaluator
+
+
+def native_default(function: str, parameter: str) -> Any:
+    """The default of ``parameter`` of the wheel's ``function`` (``"Evaluator"``, ``"run_programs"``), read from
+    its signature: the settings' defaults are the evaluator's by construction, never a copied number."""
+    return inspect.signature(getattr(evaluator_module(), function)).parameters[parameter].default
+
+
+# --- a samples file, end to end: what `sigil eval` and the evaluate stage share
+
+
+def evaluate_file(
+    path: str | Path, pipeline: Any, seed: int, out_dir: Path | None
+) -> tuple[EvalReport, dict[str, str], list[str]]:
+    """Read the file once (``eval.on_bad_line``; with ``eval.functional.enabled`` each sample bound to its
+    problem), subsample (``eval.sample_n``), check, score and test those samples, and write the results under
+    ``out_dir`` (None: write nothing). Returns the report, the files written (artifact name → file name) and the
+    malformed lines that were skipped.
+
+    The evaluator is built first, so a bad ``eval`` setting (lints, deps, cache directory) is an error before
+    the file is read."""
+    config = pipeline.eval
+    evaluator = make_evaluator(config)
+    functional = config.functional
+    suite = None
+    if functional.enabled and functional.suite:
+        from sigil.functional import resolve_suite
+
+        suite = resolve_suite(functional.suite)
+    bad_lines: list[str] = []
+    samples = read_samples(
+        path,
+        suite=suite,
+        bind_problems=functional.enabled,
+        skip_bad_lines=config.on_bad_line == "skip",
+        bad_lines=bad_lines,
+        max_line_bytes=config.max_sample_bytes,
+    )
+    report = evaluate(subsample(samples, config.sample_n, seed), config, seed=seed, pipeline=pipeline,
+                      evaluator=evaluator)
+    report.metrics["bad_lines"] = len(bad_lines)
+    report.metrics["samples_file"] = str(path)
+    artifacts = write_report(report, out_dir, config.save_errors) if out_dir is not None else {}
+    return report, artifacts, bad_lines
+
+
+# --- samples → verdicts and metrics
 
 #: Samples per call into the native evaluator: large enough to keep every worker busy, small enough for a
 #: progress bar that moves.
@@ -76,18 +148,18 @@ def make_evaluator(config: EvalConfig) -> Any:
 
 
 def _evaluator(native: Any, config: EvalConfig) -> Any:
+    limits = {"batch_size": config.batch_size, "compile_timeout": config.timeout}
     return native.Evaluator(
         edition=config.edition,
         lints=config.lints,
         pedantic=config.pedantic,
         sandbox=config.sandbox,
         jobs=config.jobs,
-        batch_size=config.batch_size,
-        compile_timeout=config.timeout,
         cache_dir=os.path.expanduser(config.cache_dir) if config.cache_dir else None,
         deps=config.deps or None,
         verdict=config.verdict,
         crate_type=config.crate_type,
+        **{key: value for key, value in limits.items() if value is not None},  # unset: the wheel's own default
     )
 
 
@@ -189,3 +261,37 @@ def evaluate(
         samples_per_s=round(len(samples) / max(time.monotonic() - clock, 1e-9), 2),
     )
     return EvalReport(metrics, details, per_problem)
+
+
+# --- writing an evaluation's files: per-sample results, per-problem breakdown, errors, test verdicts
+
+
+def write_report(report: EvalReport, out_dir: Path, save_errors: bool) -> dict[str, str]:
+    """Write results.jsonl, per_problem.json, summary.json (and errors.jsonl, functional.jsonl) as one set; return
+    the artifact map. A full disk is one error line, and ``out_dir`` keeps its old files, none half-written."""
+    try:
+        with staged_files(out_dir) as staging:
+            return _write(report, staging, save_errors)
+    except OSError as exc:
+        raise SigilError(f"{out_dir}: cannot write the evaluation results: {exc.strerror or exc}") from None
+
+
+def _write(report: EvalReport, out_dir: Path, save_errors: bool) -> dict[str, str]:
+    write_jsonl(out_dir / "results.jsonl", report.samples)
+    atomic_write_json(out_dir / "per_problem.json", report.per_problem)
+    atomic_write_json(out_dir / "summary.json", report.metrics)
+    artifacts = {"results": "results.jsonl", "per_problem": "per_problem.json", "summary": "summary.json"}
+    if save_errors:
+        write_jsonl(out_dir / "errors.jsonl", (
+            {"id": d["id"], "code": d["code"],
+             "error": d["check"]["first_error"] or d["filter_reason"] or d["check"]["reject_reason"]}
+            for d in report.samples
+            if not d["check"]["compiles"]
+        ))
+        artifacts["errors"] = "errors.jsonl"
+    if "pass_at_k" in report.metrics:
+        write_jsonl(out_dir / "functional.jsonl", (
+            {"id": d["id"], "name": d["problem"], **d["tests"]} for d in report.samples if "tests" in d
+        ))
+        artifacts["functional"] = "functional.jsonl"
+    return artifacts

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sigil.errors import DataError
-from sigil.functional.problems import Problem, Suite, problem_from_record
-from sigil.functional.programs import assemble
+from sigil.functional.problems import Problem, Suite, assemble, problem_from_record
 from sigil.io import read_jsonl_numbered
 
 

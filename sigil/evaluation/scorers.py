@@ -27,7 +27,7 @@ class EvalBatch:
     @cached_property
     def syntax(self) -> list[dict[str, Any]]:
         """The native syntax-tree report of each source (idiomatic score, features, documentation)."""
-        from sigil.evaluation.native import evaluator_module
+        from sigil.evaluation.evaluate import evaluator_module
 
         return evaluator_module().score(self.sources, weights=self.weights, threads=self.threads)
 

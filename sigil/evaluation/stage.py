@@ -9,8 +9,7 @@ from pydantic import Field
 from sigil.config.schema import CoreConfig
 from sigil.config.section import InputPath, Section
 from sigil.evaluation.config import EvalConfig
-from sigil.evaluation.evaluate import check_scorers
-from sigil.evaluation.evaluate_file import evaluate_file
+from sigil.evaluation.evaluate import check_scorers, evaluate_file
 from sigil.hookspecs import Register, hookimpl
 from sigil.pipeline.stage import StageContext, StageResult
 

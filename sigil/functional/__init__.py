@@ -7,8 +7,15 @@ package holds the suite format, the built-in suite, the validator and the pass@k
 from sigil.functional.check import check_functional, load_samples, pass_at_k_block
 from sigil.functional.execution import ExecOptions, ExecutionRun, run_completions
 from sigil.functional.pass_at_k import pass_at_k, suite_pass_at_k
-from sigil.functional.problems import IoCase, Problem, Suite, load_suite, problem_from_record
-from sigil.functional.programs import assemble, truncate_at_stop
+from sigil.functional.problems import (
+    IoCase,
+    Problem,
+    Suite,
+    assemble,
+    load_suite,
+    problem_from_record,
+    truncate_at_stop,
+)
 from sigil.functional.results import STATUSES, SampleResult
 from sigil.functional.suite_lookup import resolve_suite
 from sigil.functional.validate import ValidationReport, validate_suite

@@ -7,29 +7,29 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sigil.errors import SigilError
-from sigil.functional.problems import Problem
-from sigil.functional.programs import assemble
+from sigil.functional.problems import Problem, assemble
 from sigil.functional.results import SampleResult
 
 
 @dataclass(frozen=True)
 class ExecOptions:
-    """Limits and settings of one execution run (the defaults suit small suite problems)."""
+    """Limits and settings of one execution run. A limit left at None is the executor's own default (the
+    signature of ``sigil_evaluator.run_programs``): one default per setting, held by the wheel."""
 
     optimize: bool = False
     edition: str = "2021"
     jobs: int | None = None
-    batch_size: int = 16
-    compile_timeout: float = 60.0
-    run_timeout: float = 10.0
-    run_cpu_seconds: int = 5
-    run_memory_mb: int = 512
-    output_bytes: int = 1 << 20
-    max_processes: int = 64
+    batch_size: int | None = None
+    compile_timeout: float | None = None
+    run_timeout: float | None = None
+    run_cpu_seconds: int | None = None
+    run_memory_mb: int | None = None
+    output_bytes: int | None = None
+    max_processes: int | None = None
     sandbox: Literal["bwrap", "none"] = "bwrap"
 
     def native_kwargs(self) -> dict[str, Any]:
-        return {
+        limits = {
             "optimize": self.optimize,
             "edition": self.edition,
             "jobs": self.jobs,
@@ -42,6 +42,7 @@ class ExecOptions:
             "max_processes": self.max_processes,
             "sandbox": self.sandbox,
         }
+        return {key: value for key, value in limits.items() if value is not None or key == "jobs"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def run_completions(pairs: Sequence[tuple[Problem, str]], options: ExecOptions |
 
 def run_programs(programs: list[dict[str, Any]], options: ExecOptions | None = None) -> ExecutionRun:
     """Build and run whole programs (``{"source", "kind", "cases"}``) in the sandbox."""
-    from sigil.evaluation.native import evaluator_module
+    from sigil.evaluation.evaluate import evaluator_module
 
     options = options or ExecOptions()
     if not programs:

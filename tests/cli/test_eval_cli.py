@@ -92,7 +92,7 @@ def test_output_directory_still_works(samples, tmp_path, capsys):
 @pytest.mark.parametrize("target", ["a_file.txt", "a_file.txt/below"])
 def test_output_that_cannot_be_a_directory_fails_before_any_work(target, samples, tmp_path, capsys, monkeypatch):
     (tmp_path / "a_file.txt").write_text("keep me\n")
-    import sigil.evaluation.evaluate_file as module
+    import sigil.evaluation.evaluate as module
 
     monkeypatch.setattr(module, "evaluate", lambda *a, **k: pytest.fail("the evaluation ran"))
     code, _, err = run(capsys, "eval", str(samples), "--output", str(tmp_path / target), "--no-cache")

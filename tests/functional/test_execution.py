@@ -12,9 +12,7 @@ from sigil.evaluation.samples import Sample
 from sigil.functional.builtin_suites import SUITES_DIR
 from sigil.functional.check import check_functional, load_samples
 from sigil.functional.execution import ExecOptions
-from sigil.functional.plain_runner import run_plain
-from sigil.functional.problems import load_suite
-from sigil.functional.programs import assemble
+from sigil.functional.problems import assemble, load_suite
 from sigil.functional.validate import validate_suite
 
 
@@ -77,6 +75,15 @@ def test_samples_that_name_no_known_problem_are_refused(tmp_path: Path, suite) -
 
 
 def test_plain_baseline_agrees_on_a_reference_and_a_broken_variant(suite) -> None:  # type: ignore[no-untyped-def]
+    # the benchmark's unsandboxed baseline (bench/exec/plain_runner.py) must judge like the executor it is compared to
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "exec" / "plain_runner.py"
+    spec = importlib.util.spec_from_file_location("plain_runner", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    run_plain = module.run_plain
     problem = suite.get("sigil_gcd")
     assert run_plain(assemble(problem, problem.reference or "")).status == "passed"
     broken = run_plain(assemble(problem, problem.broken_completion()))

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from sigil.errors import DataError
-from sigil.functional.problems import load_suite
-from sigil.functional.programs import assemble, truncate_at_stop
+from sigil.functional.problems import assemble, load_suite, truncate_at_stop
 
 
 def write(tmp_path: Path, lines: list[object] | list[str], name: str = "suite.jsonl") -> Path:

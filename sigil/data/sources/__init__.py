@@ -58,7 +58,7 @@ def read_source(name: str, config: DatasetConfig) -> Iterator[Record | Drop]:
 
 def _read_suite_source(suite_name: str, name: str) -> Iterator[Record | Drop]:
     """Each problem's whole reference program (what the suite validator checks passes), in suite order."""
-    from sigil.functional.programs import assemble
+    from sigil.functional.problems import assemble
     from sigil.functional.suite_lookup import resolve_suite
 
     try:
@@ -114,7 +114,7 @@ def source_fingerprint(name: str) -> str:
 
 
 def _suite_fingerprint(suite_name: str, name: str) -> str:
-    from sigil.functional.programs import assemble
+    from sigil.functional.problems import assemble
     from sigil.functional.suite_lookup import resolve_suite
 
     digest = hashlib.blake2b(digest_size=16)

@@ -1,7 +1,7 @@
 """The MultiPL-E way, unsandboxed: one ``rustc`` then one run per sample, with only a wall-clock timeout.
 
-This is the baseline the benchmark compares with and what ``--no-sandbox`` uses. It isolates nothing: use it
-only on trusted programs (reference solutions, the benchmark's own corpus).
+This is the baseline ``bench_exec.py`` compares sigil's executor with (it lives here, not in ``sigil``: nothing
+in sigil runs it). It isolates nothing: use it only on trusted programs (the benchmark's own corpus).
 """
 
 from __future__ import annotations
