@@ -6,13 +6,12 @@ Each line: ``{"id": str, "source": str, "path": str | null, "task": "code" | "in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from sigil.data.records import Record
-from sigil.io import atomic_writer
+from sigil.io import write_jsonl
 
 
 def record_line(record: Record) -> dict[str, Any]:
@@ -28,9 +27,4 @@ def record_line(record: Record) -> dict[str, Any]:
 
 def write_records(path: Path, records: Iterable[Record]) -> int:
     """Write ``records`` to ``path`` atomically; return how many were written."""
-    count = 0
-    with atomic_writer(path) as handle:
-        for record in records:
-            handle.write(json.dumps(record_line(record), ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    return write_jsonl(path, (record_line(record) for record in records))

@@ -32,8 +32,7 @@ def test_setting_defaults_are_the_wheels_own(monkeypatch):
     built: list[dict] = []
 
     class Evaluator:
-        def __init__(self, edition="2021", lints=None, pedantic=False, sandbox="bwrap", jobs=None, batch_size=7,
-                     compile_timeout=42.0, cache_dir=None, deps=None):
+        def __init__(self, batch_size=7, compile_timeout=42.0, **settings):
             built.append({"batch_size": batch_size, "compile_timeout": compile_timeout})
 
     fake = types.SimpleNamespace(Evaluator=Evaluator)

@@ -30,9 +30,9 @@ from sigil import (
     StageResult,
     TrainRequest,
     atomic_write_json,
-    atomic_writer,
     read_jsonl,
     registry,
+    write_jsonl,
 )
 from sigil_generate.model import model_ref, resolve_base
 from sigil_generate.prompts import load_prompts
@@ -176,7 +176,8 @@ class RsftStage:
         outcome_metrics: dict[str, Any] = {}
         new_adapter: Path | None = None
         if train_records:
-            train_path = write_jsonl(round_dir / "train.jsonl", train_records)
+            train_path = round_dir / "train.jsonl"
+            write_jsonl(train_path, train_records)
             round_ctx = round_context(ctx, number, round_dir, base, adapter)
             outcome = trainer.train(TrainRequest(
                 config=round_ctx.config,
@@ -258,12 +259,6 @@ def prepare_work_dir(work_dir: Path, key: str, log: Any) -> None:
         shutil.rmtree(path, ignore_errors=True)
     atomic_write_json(key_path, {"run_key": key})
 
-
-def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    with atomic_writer(path) as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
 
 
 def summary(metrics: dict[str, Any]) -> str:

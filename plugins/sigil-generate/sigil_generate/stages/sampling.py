@@ -27,8 +27,8 @@ from sigil import (
     SamplingSettings,
     append_jsonl_line,
     assemble,
-    atomic_writer,
     read_jsonl,
+    write_jsonl,
 )
 from sigil_generate.config import GenerateSection
 from sigil_generate.prompts import PromptItem, PromptSet
@@ -134,9 +134,7 @@ def sample_prompts(prompts: PromptSet, n: int, settings: SamplingSettings, run: 
 
 def write_samples(path: Path, samples: list[GeneratedSample]) -> None:
     """Write the samples JSONL atomically."""
-    with atomic_writer(path) as handle:
-        for sample in samples:
-            handle.write(json.dumps(sample.to_json(), ensure_ascii=False) + "\n")
+    write_jsonl(path, (sample.to_json() for sample in samples))
 
 
 def progress_key(jobs: list[Job], settings: SamplingSettings, run: SamplingRun) -> str:
@@ -163,10 +161,8 @@ def _resume(path: Path, key: str, wanted: set[tuple[str, int]]) -> dict[tuple[st
                 job = (record.get("problem"), record.get("sample"))
                 if job in wanted and job not in done and isinstance(record.get("completion"), str):
                     done[job] = record["completion"]  # type: ignore[index]
-    with atomic_writer(path) as handle:
-        handle.write(json.dumps({"key": key}) + "\n")
-        for (problem, sample), text in done.items():
-            handle.write(json.dumps({"problem": problem, "sample": sample, "completion": text}, ensure_ascii=False) + "\n")
+    kept = [{"problem": problem, "sample": sample, "completion": text} for (problem, sample), text in done.items()]
+    write_jsonl(path, [{"key": key}, *kept])
     return done
 
 
