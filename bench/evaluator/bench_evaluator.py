@@ -10,7 +10,10 @@ Modes, each run in a fresh subprocess so peak-memory figures are its own:
   (c0) sigil-nosandbox - the same without isolation, to price the sandbox.
   (c1/c1-0) batch size 1 with and without bwrap: the sandbox's cost per compiler process.
   (d) cached  - `Evaluator` answering every sample from a warm on-disk cache.
-Also compares (b) and (c) verdicts sample by sample over the whole corpus.
+  (c-build) sigil with `verdict="build"`: what a `cargo build` verdict costs per sample.
+  (c-old) the evaluator before the batch-independence rule (issue 10), from a wheel built at the commit
+          before it (`--old-python`: a Python whose sigil_evaluator is that wheel): what the safe rule costs.
+Also compares (b) and (c) verdicts sample by sample over the whole corpus (``reference.mismatch``).
 """
 
 from __future__ import annotations
@@ -37,9 +40,6 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 import reference  # noqa: E402
-
-FIELDS = ("compiles", "error_codes", "first_error", "rustc_warnings", "clippy_warnings", "lints")
-
 
 # --- (a) naive: a cargo project per sample ------------------------------------------------------
 
@@ -72,7 +72,7 @@ def direct_runner(jobs: int) -> Callable[[list[str]], list[dict[str, Any]]]:
 
     def run(sources: list[str]) -> list[dict[str, Any]]:
         with ThreadPoolExecutor(jobs) as pool:
-            return list(pool.map(lambda s: reference.check_single(s, driver), sources))
+            return list(pool.map(lambda s: reference.check_single(s, driver, rustc_verdict="never"), sources))
 
     return run
 
@@ -80,11 +80,21 @@ def direct_runner(jobs: int) -> Callable[[list[str]], list[dict[str, Any]]]:
 # --- (c, d) sigil -------------------------------------------------------------------------------
 
 
-def sigil_runner(jobs: int, sandbox: str, batch_size: int, cache_dir: str | None) -> Callable[[list[str]], list[dict[str, Any]]]:
+STATS: dict[str, Any] = {}
+
+
+def sigil_runner(jobs: int, sandbox: str, batch_size: int, cache_dir: str | None, **kwargs: Any) -> Callable[[list[str]], list[dict[str, Any]]]:
     from sigil_evaluator import Evaluator
 
-    ev = Evaluator(sandbox=sandbox, jobs=jobs, batch_size=batch_size, cache_dir=cache_dir)
-    return lambda sources: [dict(r) for r in ev.check(sources)]
+    ev = Evaluator(sandbox=sandbox, jobs=jobs, batch_size=batch_size, cache_dir=cache_dir, **kwargs)
+
+    def run(sources: list[str]) -> list[dict[str, Any]]:
+        results = [dict(r) for r in ev.check(sources)]
+        if hasattr(ev, "stats"):
+            STATS.update(ev.stats())
+        return results
+
+    return run
 
 
 # --- one mode in a child process ----------------------------------------------------------------
@@ -109,6 +119,8 @@ def child(mode: str, n: int, seed: int, subset: int, jobs: int, cache_dir: str |
         "sigil-nosandbox": lambda: sigil_runner(jobs, "none", 32, None),
         "sigil-b1": lambda: sigil_runner(jobs, "bwrap", 1, None),
         "sigil-b1-nosandbox": lambda: sigil_runner(jobs, "none", 1, None),
+        "sigil-build": lambda: sigil_runner(jobs, "bwrap", 32, None, verdict="build"),
+        "sigil-old": lambda: sigil_runner(jobs, "bwrap", 32, None),
         "cached": lambda: sigil_runner(jobs, "bwrap", 32, cache_dir),
     }
     if mode not in runners:
@@ -140,12 +152,14 @@ def child(mode: str, n: int, seed: int, subset: int, jobs: int, cache_dir: str |
         "cpu_ms_per_sample": cpu_s * 1000 / len(sources),
         "peak_rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_rss_child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "compiler_runs": dict(STATS),
     }
     print(json.dumps(out))
 
 
 def measure(mode: str, args: argparse.Namespace, cache_dir: str | None = None, dump: str | None = None) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", mode, "--n", str(args.n), "--seed", str(args.seed), "--naive-subset", str(args.naive_subset), "--jobs", str(args.jobs)]
+    python = args.old_python if mode == "sigil-old" else sys.executable
+    cmd = [python, __file__, "--child", mode, "--n", str(args.n), "--seed", str(args.seed), "--naive-subset", str(args.naive_subset), "--jobs", str(args.jobs)]
     if cache_dir:
         cmd += ["--cache-dir", cache_dir]
     if dump:
@@ -171,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--repeats", type=int, default=3, help="interleaved runs of (a), (b), (c), (c0), compiling-only and (d); the best of each is reported, and same-repeat ratios")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--old-python", help="a Python whose sigil_evaluator is the wheel before the batch-independence rule (mode c-old)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--cache-dir", help=argparse.SUPPRESS)
     ap.add_argument("--dump", help=argparse.SUPPRESS)
@@ -191,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             runs.setdefault("direct", []).append(measure("direct", args, dump=f"{tmp}/direct.json" if i == 0 else None))
             runs.setdefault("sigil", []).append(measure("sigil", args, dump=f"{tmp}/sigil.json" if i == 0 else None))
             runs.setdefault("sigil-nosandbox", []).append(measure("sigil-nosandbox", args))
+            runs.setdefault("sigil-build", []).append(measure("sigil-build", args))
+            if args.old_python:
+                runs.setdefault("sigil-old", []).append(measure("sigil-old", args))
         for _ in range(args.repeats):
             runs.setdefault("direct-compiling", []).append(measure("direct-compiling", args))
             runs.setdefault("sigil-compiling", []).append(measure("sigil-compiling", args))
@@ -200,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         runs["cached"] = [measure("cached", args, cache_dir=cache_dir) for _ in range(args.repeats)]
         direct = json.loads(Path(f"{tmp}/direct.json").read_text())
         sigil = json.loads(Path(f"{tmp}/sigil.json").read_text())
-    mismatches = [i for i, (d, s) in enumerate(zip(direct, sigil)) if any(d[f] != s[f] for f in FIELDS)]
+    mismatches = [i for i, (d, s) in enumerate(zip(direct, sigil)) if reference.mismatch(s, d)]
     b = {k: best(v) for k, v in runs.items()}
     n_sigil = b["sigil"]["samples"]
     summary = {
@@ -224,6 +242,13 @@ def main(argv: list[str] | None = None) -> int:
             "cpu_naive_vs_sigil_nosandbox": min(r["cpu_ms_per_sample"] for r in runs["naive"]) / min(r["cpu_ms_per_sample"] for r in runs["sigil-nosandbox"]),
             "cpu_direct_vs_sigil_nosandbox": min(r["cpu_ms_per_sample"] for r in runs["direct"]) / min(r["cpu_ms_per_sample"] for r in runs["sigil-nosandbox"]),
         },
+        "build_vs_check_seconds_per_sample_ms": (b["sigil-build"]["seconds"] - b["sigil"]["seconds"]) * 1000 / n_sigil,
+        "build_vs_check_ratio": b["sigil-build"]["seconds"] / b["sigil"]["seconds"],
+        "safe_rule_cost": (
+            {"old_vs_new_seconds": b["sigil-old"]["seconds"] / b["sigil"]["seconds"],
+             "per_repeat": [o["seconds"] / n["seconds"] for o, n in zip(runs["sigil-old"], runs["sigil"])]}
+            if "sigil-old" in b else None
+        ),
         "sandbox_overhead_ms_per_sample_batched": (b["sigil"]["seconds"] - b["sigil-nosandbox"]["seconds"]) * 1000 / n_sigil,
         "sandbox_overhead_ms_per_process": (b["sigil-b1"]["seconds"] - b["sigil-b1-nosandbox"]["seconds"]) * 1000 / b["sigil-b1"]["samples"],
         "equivalence": {"samples": len(direct), "mismatches": len(mismatches), "mismatched_indices": mismatches[:20]},
@@ -240,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(per repeat {', '.join(f'{x:.2f}' for x in r['sigil_vs_direct_per_repeat'])}; compiling only {r['sigil_vs_direct_compiling_only']:.2f}x; "
           f"cpu {r['cpu_direct_vs_sigil_nosandbox']:.2f}x)   "
           f"cache hits: {r['cached_samples_per_s']:.0f}/s   equivalence mismatches: {len(mismatches)}/{len(direct)}\n"
+          f"build verdict: {summary['build_vs_check_ratio']:.2f}x the check time (+{summary['build_vs_check_seconds_per_sample_ms']:.1f} ms/sample)   "
+          f"safe rule cost: {summary['safe_rule_cost']}\n"
           f"sandbox overhead: {summary['sandbox_overhead_ms_per_sample_batched']:.2f} ms/sample batched, "
           f"{summary['sandbox_overhead_ms_per_process']:.2f} ms per compiler process", file=sys.stderr)
     return 0

@@ -12,8 +12,8 @@ What the reference says a sample is:
 - ``compiles``, ``error_codes``, ``first_error``: rustc's verdict (clippy's deny-level lints are not
   compile errors). With ``rustc_verdict="always"`` rustc runs for every sample (the differential
   tester: it checks the evaluator's rule for when rustc must be asked); with ``"on_error"`` only
-  when clippy-driver reports an error that is not a clippy lint (the benchmark baseline: one
-  compiler process for almost every sample).
+  when clippy-driver reports an error that is not a clippy lint; with ``"never"`` not at all (the
+  benchmark's "one clippy-driver per sample" baseline).
 - ``rustc_warnings``, ``clippy_warnings``, ``clippy_errors``, ``lints``: clippy-driver's lints.
 """
 
@@ -122,14 +122,14 @@ def check_single(
     *,
     verdict: Literal["check", "build"] = "check",
     kind: str | None = None,
-    rustc_verdict: Literal["always", "on_error"] = "on_error",
+    rustc_verdict: Literal["always", "on_error", "never"] = "on_error",
     timeout: float = 120,
 ) -> dict[str, Any]:
     """Checks one sample alone and returns its verdict fields."""
     kind = kind or crate_type(source)
     emit = "metadata" if verdict == "check" else "obj"
     got = parse(_run(driver, source, kind, edition, emit, extra_args, timeout))
-    if rustc_verdict == "always" or not got["compiles"]:
+    if rustc_verdict == "always" or (rustc_verdict == "on_error" and not got["compiles"]):
         rustc = driver.parent / "rustc"
         compiled = parse(_run(rustc, source, kind, edition, emit, extra_args, timeout))
         got.update({k: compiled[k] for k in ("compiles", "error_codes", "first_error")})

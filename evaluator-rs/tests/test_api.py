@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -181,3 +182,14 @@ def test_type_stubs_match_the_module() -> None:
     pytest.importorskip("mypy")
     proc = subprocess.run([sys.executable, "-m", "mypy.stubtest", "sigil_evaluator"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_error_text_is_capped(evaluator: Evaluator) -> None:
+    """A few hundred bytes of macros that make a 4 MB error message store 2 KB of it, and say so."""
+    src = 'macro_rules! m0 { () => { "' + "x" * 1000 + '" } }\n'
+    for level in range(1, 5):
+        src += f"macro_rules! m{level} {{ () => {{ concat!({', '.join([f'm{level - 1}!()'] * 8)}) }} }}\n"
+    src += "compile_error!(m4!());\nfn main() {}\n"
+    (r,) = evaluator.check([src])
+    assert r["status"] == "error" and "[... cut: " in (r["first_error"] or "")
+    assert len(json.dumps(r)) < 3000
