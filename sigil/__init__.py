@@ -70,6 +70,9 @@ _EXPORTS: dict[str, str] = {
     "find_test_items": "sigil.data.rust",
     "mask": "sigil.data.rust",
     "matching_bracket": "sigil.data.rust",
+    # progress of long work: a bar on a terminal, plain lines elsewhere
+    "StepProgress": "sigil.observe.progress",
+    "format_eta": "sigil.observe.progress",
     # files: atomic writes and JSONL
     "atomic_writer": "sigil.io",
     "atomic_write_json": "sigil.io",
@@ -113,6 +116,7 @@ __all__ = [
     "StageOutput",
     "StageRef",
     "StageResult",
+    "StepProgress",
     "Suite",
     "TrainOutcome",
     "TrainRequest",
@@ -125,6 +129,7 @@ __all__ = [
     "build_tiny_model",
     "evaluate",
     "find_test_items",
+    "format_eta",
     "is_tiny",
     "load_suite",
     "mask",
@@ -175,6 +180,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
         read_jsonl_numbered,
         write_jsonl,
     )
+    from sigil.observe.progress import StepProgress, format_eta
     from sigil.pipeline.stage import NoOptions, Stage, StageContext, StageOutput, StageResult
     from sigil.plugins import registry
     from sigil.tiny import build_tiny_model, is_tiny, parse_spec

@@ -37,6 +37,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "sigil.report.stage",
     "sigil.observe.metrics_jsonl",
     "sigil.observe.tensorboard",
+    "sigil.observe.run_log",
     "sigil.cli.run",
     "sigil.cli.config_show",
     "sigil.cli.plugins_list",

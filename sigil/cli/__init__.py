@@ -31,6 +31,10 @@ def build_cli() -> click.Group:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors become one ``error:`` line and a non-zero exit status, never a traceback."""
     group = build_cli()
+    if argv is None:  # the `sigil` command itself, not an in-process caller
+        from sigil.observe.console import filter_library_deprecations
+
+        filter_library_deprecations()
     try:
         group.main(args=argv, prog_name="sigil", standalone_mode=False)
     except SigilError as exc:

@@ -25,9 +25,11 @@ def register_trainers(register: Register) -> None:
 
 @sigil.hookimpl
 def register_stages(register: Register) -> None:
+    from sigil_train.data.stage import SftDataStage
     from sigil_train.stage import SftStage
 
     register("sft", SftStage)
+    register("sft_data", SftDataStage)
 
 
 @sigil.hookimpl

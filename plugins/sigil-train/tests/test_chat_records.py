@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write_pipeline
+import yaml
 from sigil_train.data.encode import CHAT_TEMPLATES, IGNORE, Encoder, EncodeStats
 from sigil_train.data.records import check_record, read_records
 
@@ -131,18 +131,47 @@ def test_bad_records_name_file_line_and_field(tmp_path: Path, record, message):
         list(read_records(path))
 
 
+def chat_pipeline(tmp_path: Path, rows: list[dict]) -> Path:
+    train = tmp_path / "in" / "chat.jsonl"
+    train.parent.mkdir(exist_ok=True)
+    train.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    pipeline = tmp_path / "p.yml"
+    pipeline.write_text(yaml.safe_dump({
+        "model_name": "sigil-tiny:llama",
+        "misc": {"output_dir": str(tmp_path / "run"), "seed": 7},
+        "train": {"adapter": "lora", "max_steps": 2, "micro_batch_size": 2, "grad_accum": 1, "eval_every": 0,
+                  "log_every": 1, "dataloader_num_workers": 0, "tokenize_workers": 1, "max_seq_len": 256,
+                  "chat_template": "chatml"},
+        "stages": [{"name": "chat", "type": "sft_data", "options": {"train": str(train)}},
+                   {"name": "sft", "type": "sft", "inputs": {"dataset": "chat"}}],
+    }))
+    return pipeline
+
+
+def test_a_bad_record_stops_the_run_before_training(tmp_path: Path, capsys):
+    pipeline = chat_pipeline(tmp_path, [{"messages": CONVERSATION}, {"messages": [{"role": "user", "content": "x"}]}])
+    assert main(["run", str(pipeline)]) == 1
+    assert f"{tmp_path / 'in' / 'chat.jsonl'}:2: field 'messages' has no assistant turn" in capsys.readouterr().err
+    assert not (tmp_path / "run" / "stages" / "chat").exists() and not (tmp_path / "run" / "work" / "sft").exists()
+
+
+def test_a_missing_file_is_refused_before_any_stage(tmp_path: Path, capsys):
+    pipeline = chat_pipeline(tmp_path, [])
+    pipeline.write_text(pipeline.read_text().replace(str(tmp_path / "in" / "chat.jsonl"), str(tmp_path / "absent.jsonl")))
+    assert main(["run", str(pipeline)]) != 0
+    assert "options.train" in capsys.readouterr().err and not (tmp_path / "run" / "stages").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.torch
 def test_chat_dataset_trains_from_a_pipeline(tmp_path: Path):
     rows = [{"messages": CONVERSATION}, {"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "fn hi() {}"}]},
             {"instruction": "Write main.", "input": "", "output": "fn main() {}"}] * 4
-    train = tmp_path / "in" / "train.jsonl"
-    train.parent.mkdir()
-    train.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    pipeline = write_pipeline(tmp_path / "p.yml", train, None,
-                              train={"max_steps": 2, "eval_every": 0, "chat_template": "chatml"})
-    assert main(["run", str(pipeline)]) == 0
-    stage = tmp_path / "run" / "stages" / "sft"
+    assert main(["run", str(chat_pipeline(tmp_path, rows))]) == 0
+    run = tmp_path / "run"
+    published = json.loads((run / "stages" / "chat" / "stage.json").read_text())["metrics"]
+    assert (published["train_records"], published["train_chat_records"], published["train_instruct_records"]) == (12, 8, 4)
+    stage = run / "stages" / "sft"
     stats = json.loads((stage / "trainer_args.json").read_text())["sigil"]["data"]["train"]
     assert (stats["records"], stats["chat_records"], stats["instruct_records"]) == (12, 8, 4)
     saved = json.loads((stage / "adapter" / "tokenizer_config.json").read_text())

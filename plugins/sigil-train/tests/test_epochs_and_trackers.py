@@ -65,5 +65,8 @@ def test_epochs_train_whole_passes_and_show_in_card_and_report(tmp_path: Path):
     card = (run / "stages" / "sft" / "adapter" / "README.md").read_text()
     assert "2 epochs (6 optimizer steps)" in card
     assert "- epochs: 2.0" in (run / "stages" / "summary" / "report.md").read_text()
+    # not a terminal: one plain line per logging step, with its ETA, on stderr and in run.log
+    log = (run / "run.log").read_text()
+    assert "step 1/6: loss" in log and "step 6/6: loss" in log and ", eta 0:00:00" in log
     # HF's own TensorBoard integration wrote its event file beside the checkpoints
     assert list(run.glob("work/sft/checkpoints/runs/*/events.out.tfevents.*"))

@@ -7,13 +7,16 @@ from typing import Any
 
 from transformers import TrainerCallback
 
+from sigil import StepProgress, format_eta
+
 #: HF log keys → sigil metric names.
 RENAMES = {"loss": "loss", "eval_loss": "eval_loss", "learning_rate": "lr", "grad_norm": "grad_norm",
            "mean_token_accuracy": "token_accuracy", "eval_mean_token_accuracy": "eval_token_accuracy"}
 
 
 class MetricsCallback(TrainerCallback):
-    """Forwards each logging step to ``ctx.log_metrics`` (metrics.jsonl, TensorBoard) from rank 0 only.
+    """Forwards each logging step to ``ctx.log_metrics`` (metrics.jsonl, TensorBoard) from rank 0 only, and shows
+    progress: a bar with loss, tokens/s and ETA on a terminal, else one plain line per logging step with the ETA.
 
     Adds ``tokens_per_s``: non-padding input tokens since the last training log over the wall time since then.
     """
@@ -23,10 +26,20 @@ class MetricsCallback(TrainerCallback):
         self.history: list[dict[str, Any]] = []
         self._last_time: float | None = None
         self._last_tokens = 0
+        self.progress = StepProgress(f"{ctx.name}: training")
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self._last_time = time.monotonic()
         self._last_tokens = state.num_input_tokens_seen
+        if state.is_world_process_zero:
+            self.progress.start(total=state.max_steps, done=state.global_step)
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if state.is_world_process_zero:
+            self.progress.update(state.global_step)
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self.progress.close()
 
     def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         if not state.is_world_process_zero or not logs:
@@ -41,7 +54,12 @@ class MetricsCallback(TrainerCallback):
         if not metrics:
             return
         self.history.append({"step": state.global_step, **metrics})
-        self.ctx.log.info("step %d: %s", state.global_step, ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()))
+        eta = format_eta(self.progress.eta_seconds(state.global_step)) if "loss" in metrics else None
+        self.ctx.log.info("step %d/%d: %s%s", state.global_step, state.max_steps,
+                          ", ".join(f"{k} {v:.4g}" for k, v in metrics.items()), f", eta {eta}" if eta else "",
+                          extra={"progress": True})
+        if "loss" in metrics:
+            self.progress.update(state.global_step, {k: metrics[k] for k in ("loss", "tokens_per_s") if k in metrics})
         self.ctx.log_metrics(metrics, step=state.global_step)
 
     def summary(self) -> dict[str, Any]:

@@ -125,7 +125,10 @@ class TrlTrainer:
             write_trainer_args(ctx.out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
 
         # --- train
-        result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+        try:
+            result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+        finally:
+            metrics_cb.progress.close()  # a failed or interrupted run leaves no bar drawn over its error
         evaluated_last = eval_rows is not None and trainer.state.global_step % train.eval_every == 0
         final_eval: dict[str, Any] = trainer.evaluate() if eval_rows is not None and not evaluated_last else {}
         if evaluated_last:
