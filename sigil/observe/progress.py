@@ -60,8 +60,10 @@ class StepProgress:
     def update(self, step: int, figures: dict[str, float] | None = None) -> None:
         if self.progress is None:
             return
-        fields = {"figures": "  ".join(f"{k} {v:.4g}" for k, v in figures.items())} if figures else {}
-        self.progress.update(self.task, completed=step, **fields)
+        if figures:
+            self.progress.update(self.task, completed=step, figures="  ".join(f"{k} {v:.4g}" for k, v in figures.items()))
+        else:
+            self.progress.update(self.task, completed=step)
 
     def eta_seconds(self, step: int) -> float | None:
         """Seconds left at ``step``, from the pace of the steps taken in this process (a resume starts afresh)."""
