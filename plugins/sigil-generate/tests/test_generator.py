@@ -139,6 +139,15 @@ def test_data_parallel_workers_give_the_single_process_samples(tiny_model_dir):
     assert {c.job.key: c.text for c in parallel} == {k: v for k, v in single.items() if k not in done}
 
 
+@pytest.mark.slow
+def test_continuous_batching_greedy_equals_padded_generate(plain_model, tiny_model_dir):
+    """transformers' generate_batch runs on CPU: its completions come back in job order, cut at EOS like padded's."""
+    jobs = [Job("a", "fn main() {", 0), Job("b", "/// Sum.\nfn sum(v: &[i64]) -> i64 { let x = 1;", 0), Job("c", "pub fn", 0)]
+    continuous = load_for_generation(ModelRef(base=str(tiny_model_dir)), device="cpu")
+    changes = dict(temperature=0.0, max_new_tokens=8)
+    assert run(continuous, jobs, engine="continuous", **changes) == run(plain_model, jobs, engine="padded", **changes)
+
+
 def test_engine_choice_and_batch_plan():
     assert choose_engine("auto", "cuda") == "static" and choose_engine("auto", "cpu") == "padded"
     assert choose_engine("continuous", "cpu") == "continuous" and choose_engine("auto", "cuda:1") == "static"

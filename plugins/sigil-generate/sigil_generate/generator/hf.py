@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -181,7 +182,10 @@ def _continuous(loaded: GenerationModel, rows: list[list[int]], settings: Sampli
         pad_token_id=tokenizer.pad_token_id,
         **_sampling(settings),
     )
-    outputs = loaded.model.generate_batch(inputs=rows, generation_config=config, progress_bar=False)
+    extra: dict[str, Any] = {}
+    if not loaded.device.startswith("cuda") and "warmup" in inspect.signature(loaded.model.generate_batch).parameters:
+        extra["warmup"] = False  # its warm-up pre-captures CUDA graphs: nothing to capture on CPU
+    outputs = loaded.model.generate_batch(inputs=rows, generation_config=config, progress_bar=False, **extra)
     # request ids are "req_<index>" in input order; sort by that index, not by the text
     ordered = sorted(outputs.values(), key=lambda out: int(str(out.request_id).rsplit("_", 1)[-1]))
     return [_until_end(list(out.generated_tokens), tokenizer.eos_token_id, tokenizer.pad_token_id) for out in ordered]
