@@ -31,6 +31,9 @@ def register_commands(cli: click.Group) -> None:
         from sigil.errors import SigilError
         from sigil.functional import ExecOptions, resolve_suite, validate_suite
 
+        if no_sandbox:  # as `sigil eval --no-sandbox`: running code unisolated is said out loud, every time
+            click.echo("warning: --no-sandbox: the suite's programs are built and run WITHOUT isolation. Use it "
+                       "only on code you trust.", err=True)
         report = validate_suite(resolve_suite(suite), ExecOptions(jobs=jobs, sandbox="none" if no_sandbox else "bwrap"))
         for line in report.lines():
             click.echo(line)

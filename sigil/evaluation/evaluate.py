@@ -24,6 +24,7 @@ from sigil.evaluation.scorers import EvalBatch
 from sigil.functional.check import pass_at_k_block
 from sigil.functional.results import SampleResult
 from sigil.io import atomic_write_json, staged_files, write_jsonl
+from sigil.io.scratch import scratch_dir
 from sigil.observe.progress import track
 from sigil.plugins import registry
 
@@ -179,6 +180,19 @@ def evaluate(
     its tests: its details get ``tests`` (the verdict) and the metrics a ``pass_at_k`` block. ``evaluator`` is
     one :func:`make_evaluator` already built for ``config``.
     """
+    with scratch_dir():  # compilers' and jails' temporary directories: removed however evaluation ends
+        return _evaluate(samples, config, seed=seed, pipeline=pipeline, run_tests=run_tests, evaluator=evaluator)
+
+
+def _evaluate(
+    samples: list[Sample],
+    config: EvalConfig,
+    *,
+    seed: int,
+    pipeline: Any = None,
+    run_tests: bool | None = None,
+    evaluator: Any = None,
+) -> EvalReport:
     native = evaluator_module()
     clock = time.monotonic()
 

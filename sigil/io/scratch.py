@@ -10,6 +10,10 @@ duration, so everything temporary of one process sits in one place:
 - ``kill -9`` runs nothing, so each scratch directory holds a lock for its owner's lifetime, and the next sigil
   to start removes every scratch directory whose lock it can take (its owner is dead): cleaned on start.
 
+sigil uses it around evaluation (:func:`sigil.evaluation.evaluate.evaluate`, which ``sigil eval``, the evaluate
+stage and RSFT share): that is where compilers and jails make their directories. A whole pipeline run does not
+move its temporary directory, so caches kept there across runs (torch's inductor cache) stay where they are.
+
 The scratch directories stay in the system temporary directory rather than under the output directory on
 purpose: jailed test programs run as their own uid and must be able to reach their binary there, and a
 user's output directory often sits below a home directory that other uids cannot enter.
@@ -32,6 +36,8 @@ from types import FrameType
 #: The name prefix of every scratch directory.
 PREFIX = "sigil-scratch-"
 _LOCK = ".owner.lock"
+#: This process's scratch directory while one is in use.
+_active: Path | None = None
 #: A directory younger than this may belong to a process between creating it and locking it: left alone.
 _GRACE_S = 5.0
 
@@ -39,7 +45,12 @@ _GRACE_S = 5.0
 @contextlib.contextmanager
 def scratch_dir(parent: str | Path | None = None) -> Iterator[Path]:
     """Make this process's temporary files live in a fresh directory in ``parent`` (default: the system
-    temporary directory), and remove what killed processes left there (see the module)."""
+    temporary directory), and remove what killed processes left there (see the module). Re-entrant: inside
+    another scratch directory of this process it yields that one."""
+    global _active
+    if _active is not None:
+        yield _active
+        return
     root = Path(parent) if parent is not None else Path(tempfile.gettempdir())
     remove_orphans(root)
     path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root))
@@ -49,10 +60,12 @@ def scratch_dir(parent: str | Path | None = None) -> Iterator[Path]:
     saved_env, saved_tempdir = os.environ.get("TMPDIR"), tempfile.tempdir
     os.environ["TMPDIR"] = str(path)
     tempfile.tempdir = str(path)
+    _active = path
     try:
         with _sigterm_interrupts():
             yield path
     finally:
+        _active = None
         if saved_env is None:
             os.environ.pop("TMPDIR", None)
         else:

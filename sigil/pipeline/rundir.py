@@ -44,7 +44,6 @@ import yaml
 
 from sigil.errors import SigilError
 from sigil.io import atomic_write_json, atomic_write_text
-from sigil.io.scratch import scratch_dir
 from sigil.pipeline.stage import StageOutput
 
 log = logging.getLogger(__name__)
@@ -95,8 +94,7 @@ class RunDir:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise SigilError(f"{self.path}: another sigil run is using this run directory") from None
-            with scratch_dir():  # temporary files in one directory, removed however the run ends
-                yield self
+            yield self
 
     # --- config and manifest
 

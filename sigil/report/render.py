@@ -20,11 +20,16 @@ TARGETS: dict[str, tuple[str, float]] = {
 def load_manifest(run_dir: Path) -> dict[str, Any]:
     path = run_dir / "manifest.json"
     try:
-        return json.loads(path.read_text())
+        manifest = json.loads(path.read_bytes())
     except FileNotFoundError:
         raise SigilError(f"{run_dir}: not a sigil run directory (no manifest.json)") from None
-    except ValueError as exc:
-        raise SigilError(f"{path}: unreadable manifest: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise SigilError(f"{path}: unreadable manifest: {str(exc).splitlines()[0] if str(exc) else 'nested too deeply'}"
+                         " (`sigil run` of the same pipeline rebuilds it from the stage directories)") from None
+    stages = manifest.get("stages", {}) if isinstance(manifest, dict) else None
+    if not isinstance(stages, dict) or not all(isinstance(record, dict) for record in stages.values()):
+        raise SigilError(f"{path}: not a sigil manifest (an object with a 'stages' mapping of stage records)")
+    return manifest
 
 
 def target_rows(metrics: dict[str, Any]) -> list[str]:

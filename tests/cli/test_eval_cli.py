@@ -156,3 +156,15 @@ def test_a_huge_sample_is_refused_without_holding_it(tmp_path, capsys):
 def test_a_device_is_not_a_samples_file(device, tmp_path, capsys):
     code, _, err = run(capsys, "eval", device, "--output", str(tmp_path / "out"), "--skip-bad-lines")
     assert code == 1 and err == f"error: {device}: is a character device, expected a JSONL file\n"
+
+
+def test_suites_validate_no_sandbox_warns(tmp_path, capsys):
+    problem = {"name": "add", "prompt": "fn add(a: i32, b: i32) -> i32 {\n", "reference": "    a + b\n",
+               "tests": "}\n\nfn main() {\n    assert_eq!(add(2, 3), 5);\n}\n"}
+    suite = tmp_path / "tiny.jsonl"
+    suite.write_text(json.dumps(problem) + "\n")
+    code, out, err = run(capsys, "suites", "validate", str(suite), "--no-sandbox")
+    assert code == 0 and "tiny: ok" in out, out + err
+    assert "warning: --no-sandbox: the suite's programs are built and run WITHOUT isolation" in err
+    code, out, err = run(capsys, "suites", "validate", str(suite))
+    assert code == 0 and "warning" not in err

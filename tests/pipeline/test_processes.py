@@ -209,4 +209,5 @@ def _kill_sigil_midway(tmp_path, system_tmp):  # type: ignore[no-untyped-def]
     assert done.returncode == 0, done.stdout
     assert list(system_tmp.iterdir()) == []  # the orphan is gone, and this run left nothing
     verdicts = [json.loads(line) for line in (out / "functional.jsonl").read_text().splitlines()]
-    assert [v["status"] for v in verdicts] == ["passed"]  # the jail reached its binary in the scratch directory
+    # the jail (another uid) reached its binary inside the scratch directory: no harness error
+    assert len(verdicts) == 1 and verdicts[0]["status"] != "error", verdicts

@@ -140,3 +140,12 @@ def test_disk_full_while_writing_results_is_one_line_and_keeps_the_old_files(tmp
         assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing half-written, no staging left
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+@pytest.mark.parametrize("damage", [b"[]", b'{"stages": []}', b'{"stages": {"a": 3}}', b'{"a":' * 50_000, b"{tru"])
+def test_report_of_a_damaged_manifest_is_one_line(damage, tmp_path, capsys):
+    """`sigil report` only reads: a manifest of the wrong shape is one line that says how to recover."""
+    (tmp_path / "manifest.json").write_bytes(damage)
+    assert main(["report", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path / 'manifest.json'}: ") and err.count("\n") == 1, err
