@@ -13,7 +13,7 @@ PLUGINS := $(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 # apt-get install, updating the package lists once when the first try does not find the package
 APT_INSTALL = apt-get install -y -q $(1) >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $(1) >/dev/null; }
-RUSTUP_LINE := curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --component clippy && . "$$HOME/.cargo/env"
+RUSTUP_LINE := curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --component clippy && . ~/.cargo/env
 
 .PHONY: help tools venv install install-test demo test test-python test-rust lint docs bench constraints clean
 
