@@ -73,6 +73,8 @@ CASES = [
     ("misc.logging_dir=/elsewhere/logs", set()),
     ("sweep.grid={train.lr: [1, 2]}", set()),
     ("wandb.project=elsewhere", set()),  # a logger's section changes where metrics go, not any result
+    ("train.report_to=[tensorboard]", set()),  # HF's integrations inside the trainer: where metrics go, too
+    ("train.num_epochs=2", {"sft", "rsft"}),
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-from sigil import InputPath, Section
+from sigil import InputPath, NotFingerprinted, Section
 
 #: The seven projections of a Llama block: LoRA on all of them is the QLoRA paper's recipe.
 LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -178,7 +178,8 @@ class TrainSection(Section):
     license: str | None = Field(
         default=None, description="sigil: licence of the trained model, written in its card (e.g. apache-2.0, llama3.1)."
     )
-    report_to: list[str] = Field(
+    # where the trainer also reports changes no weight: switching it on re-runs nothing
+    report_to: Annotated[list[str], NotFingerprinted()] = Field(
         default_factory=list,
         description="Hugging Face integrations the trainer reports to as well (" + ", ".join(REPORT_TO)
         + "); sigil's own loggers (metrics.jsonl, TensorBoard, W&B plugin) get every metric regardless.",
