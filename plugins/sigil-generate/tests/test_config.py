@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
 from sigil_generate.prompts import load_prompts
 from sigil_generate.rsft.keep import Verdict, select
-from sigil_generate.stages.rsft import round_context
 from sigil_generate.stages.sampling import sampling_settings
 
 from sigil.config import load_config
 from sigil.errors import ConfigError
-from sigil.pipeline.stage import StageContext
 
 
 def load(tmp_path: Path, text: str, overrides: tuple[str, ...] = ()):
@@ -132,14 +129,3 @@ def test_every_rsft_keep_key_changes_what_is_kept(tmp_path):
     assert kept() == [2, 3] and select(verdicts, config.rsft).rejected["duplicate"] == 1
     config.rsft.dedup = False
     assert kept() == [2, 3, 4]
-
-
-def test_rsft_training_keys_reach_the_round_config(tmp_path):
-    config = load(tmp_path, "rsft: {train_steps: 3}\ntrain: {max_steps: 1000}\n")
-    ctx = StageContext(spec=config.stages[0], config=config, options=None, run_dir=tmp_path, out_dir=tmp_path / "o",
-                       work_dir=tmp_path / "w", upstream={}, log=logging.getLogger("t"))
-    round_ctx = round_context(ctx, 2, tmp_path / "round-002", "/base", tmp_path / "adapter")
-    assert round_ctx.config.train.max_steps == 3
-    assert round_ctx.config.train.load_from == str(tmp_path / "adapter")
-    assert round_ctx.name == "data-round2"
-    assert ctx.config.train.max_steps == 1000  # the stage's own config is untouched

@@ -9,6 +9,7 @@ from conftest import write_pipeline
 
 from sigil.cli import main
 from sigil.evaluation.samples import read_samples
+from sigil.functional import resolve_suite
 
 pytestmark = [pytest.mark.torch, pytest.mark.slow]
 
@@ -59,10 +60,13 @@ def test_rounds_generate_verify_keep_and_train_from_the_previous_adapter(tmp_pat
     # --- round 1 starts from the sft adapter, round 2 from round 1's
     def load_from(number):
         args = json.loads((work / f"round-00{number}" / "train-out" / "trainer_args.json").read_text())
-        return args["sigil"]["load_from"], args["trainer"]["max_steps"]  # train.max_steps is 2: rsft.train_steps wins
+        return args["sigil"]["warm_start"], args["trainer"]["max_steps"]  # train.max_steps is 2: rsft.train_steps wins
 
     assert load_from(1) == (str(run / "stages" / "sft" / "adapter"), 1)
     assert load_from(2) == (str(work / "round-001" / "train-out" / "adapter"), 1)
+    # the steps and the warm start travel in the TrainRequest: the config the trainer reads is the user's
+    card = (work / "round-002" / "train-out" / "adapter" / "README.md").read_text()
+    assert "max_steps: 2\n" in card and "load_from: null" in card
 
     # --- artifacts: the last adapter, the last round's samples, the round history
     assert (out / "adapter" / "adapter_config.json").exists()
@@ -95,3 +99,34 @@ def test_nothing_kept_from_the_base_model_is_a_clear_error(tmp_path, corpus, cap
     assert main(["run", str(path)]) == 1
     assert "no sample was kept in any of 1 rounds" in capsys.readouterr().err
     assert not (tmp_path / "run" / "stages" / "rsft").exists()
+
+
+def test_heldout_problems_are_evaluated_before_and_after_every_round(tmp_path, corpus):
+    rsft = {**RSFT, "heldout": "rust-tasks-heldout", "heldout_limit": 3, "train_epochs": 1.0}
+    path = pipeline(tmp_path, corpus, rsft=rsft, generate={"prompts": "rust-tasks-train", "limit": 2})
+    assert main(["run", str(path)]) == 0
+    run = tmp_path / "run"
+    work = run / "work" / "rsft"
+    logged = metric_lines(run)
+    assert [m["step"] for m in logged] == [0, 1, 2]
+    assert logged[0]["heldout_problems"] == 3 and "heldout_pass_mcnemar_p" not in logged[0]
+    for m in logged[1:]:
+        assert m["heldout_problems"] == 3 and 0.0 <= m["heldout_compile_rate"] <= 1.0
+        assert m["heldout_pass_mcnemar_p"] <= 1.0 and len(m["heldout_pass_at_1_ci95"]) == 2
+    for number in (0, 1, 2):
+        verdicts = [json.loads(line) for line in (work / f"round-00{number}" / "heldout.jsonl").read_text().splitlines()]
+        assert [v["problem"] for v in verdicts] == [p.name for p in resolve_suite("rust-tasks-heldout").problems[:3]]
+    # the final metrics describe the model after the last round, the start ones the model before the first
+    final = json.loads((run / "stages" / "rsft" / "stage.json").read_text())["metrics"]
+    assert final["final_heldout_compile_rate"] == logged[2]["heldout_compile_rate"]
+    assert final["start_heldout_pass_at_1"] == logged[0]["heldout_pass_at_1"]
+    # epochs over the kept records set the steps
+    args = json.loads((work / "round-001" / "train-out" / "trainer_args.json").read_text())
+    assert args["sigil"]["epochs"] == 1.0 and args["sigil"]["steps"] == args["trainer"]["max_steps"]
+
+
+def test_a_heldout_set_that_shares_prompts_with_training_is_refused_before_any_work(tmp_path, corpus, capsys):
+    path = pipeline(tmp_path, corpus, rsft={**RSFT, "heldout": "sigil-basic"})
+    assert main(["run", str(path)]) == 1
+    assert "rsft.heldout: 2 of its prompts are also RSFT prompts" in capsys.readouterr().err
+    assert not (tmp_path / "run" / "stages" / "data").exists()

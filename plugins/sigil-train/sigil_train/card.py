@@ -78,7 +78,7 @@ def model_card(config: Any, request: Any, choices: dict[str, Any], curve: dict[s
         "Trained with sigil to write Rust that compiles, passes clippy and reads idiomatically.",
         "## Base model\n\n" + f"- name: `{config.model_name}`\n- loaded from: `{choices.get('base_model_path')}`\n"
         f"- adapter: `{train.adapter}`; attention: `{choices.get('attn_implementation')}`; "
-        f"dtype: `{choices.get('dtype')}`\n- warm start: `{config.train.load_from or 'none'}`",
+        f"dtype: `{choices.get('dtype')}`\n- warm start: `{request.warm_start or 'none'}`",
         "## Data\n\n" + _data_table(data) + f"\n\nTraining file: `{request.train_path}`",
         "## Configuration\n\n" + f"Trained for {length}.\n\n```yaml\n" + yaml.safe_dump(
             {key: getattr(config, key).model_dump(mode="json") for key in ("train", "lora", "bnb_4bit")}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from sigil import Section, SigilError, StageContext, StageRef, StageResult, registry
+from sigil_train.config.sections import config_length
 from sigil_train.trainer.protocol import TrainRequest
 
 
@@ -43,12 +45,13 @@ class SftStage:
         return {"trainers": [options.trainer]}
 
     def run(self, ctx: StageContext) -> StageResult:
+        # --- starting point: an earlier stage's adapter (options.warm_start) or train.load_from, passed explicitly
+        warm_start: Path | None = Path(ctx.config.train.load_from) if ctx.config.train.load_from else None
         if ctx.options.warm_start:
             if ctx.options.warm_start not in ctx.upstream:
                 raise SigilError(f"options.warm_start: {ctx.options.warm_start!r} is not an earlier stage")
-            adapter = ctx.upstream[ctx.options.warm_start].artifact("adapter")
-            ctx.config = ctx.config.model_copy(deep=True)
-            ctx.config.train.load_from = str(adapter)
+            warm_start = ctx.upstream[ctx.options.warm_start].artifact("adapter")
+        max_steps, epochs = config_length(ctx.config.train)  # train.num_epochs, else train.max_steps
         data = ctx.input("dataset", ("data",))
         train_path = data.artifact("train")
         validation_path = data.artifact("validation") if "validation" in data.artifacts else None
@@ -59,20 +62,25 @@ class SftStage:
             train_path=train_path,
             validation_path=validation_path,
             phase=ctx.options.phase,
-            run_key=run_key(ctx, data.fingerprint),
+            run_key=run_key(ctx, data.fingerprint, warm_start),
+            max_steps=max_steps,
+            epochs=epochs,
+            warm_start=warm_start,
         )
         outcome = trainer.train(request)
         return StageResult(artifacts=outcome.artifacts, metrics=outcome.metrics)
 
 
-def run_key(ctx: StageContext, data_fingerprint: str) -> str:
-    """Identifies the run whose checkpoints may be resumed: the keys the result depends on and the data."""
+def run_key(ctx: StageContext, data_fingerprint: str, warm_start: Path | None = None) -> str:
+    """Identifies the run whose checkpoints may be resumed: the keys the result depends on, the data and the
+    starting point (an upstream stage's result by its fingerprint)."""
     config = ctx.config.model_dump(mode="json")
     payload = {
         "config": {key: config[key] for key in SftStage.config_keys},
         "options": ctx.options.model_dump(mode="json"),
         "data": data_fingerprint,
         "version": SftStage.version,
+        "warm_start": ctx.upstream[ctx.options.warm_start].fingerprint if ctx.options.warm_start else str(warm_start),
     }
     # output/logging dirs change nothing in the weights; a moved run directory may still resume
     payload["config"]["misc"] = {k: v for k, v in payload["config"]["misc"].items() if k not in ("output_dir", "logging_dir")}

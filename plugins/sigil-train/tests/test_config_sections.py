@@ -62,7 +62,7 @@ def test_every_train_and_misc_key_reaches_the_trainer_arguments(tmp_path: Path):
     expected = {
         "learning_rate": 3e-4, "max_steps": 77, "per_device_train_batch_size": 3, "gradient_accumulation_steps": 5,
         "warmup_steps": 6, "weight_decay": 0.1, "lr_scheduler_type": "constant_with_warmup", "max_grad_norm": 0.5,
-        "optim": "adamw_torch_fused", "bf16": True, "gradient_checkpointing": False, "dataloader_num_workers": 3,
+        "optim": "adamw_torch_fused", "bf16": True, "activation_checkpointing": False, "dataloader_num_workers": 3,
         "dataloader_pin_memory": False, "dataloader_prefetch_factor": 4, "eval_steps": 11,
         "per_device_eval_batch_size": 9, "save_steps": 13, "save_total_limit": 2, "logging_steps": 7,
         "use_liger_kernel": True, "torch_compile": True, "train_sampling_strategy": "sequential", "seed": 123,
@@ -100,3 +100,35 @@ def test_lora_keys_reach_peft_config():
     peft = lora_config(loaded.lora)
     assert (peft.r, peft.lora_alpha, peft.lora_dropout, peft.use_rslora) == (4, 8, 0.2, True)
     assert set(peft.target_modules) == {"q_proj", "v_proj"}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_activation_checkpointing_is_passed_under_its_current_name(tmp_path: Path, enabled: bool):
+    """transformers 5 renamed gradient_checkpointing to activation_checkpointing: the old name is a FutureWarning."""
+    import warnings
+
+    from trl import SFTConfig
+
+    loaded = config(train={"gradient_checkpointing": enabled})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        args = SFTConfig(**{**trainer_arguments(loaded, 2, False, tmp_path, cuda=False), "bf16": False})
+    assert args.activation_checkpointing is enabled
+    assert args.activation_checkpointing_kwargs == ({"use_reentrant": False} if enabled else None)
+
+
+def test_the_request_step_count_wins_and_epochs_become_steps(tmp_path: Path):
+    from sigil_train.trainer.trl_trainer import training_steps
+
+    from sigil.training import TrainRequest
+
+    loaded = config(train={"max_steps": 30})
+    assert trainer_arguments(loaded, 2, False, tmp_path, cuda=False, max_steps=7)["max_steps"] == 7
+    request = TrainRequest(config=loaded, ctx=None, train_path=tmp_path, validation_path=None, phase=None,
+                           run_key="k", epochs=2.5)
+    assert training_steps(request, rows=40, rows_per_micro_step=8, grad_accum=1) == 13  # ceil(2.5 * 40 / 8)
+    assert training_steps(request, rows=40, rows_per_micro_step=4, grad_accum=3) == 8  # ceil(2.5 * (10 // 3))
+    with pytest.raises(ConfigError, match="streaming"):
+        training_steps(request, rows=None, rows_per_micro_step=8, grad_accum=1)
+    with pytest.raises(ValueError, match="exactly one"):
+        TrainRequest(config=loaded, ctx=None, train_path=tmp_path, validation_path=None, phase=None, run_key="k")

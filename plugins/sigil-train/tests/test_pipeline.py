@@ -150,3 +150,19 @@ def test_warm_start_and_load_from_conflict(tmp_path: Path, data, capsys):
     )
     assert main(["validate", str(pipeline)]) == 1
     assert "stages[2] (phase2): options.warm_start and train.load_from both name a starting point" in capsys.readouterr().err
+
+
+def test_a_forced_rerun_of_a_finished_stage_does_not_train_past_max_steps(tmp_path: Path, data):
+    """Issue #9: a re-run resumed from the final checkpoint and took one more step (31 for 30), each time."""
+    pipeline = write_pipeline(tmp_path / "p.yml", *data, train={"max_steps": 4, "save_every": 2, "eval_every": 0})
+    run = tmp_path / "run"
+    assert main(["run", str(pipeline)]) == 0
+    first = json.loads((run / "stages" / "sft" / "stage.json").read_text())["metrics"]
+    for _ in range(2):
+        assert main(["run", str(pipeline), "--force"]) == 0
+        again = json.loads((run / "stages" / "sft" / "stage.json").read_text())["metrics"]
+        assert again["steps"] == 4 and again["resumed_from_step"] == 4
+        state = json.loads((run / "work" / "sft" / "checkpoints" / "checkpoint-4" / "trainer_state.json").read_text())
+        assert state["global_step"] == 4
+        assert not list((run / "work" / "sft" / "checkpoints").glob("checkpoint-5"))
+    assert first["steps"] == 4

@@ -165,7 +165,18 @@ class RsftSection(Section):
     dedup: bool = Field(
         default=True, description="Drop a kept sample whose code (whitespace-normalised) was already kept for its prompt."
     )
-    train_steps: int = Field(default=50, gt=0, description="Optimizer steps of each round's fine-tune (train.max_steps).")
+    train_steps: int = Field(default=50, gt=0, description="Optimizer steps of each round's fine-tune (unless train_epochs).")
+    train_epochs: float | None = Field(
+        default=None, gt=0, description="Passes over each round's training records instead of train_steps."
+    )
+    heldout: str | None = Field(
+        default=None,
+        description="A problem suite (registered name or path) the model is evaluated on before round 1 and after "
+        "every round: one completion per problem, run against its tests. It must share no prompt with "
+        "generate.prompts. Per-round metrics then describe the model after that round.",
+    )
+    heldout_limit: int | None = Field(default=None, gt=0, description="Use only the first N held-out problems.")
+    heldout_temperature: float = Field(default=0.0, ge=0, description="Sampling temperature on held-out problems (0: greedy).")
     accumulate: bool = Field(
         default=False, description="Train each round on the kept samples of every round so far, not just its own."
     )

@@ -2,7 +2,8 @@
 
 With the chat template on, a record is ``task: instruct``: the training plugin renders its ``prompt`` with the
 same template the sample was generated under, and puts the loss on ``content`` (the completion) only. With it
-off (suite prompts are code to continue), the record is ``task: code`` holding prompt + completion: the training
+off, the record is ``task: code``: for a suite problem the whole program (prompt + completion cut at its stop
+tokens + tests), otherwise prompt + completion. The training
 plugin's instruct path always applies a template, so raw continuation is trained as plain code (the loss then
 also covers the prompt; see docs/rsft.md).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sigil import assemble
 from sigil_generate.stages.sampling import GeneratedSample
 
 SOURCE = "rsft"
@@ -24,6 +26,11 @@ def training_records(samples: list[GeneratedSample], chat_template: bool, round_
         if chat_template:
             records.append({"id": record_id, "source": SOURCE, "path": None, "task": "instruct",
                             "content": sample.completion, "prompt": sample.item.prompt})
+        elif sample.item.suite_problem is not None:
+            # the whole program the verdict was about (prompt + completion + tests): the shape a suite's
+            # reference programs have in a pretraining corpus (data source ``suite:NAME``)
+            records.append({"id": record_id, "source": SOURCE, "path": None, "task": "code",
+                            "content": assemble(sample.item.suite_problem, sample.completion), "prompt": None})
         else:
             records.append({"id": record_id, "source": SOURCE, "path": None, "task": "code",
                             "content": sample.item.prompt + sample.completion, "prompt": None})

@@ -36,6 +36,7 @@ from sigil import (
 )
 from sigil_generate.model import model_ref, resolve_base
 from sigil_generate.prompts import load_prompts
+from sigil_generate.rsft.heldout import HeldoutVerdict, check_heldout, evaluate_heldout, heldout_metrics
 from sigil_generate.rsft.keep import normalise, select
 from sigil_generate.rsft.records import training_records
 from sigil_generate.rsft.verify import check_tests_possible, verify
@@ -60,6 +61,8 @@ class RsftStage:
         prompts = load_prompts(config.generate.prompts, config.generate.limit)
         if config.rsft.require_tests_pass:
             check_tests_possible(config.eval, prompts.is_suite)
+        if config.rsft.heldout:
+            check_heldout(load_prompts(config.rsft.heldout, config.rsft.heldout_limit), prompts)
         registry("trainers").get(config.rsft.trainer)
         registry("generators").get(config.generate.generator)
 
@@ -88,6 +91,16 @@ class RsftStage:
         key = run_key(ctx, source, base)
         prepare_work_dir(ctx.work_dir, key, ctx.log)
 
+        # --- the starting model on the held-out problems: what every round is compared with
+        heldout = load_prompts(rsft.heldout, rsft.heldout_limit) if rsft.heldout else None
+        baseline: list[HeldoutVerdict] | None = None
+        start_metrics: dict[str, Any] = {}
+        if heldout is not None:
+            baseline = self._heldout(ctx, heldout, generator, base, adapter, key, ctx.work_dir / "round-000")
+            start_metrics = heldout_metrics(baseline, None, config.misc.seed)
+            ctx.log_metrics(start_metrics, step=0)
+            ctx.log.info("round 0 (start): %s", heldout_summary(start_metrics))
+
         history: list[dict[str, Any]] = []
         accumulated: list[dict[str, Any]] = []
         seen: dict[str, set[str]] = {}
@@ -106,6 +119,12 @@ class RsftStage:
                 record, kept_records = self._run_round(
                     ctx, number, round_dir, prompts, generator, trainer, base, adapter, key, accumulated, seen
                 )
+                if heldout is not None and baseline is not None:
+                    # --- the model after this round's fine-tune, on problems it never trains on
+                    trained = ctx.work_dir / record["adapter"] if record["adapter"] else adapter
+                    verdicts = self._heldout(ctx, heldout, generator, base, trained, key, round_dir)
+                    record["metrics"].update(heldout_metrics(verdicts, baseline, config.misc.seed + number))
+                    ctx.log.info("round %d: held-out %s", number, heldout_summary(record["metrics"]))
                 ctx.log_metrics(record["metrics"], step=number)
                 atomic_write_json(done_path, record)
             if record["adapter"]:
@@ -129,15 +148,26 @@ class RsftStage:
         atomic_write_json(ctx.out_dir / "rounds.json", history)
         final = history[-1]
         metrics = {
+            **{f"start_{name}": value for name, value in start_metrics.items() if name != "heldout_problems"},
+            **{f"final_{name}": value for name, value in final.items() if name.startswith("heldout_")},
             "rounds": rsft.rounds,
             "trained_rounds": sum(1 for m in history if m["trained"]),
             "kept_total": sum(m["kept"] for m in history),
-            "final_compile_rate": final["compile_rate"],
-            "final_avg_quality": final["avg_quality"],
-            "first_compile_rate": history[0]["compile_rate"],
-            "first_avg_quality": history[0]["avg_quality"],
+            # the samples of round N come from the model before round N's fine-tune: name them by that
+            "last_round_samples_compile_rate": final["compile_rate"],
+            "last_round_samples_avg_quality": final["avg_quality"],
+            "first_round_samples_compile_rate": history[0]["compile_rate"],
+            "first_round_samples_avg_quality": history[0]["avg_quality"],
         }
         return StageResult(artifacts={"adapter": "adapter", "samples": "samples.jsonl", "rounds": "rounds.json"}, metrics=metrics)
+
+    def _heldout(self, ctx: StageContext, heldout: Any, generator: Any, base: str, adapter: Path | None, key: str,
+                 out_dir: Path) -> list[HeldoutVerdict]:
+        config: Any = ctx.config
+        out_dir.mkdir(parents=True, exist_ok=True)
+        run = SamplingRun(generator, config.generate.generator, model_ref(base, adapter), config.generate,
+                          out_dir / "heldout-progress.jsonl", ctx.log, extra_key={"rsft": key, "heldout": True})
+        return evaluate_heldout(heldout, run, config.rsft, config.misc.seed, config.eval, out_dir)
 
     def _run_round(
         self,
@@ -178,16 +208,27 @@ class RsftStage:
         if train_records:
             train_path = round_dir / "train.jsonl"
             write_jsonl(train_path, train_records)
-            round_ctx = round_context(ctx, number, round_dir, base, adapter)
+            out_dir, work_dir = round_dir / "train-out", round_dir / "train-work"
+            out_dir.mkdir(parents=True, exist_ok=True)
+            work_dir.mkdir(parents=True, exist_ok=True)
+            # the trainer's metrics are logged under "<stage>-round<N>", so each round's loss curve stays its own
+            round_ctx = dataclasses.replace(ctx, spec=ctx.spec.model_copy(update={"name": f"{ctx.spec.name}-round{number}"}))
             outcome = trainer.train(TrainRequest(
-                config=round_ctx.config,
+                config=config,
                 ctx=round_ctx,
                 train_path=train_path,
                 validation_path=None,
                 phase=None,
                 run_key=hashlib.sha256(f"{key}|{number}|{adapter}".encode() + train_path.read_bytes()).hexdigest()[:16],
+                max_steps=None if rsft.train_epochs else rsft.train_steps,
+                epochs=rsft.train_epochs,
+                warm_start=adapter,
+                # the base the samples came from, so a tiny model is not rebuilt from the kept samples' text
+                base_model=base,
+                out_dir=out_dir,
+                work_dir=work_dir,
             ))
-            new_adapter = round_ctx.out_dir / outcome.artifacts["adapter"]
+            new_adapter = out_dir / outcome.artifacts["adapter"]
             outcome_metrics = outcome.metrics
         else:
             ctx.log.warning("round %d: no sample kept; the model is not trained this round", number)
@@ -220,23 +261,6 @@ class RsftStage:
         return record, kept_records
 
 
-def round_context(ctx: StageContext, number: int, round_dir: Path, base: str, adapter: Path | None) -> StageContext:
-    """The context a round's fine-tune runs in: its own directories, ``train.max_steps = rsft.train_steps``, a warm
-    start from the current adapter, and the base model the samples came from (so a tiny model is not rebuilt
-    from the kept samples' text)."""
-    config: Any = ctx.config.model_copy(deep=True)
-    config.train.max_steps = config.rsft.train_steps
-    config.train.load_from = str(adapter) if adapter is not None else None
-    if config.model_name.startswith("sigil-tiny:"):
-        config.model_name = base
-    out_dir, work_dir = round_dir / "train-out", round_dir / "train-work"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    # the trainer's metrics are logged under "<stage>-round<N>", so each round's loss curve stays its own
-    spec = ctx.spec.model_copy(update={"name": f"{ctx.spec.name}-round{number}"})
-    return dataclasses.replace(ctx, spec=spec, config=config, out_dir=out_dir, work_dir=work_dir)
-
-
 def run_key(ctx: StageContext, source: StageOutput | None, base: str) -> str:
     """Identifies the work this stage's rounds may resume: the config keys it depends on and its start model."""
     data = ctx.config.model_dump(mode="json")
@@ -259,6 +283,16 @@ def prepare_work_dir(work_dir: Path, key: str, log: Any) -> None:
         shutil.rmtree(path, ignore_errors=True)
     atomic_write_json(key_path, {"run_key": key})
 
+
+
+def heldout_summary(metrics: dict[str, Any]) -> str:
+    text = (f"compile {metrics['heldout_compile_rate']} {metrics['heldout_compile_rate_ci95']}, pass@1 "
+            f"{metrics['heldout_pass_at_1']} {metrics['heldout_pass_at_1_ci95']} on {metrics['heldout_problems']} problems")
+    if "heldout_pass_mcnemar_p" in metrics:
+        text += (f"; vs start: pass +{metrics['heldout_pass_gained']}/-{metrics['heldout_pass_lost']} "
+                 f"(p={metrics['heldout_pass_mcnemar_p']:.3g}), compile +{metrics['heldout_compile_gained']}/"
+                 f"-{metrics['heldout_compile_lost']} (p={metrics['heldout_compile_mcnemar_p']:.3g})")
+    return text
 
 
 def summary(metrics: dict[str, Any]) -> str:

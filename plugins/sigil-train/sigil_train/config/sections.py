@@ -275,3 +275,11 @@ class Bnb4bitSection(Section):
     quant_storage: Literal["uint8", "bfloat16"] = Field(
         default="uint8", description="sigil: storage dtype of packed weights (bfloat16 for FSDP)."
     )
+
+
+def config_length(train: TrainSection) -> tuple[int | None, float | None]:
+    """``(max_steps, epochs)`` as the config asks: ``train.num_epochs``, else ``train.max_steps`` or the default.
+    A stage passes them to the trainer in its ``TrainRequest``."""
+    if train.num_epochs is not None:
+        return None, float(train.num_epochs)
+    return train.max_steps or DEFAULT_MAX_STEPS, None

@@ -91,8 +91,11 @@ def use_bf16(train: Any) -> bool:
     return bool(train.bf16)
 
 
-def load_model(base_path: str, config: Any, attn: str, log: Any) -> LoadedModel:
-    """Load ``base_path`` for ``config.train.adapter`` and return it ready for the trainer."""
+def load_model(base_path: str, config: Any, attn: str, log: Any, warm_start: str | None = None) -> LoadedModel:
+    """Load ``base_path`` for ``config.train.adapter`` and return it ready for the trainer.
+
+    :param warm_start: the request's warm start (an adapter directory, or a model directory for ``full``).
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -117,8 +120,8 @@ def load_model(base_path: str, config: Any, attn: str, log: Any) -> LoadedModel:
     choices["dtype"] = str(kwargs["dtype"]).removeprefix("torch.")
 
     weights_path = base_path
-    if adapter == "full" and config.train.load_from:
-        weights_path = config.train.load_from  # phase 2 of a full fine-tune continues from phase 1's weights
+    if adapter == "full" and warm_start:
+        weights_path = warm_start  # phase 2 of a full fine-tune continues from phase 1's weights
     model = AutoModelForCausalLM.from_pretrained(weights_path, **kwargs)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     if tokenizer.pad_token_id is None:
@@ -127,13 +130,13 @@ def load_model(base_path: str, config: Any, attn: str, log: Any) -> LoadedModel:
     model.config.use_cache = False
 
     if adapter in ("qlora", "lora"):
-        model = _wrap_lora(model, config, choices, log)
+        model = _wrap_lora(model, config, choices, log, warm_start)
     choices["trainable_parameters"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
     choices["total_parameters"] = sum(p.numel() for p in model.parameters())
     return LoadedModel(model=model, tokenizer=tokenizer, base_path=base_path, choices=choices)
 
 
-def _wrap_lora(model: Any, config: Any, choices: dict[str, Any], log: Any) -> Any:
+def _wrap_lora(model: Any, config: Any, choices: dict[str, Any], log: Any, warm_start: str | None) -> Any:
     from peft import PeftModel, get_peft_model, prepare_model_for_kbit_training
 
     train = config.train
@@ -148,11 +151,11 @@ def _wrap_lora(model: Any, config: Any, choices: dict[str, Any], log: Any) -> An
             model.enable_input_require_grads()
         choices["non_quantized_dtype"] = choices["dtype"]
     wanted = lora_config(config.lora)
-    if train.load_from:
-        check_adapter_matches(Path(train.load_from), config.lora)
-        model = PeftModel.from_pretrained(model, train.load_from, is_trainable=True)
-        choices["warm_start"] = str(train.load_from)
-        log.info("warm start from adapter %s", train.load_from)
+    if warm_start:
+        check_adapter_matches(Path(warm_start), config.lora)
+        model = PeftModel.from_pretrained(model, warm_start, is_trainable=True)
+        choices["warm_start"] = str(warm_start)
+        log.info("warm start from adapter %s", warm_start)
     else:
         model = get_peft_model(model, wanted)
     choices["lora_config"] = model.peft_config["default"].to_dict()
@@ -163,7 +166,7 @@ def check_adapter_matches(adapter_dir: Path, lora: Any) -> None:
     """A warm-start adapter must have the shape ``lora`` asks for: a silent mismatch would ignore the config."""
     config_path = adapter_dir / "adapter_config.json"
     if not config_path.exists():
-        raise ConfigError(f"train.load_from: {adapter_dir} is not a PEFT adapter directory (no adapter_config.json)")
+        raise ConfigError(f"warm start: {adapter_dir} is not a PEFT adapter directory (no adapter_config.json)")
     saved = json.loads(config_path.read_text())
     differences = []
     if saved.get("r") != lora.r:
@@ -173,7 +176,7 @@ def check_adapter_matches(adapter_dir: Path, lora: Any) -> None:
     if sorted(saved.get("target_modules") or []) != sorted(lora.target_modules):
         differences.append(f"target_modules {sorted(saved.get('target_modules') or [])} vs {sorted(lora.target_modules)}")
     if differences:
-        raise ConfigError(f"train.load_from: adapter {adapter_dir} differs from the config: {'; '.join(differences)}")
+        raise ConfigError(f"warm start: adapter {adapter_dir} differs from the config: {'; '.join(differences)}")
 
 
 def warm_start_base(load_from: str | None) -> str | None:

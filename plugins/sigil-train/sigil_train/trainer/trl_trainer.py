@@ -11,6 +11,7 @@ Reads top to bottom: resolve the base model → load it → tokenize (or stream)
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any, Literal
 
 from sigil import ConfigError, atomic_write_json, build_tiny_model, is_tiny, parse_spec
 from sigil_train.card import write_model_card
-from sigil_train.config.sections import DEFAULT_MAX_STEPS
+from sigil_train.config.sections import config_length
 from sigil_train.data.cache import default_cache_dir, load_or_build
 from sigil_train.data.encode import Encoder
 from sigil_train.data.records import read_records, record_text
@@ -42,18 +43,21 @@ class TrlTrainer:
 
         config, ctx = request.config, request.ctx
         train, misc = config.train, config.misc
-        if train.num_epochs is not None and train.streaming:
+        if request.epochs is not None and train.streaming:
             # a stream has no length to count epochs in; say so before loading anything
             raise ConfigError("train.num_epochs needs the tokenized rows counted (train.streaming: false); "
                               "with a streamed dataset set train.max_steps")
         log = ctx.log
         cache_dir = default_cache_dir(config.dataset.cache_dir)
+        out_dir, work_dir = request.output_dir, request.checkpoint_dir
+        warm_start = str(request.warm_start) if request.warm_start is not None else None
+        model_name = request.base_model or config.model_name
 
         # --- base model: a hub name or path, or a tiny model built from the training text
-        base_path = resolve_base(config, request.train_path, cache_dir)
+        base_path = resolve_base(model_name, warm_start, request.train_path, cache_dir)
         attn = attention_implementation(train, log)
         torch.manual_seed(misc.seed)  # LoRA init and dropout: the same seed gives the same run
-        loaded = load_model(base_path, config, attn, log)
+        loaded = load_model(base_path, config, attn, log, warm_start)
         model, tokenizer = loaded.model, loaded.tokenizer
 
         # --- data: tokenized and packed once, cached by fingerprint; or streamed (train.streaming: true)
@@ -80,11 +84,17 @@ class TrlTrainer:
         world = int(os.environ.get("WORLD_SIZE", "1"))
         per_device = per_device_micro_batch(train.micro_batch_size, world, train.scale_micro_batch)
         layout: Literal["rows", "flat"] = "flat" if attn.startswith("flash_attention") else "rows"
-        checkpoints = ctx.work_dir / CHECKPOINTS
-        args = SFTConfig(**trainer_arguments(config, per_device, eval_rows is not None, checkpoints, torch.cuda.is_available()))
+        checkpoints = work_dir / CHECKPOINTS
+        effective_rows = per_device * world * train.grad_accum
+        steps = training_steps(request, None if train.streaming else len(train_rows), per_device * world, train.grad_accum)
+        args = SFTConfig(**trainer_arguments(config, per_device, eval_rows is not None, checkpoints,
+                                             torch.cuda.is_available(), max_steps=request.max_steps,
+                                             epochs=request.epochs))
 
         # --- resume: continue from the last checkpoint of this exact run, or start clean
-        resume_from = prepare_checkpoints(ctx.work_dir, request.run_key, log)
+        resume_from = prepare_checkpoints(work_dir, request.run_key, log)
+        # a checkpoint at the last step is a finished run: transformers would resume it and take one step more
+        finished = resume_from is not None and checkpoint_step(resume_from) >= steps
 
         from sigil_train.data.collator import PackedCollator
         from sigil_train.trainer.callbacks import ClearCacheCallback, MetricsCallback
@@ -106,27 +116,34 @@ class TrlTrainer:
         sigil_choices = {
             **loaded.choices,
             "base_model_path": base_path,
-            "model_name": config.model_name,
+            "model_name": model_name,
+            "steps": steps,
+            "epochs": request.epochs,
             "max_seq_len": train.max_seq_len,
             "pack": train.pack,
             "collator_layout": layout,
             "world_size": world,
             "micro_batch_per_device": per_device,
-            "effective_batch_rows": per_device * world * train.grad_accum,
+            "effective_batch_rows": effective_rows,
             "clear_cache_every_n_steps": train.clear_cache_every_n_steps,
             "tokenize_workers": workers,
             "seed": misc.seed,
             "deterministic": train.deterministic,
-            "load_from": train.load_from,
+            "warm_start": warm_start,
             "resumed_from": str(resume_from) if resume_from else None,
             "data": {"train": train_stats, "validation": eval_stats},
         }
         if trainer.is_world_process_zero():
-            write_trainer_args(ctx.out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
+            write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
 
-        # --- train
+        # --- train (or take the finished run's weights from its last checkpoint)
         try:
-            result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+            if finished:
+                assert resume_from is not None
+                log.info("%s is the last step of this run: its weights are the result, nothing left to train", resume_from)
+                result = load_finished_checkpoint(trainer, resume_from)
+            else:
+                result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
         finally:
             metrics_cb.progress.close()  # a failed or interrupted run leaves no bar drawn over its error
         evaluated_last = eval_rows is not None and trainer.state.global_step % train.eval_every == 0
@@ -135,13 +152,13 @@ class TrlTrainer:
             final_eval = {"eval_loss": metrics_cb.summary().get("last_eval_loss")}
 
         # --- save: adapter (or full model), tokenizer, provenance, model card
-        adapter_dir = ctx.out_dir / ADAPTER_DIR
+        adapter_dir = out_dir / ADAPTER_DIR
         trainer.save_model(str(adapter_dir))
         outcome = TrainOutcome()
         if trainer.is_world_process_zero():
             tokenizer.save_pretrained(str(adapter_dir))
             atomic_write_json(adapter_dir / SIGIL_META, {
-                "base_model": config.model_name,
+                "base_model": model_name,
                 "base_model_path": base_path,
                 "adapter": train.adapter,
                 "phase": request.phase,
@@ -169,15 +186,22 @@ class TrlTrainer:
         return outcome
 
 
-def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints: Path, cuda: bool) -> dict[str, Any]:
-    """``SFTConfig`` keyword arguments for a config: where each ``train.*``/``misc.*`` key lands."""
+def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints: Path, cuda: bool,
+                      max_steps: int | None = None, epochs: float | None = None) -> dict[str, Any]:
+    """``SFTConfig`` keyword arguments for a config: where each ``train.*``/``misc.*`` key lands.
+
+    :param max_steps: the request's step count; or ``epochs``, its passes over the data. Neither: the config's
+        (``train.max_steps``/``train.num_epochs``), as the ``sft`` stage maps them.
+    """
     train, misc = config.train, config.misc
+    if max_steps is None and epochs is None:
+        max_steps, epochs = config_length(train)
     bf16 = use_bf16(train)
     return dict(
         output_dir=str(checkpoints),
-        # exactly one of the two is set (the section checks); transformers reads max_steps -1 as "use epochs"
-        max_steps=-1 if train.num_epochs is not None else (train.max_steps or DEFAULT_MAX_STEPS),
-        num_train_epochs=train.num_epochs if train.num_epochs is not None else 1.0,
+        # transformers reads max_steps -1 as "count the steps from num_train_epochs"
+        max_steps=-1 if epochs is not None else max_steps,
+        num_train_epochs=epochs if epochs is not None else 1.0,
         per_device_train_batch_size=per_device,
         per_device_eval_batch_size=train.eval_batch_size or per_device,
         gradient_accumulation_steps=train.grad_accum,
@@ -188,8 +212,7 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
         max_grad_norm=train.max_grad_norm,
         optim=train.optim,
         bf16=bf16,
-        gradient_checkpointing=train.gradient_checkpointing,
-        gradient_checkpointing_kwargs={"use_reentrant": False} if train.gradient_checkpointing else None,
+        **checkpointing_arguments(train.gradient_checkpointing),
         dataloader_num_workers=train.dataloader_num_workers,
         dataloader_pin_memory=train.pin_memory,
         dataloader_prefetch_factor=train.prefetch_factor,
@@ -222,16 +245,68 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
     )
 
 
-def resolve_base(config: Any, train_path: Path, cache_dir: Path) -> str:
+def checkpointing_arguments(enabled: bool) -> dict[str, Any]:
+    """Activation checkpointing under the name this transformers takes: 5.x renamed ``gradient_checkpointing*`` to
+    ``activation_checkpointing*`` and warns (FutureWarning) on the old names."""
+    import dataclasses
+
+    from trl import SFTConfig
+
+    names = {field.name for field in dataclasses.fields(SFTConfig)}
+    prefix = "activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing"
+    return {prefix: enabled, f"{prefix}_kwargs": {"use_reentrant": False} if enabled else None}
+
+
+def training_steps(request: TrainRequest, rows: int | None, rows_per_micro_step: int, grad_accum: int) -> int:
+    """The request's optimizer steps: ``max_steps``, or ``epochs`` over ``rows`` packed rows counted as transformers
+    counts them (micro-batches per epoch floor-divided by the accumulation, at least one; epochs rounded up)."""
+    if request.max_steps is not None:
+        return request.max_steps
+    assert request.epochs is not None
+    if rows is None:
+        raise ConfigError("epochs need the number of training rows; streaming training (train.streaming) has none: "
+                          "give steps instead")
+    per_epoch = max(1, math.ceil(rows / rows_per_micro_step) // grad_accum)
+    return max(1, math.ceil(request.epochs * per_epoch))
+
+
+def load_finished_checkpoint(trainer: Any, checkpoint: Path) -> Any:
+    """Load a finished run's last checkpoint into ``trainer.model`` and return a ``TrainOutput`` like ``train()``'s,
+    its loss the mean of the checkpoint's logged training losses."""
+    from safetensors.torch import load_file
+    from transformers.trainer_utils import TrainOutput
+
+    adapter = checkpoint / "adapter_model.safetensors"
+    if adapter.exists():
+        from peft import set_peft_model_state_dict
+
+        set_peft_model_state_dict(trainer.model, load_file(str(adapter)))
+    else:
+        from transformers.modeling_utils import load_sharded_checkpoint
+
+        if (checkpoint / "model.safetensors").exists():
+            from safetensors.torch import load_model
+
+            load_model(trainer.model, str(checkpoint / "model.safetensors"), strict=False)
+        else:
+            load_sharded_checkpoint(trainer.model, str(checkpoint))
+    state = json.loads((checkpoint / "trainer_state.json").read_text())
+    trainer.state.global_step = int(state["global_step"])
+    trainer.state.num_input_tokens_seen = int(state.get("num_input_tokens_seen") or 0)
+    losses = [float(entry["loss"]) for entry in state.get("log_history", []) if "loss" in entry]
+    return TrainOutput(trainer.state.global_step, sum(losses) / len(losses) if losses else float("nan"), {})
+
+
+def resolve_base(model_name: str, warm_start: str | None, train_path: Path, cache_dir: Path) -> str:
     """The base model directory or hub name; a warm start reuses the base its adapter was trained on."""
-    recorded = warm_start_base(config.train.load_from)
-    if is_tiny(config.model_name):
+    recorded = warm_start_base(warm_start)
+    if is_tiny(model_name):
         if recorded is not None:
             return recorded
-        spec = parse_spec(config.model_name)
+        spec = parse_spec(model_name)
         texts = [record_text(record) for record in read_records(train_path)]
         return str(build_tiny_model(spec, texts, cache_dir))
-    return config.model_name
+    return model_name
 
 
 def per_device_micro_batch(micro_batch_size: int, world: int, scale: bool) -> int:

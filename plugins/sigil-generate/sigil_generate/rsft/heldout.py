@@ -1,0 +1,127 @@
+"""RSFT as an experiment: the model after each round on held-out problems RSFT never trains on.
+
+Before round 1 and after every round's fine-tune, one completion per held-out problem (``rsft.heldout``, a suite
+with tests; greedy by default) is built and checked by the evaluator (compile + clippy's deny lints) and run against its tests in the sandbox. Each problem's verdict is kept,
+so every round is compared with the starting model problem by problem (an exact McNemar test on the discordant
+pairs), never only by aggregates; rates carry a percentile-bootstrap 95% interval.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sigil import ConfigError, EvalConfig, Sample, atomic_writer, evaluate
+from sigil_generate.prompts import PromptSet
+from sigil_generate.stages.sampling import SamplingRun, sample_prompts, sampling_settings
+
+VERDICTS = "heldout.jsonl"
+
+
+@dataclass(frozen=True)
+class HeldoutVerdict:
+    problem: str
+    status: str
+    completion: str
+
+    @property
+    def compiled(self) -> bool:
+        return self.status != "compile_error"
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+def check_heldout(heldout: PromptSet, training: PromptSet) -> None:
+    """The held-out set must have tests and share no prompt text with RSFT's prompts (checked before any work)."""
+    if not heldout.is_suite:
+        raise ConfigError(f"rsft.heldout: {heldout.source} has no tests (it is not a problem suite)")
+    shared = {item.prompt for item in heldout.items} & {item.prompt for item in training.items}
+    if shared:
+        raise ConfigError(f"rsft.heldout: {len(shared)} of its prompts are also RSFT prompts (generate.prompts); "
+                          "a held-out set must share no task with the training prompts")
+
+
+def evaluate_heldout(heldout: PromptSet, run: SamplingRun, rsft: Any, seed: int, eval_config: EvalConfig,
+                     out_dir: Path) -> list[HeldoutVerdict]:
+    """One completion per held-out problem from ``run.model``, run against its tests; verdicts saved in ``out_dir``.
+
+    A finished evaluation (its verdicts file exists) is read back, so a resumed stage does not redo it.
+    """
+    path = out_dir / VERDICTS
+    if path.exists():
+        return [HeldoutVerdict(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
+    settings = dataclasses.replace(sampling_settings(run.options, seed, True), temperature=rsft.heldout_temperature)
+    samples = sample_prompts(heldout, 1, settings, run)
+    # the one evaluate-with-tests path: each sample bound to its problem, so the program compile-checked is the
+    # program its tests run (in the sandbox, eval.sandbox and eval.functional limits)
+    bound = [Sample(s.id, s.item.prompt, s.gen, s.item.problem, s.sample, s.completion, s.item.suite_problem)
+             for s in samples]
+    report = evaluate(bound, eval_config, seed=seed, run_tests=True)
+    verdicts = [
+        HeldoutVerdict(s.item.problem, _status(detail), s.completion)
+        for s, detail in zip(samples, report.samples, strict=True)
+    ]
+    with atomic_writer(path) as handle:
+        for verdict in verdicts:
+            handle.write(json.dumps(dataclasses.asdict(verdict)) + "\n")
+    return verdicts
+
+
+def _status(detail: dict[str, Any]) -> str:
+    """``compile_error`` when the evaluator's check failed, else the test run's status."""
+    if not detail["check"]["compiles"]:
+        return "compile_error"
+    return str(detail.get("tests", {}).get("status", "error"))
+
+
+def heldout_metrics(verdicts: Sequence[HeldoutVerdict], baseline: Sequence[HeldoutVerdict] | None,
+                    seed: int = 0) -> dict[str, Any]:
+    """Compile rate and pass@1 with bootstrap intervals; against ``baseline`` (same problems), McNemar's test."""
+    compiled = [v.compiled for v in verdicts]
+    passed = [v.passed for v in verdicts]
+    metrics: dict[str, Any] = {"heldout_problems": len(verdicts)}
+    for name, values in (("compile_rate", compiled), ("pass_at_1", passed)):
+        low, high = bootstrap_interval(values, seed)
+        metrics[f"heldout_{name}"] = round(sum(values) / len(values), 4) if values else 0.0
+        metrics[f"heldout_{name}_ci95"] = [round(low, 4), round(high, 4)]
+    if baseline is not None:
+        by_problem = {v.problem: v for v in baseline}
+        before = [by_problem[v.problem] for v in verdicts]
+        for name, after_values, before_values in (
+            ("compile", compiled, [v.compiled for v in before]),
+            ("pass", passed, [v.passed for v in before]),
+        ):
+            lost, gained, p_value = mcnemar_exact(before_values, after_values)
+            metrics[f"heldout_{name}_gained"] = gained
+            metrics[f"heldout_{name}_lost"] = lost
+            metrics[f"heldout_{name}_mcnemar_p"] = p_value
+    return metrics
+
+
+def mcnemar_exact(before: Sequence[bool], after: Sequence[bool]) -> tuple[int, int, float]:
+    """Discordant pairs (true only before, true only after) and the two-sided exact binomial p-value."""
+    lost = sum(1 for b, a in zip(before, after, strict=True) if b and not a)
+    gained = sum(1 for b, a in zip(before, after, strict=True) if a and not b)
+    n = lost + gained
+    if n == 0:
+        return lost, gained, 1.0
+    tail = sum(math.comb(n, i) for i in range(min(lost, gained) + 1)) / 2**n
+    return lost, gained, min(1.0, 2 * tail)
+
+
+def bootstrap_interval(values: Sequence[bool], seed: int = 0, draws: int = 2000) -> tuple[float, float]:
+    """Percentile bootstrap 95% interval of the mean of ``values`` (seeded: the same input, the same interval)."""
+    if not values:
+        return 0.0, 0.0
+    rng = random.Random(seed)
+    n = len(values)
+    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(draws))
+    return means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
