@@ -94,7 +94,7 @@ class TrlTrainer:
         # --- resume: continue from the last checkpoint of this exact run, or start clean
         resume_from = prepare_checkpoints(work_dir, request.run_key, log)
         # a checkpoint at the last step is a finished run: transformers would resume it and take one step more
-        finished = resume_from is not None and checkpoint_step(resume_from) >= steps
+        finished = resume_from is not None and (checkpoint_step(resume_from) or 0) >= steps
 
         from sigil_train.data.collator import PackedCollator
         from sigil_train.trainer.callbacks import ClearCacheCallback, MetricsCallback
@@ -282,7 +282,7 @@ def load_finished_checkpoint(trainer: Any, checkpoint: Path) -> Any:
 
         set_peft_model_state_dict(trainer.model, load_file(str(adapter)))
     else:
-        from transformers.modeling_utils import load_sharded_checkpoint
+        from transformers.trainer_utils import load_sharded_checkpoint
 
         if (checkpoint / "model.safetensors").exists():
             from safetensors.torch import load_model
