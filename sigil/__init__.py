@@ -66,10 +66,6 @@ _EXPORTS: dict[str, str] = {
     "build_tiny_model": "sigil.tiny",
     "is_tiny": "sigil.tiny",
     "parse_spec": "sigil.tiny",
-    # Rust source helpers
-    "find_test_items": "sigil.data.rust",
-    "mask": "sigil.data.rust",
-    "matching_bracket": "sigil.data.rust",
     # progress of long work: a bar on a terminal, plain lines elsewhere
     "StepProgress": "sigil.observe.progress",
     "format_eta": "sigil.observe.progress",
@@ -128,12 +124,9 @@ __all__ = [
     "atomic_writer",
     "build_tiny_model",
     "evaluate",
-    "find_test_items",
     "format_eta",
     "is_tiny",
     "load_suite",
-    "mask",
-    "matching_bracket",
     "parse_spec",
     "read_jsonl",
     "read_jsonl_numbered",
@@ -162,7 +155,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
     from sigil.config.section import InputPath, NotFingerprinted, Section, StageRef
     from sigil.data.filters import Filter
     from sigil.data.records import Drop, Record
-    from sigil.data.rust import find_test_items, mask, matching_bracket
     from sigil.errors import ConfigError, DataError, PluginError, SigilError
     from sigil.evaluation.config import EvalConfig
     from sigil.evaluation.evaluate import evaluate

@@ -3,6 +3,7 @@
 //! `python` feature adds the thin PyO3 layer at the bottom of this file, which maturin builds
 //! into `sigil_evaluator._native`.
 
+pub mod analysis;
 pub mod batch;
 pub mod cache;
 pub mod deps;
@@ -11,7 +12,6 @@ pub mod evaluator;
 pub mod exec;
 pub mod extract;
 pub mod lexer;
-pub mod mask;
 pub mod prefilter;
 pub mod result;
 pub mod sandbox;
@@ -22,6 +22,8 @@ pub mod toolchain;
 pub use evaluator::{Config, Evaluator};
 pub use result::{SampleResult, Status};
 
+#[cfg(feature = "python")]
+mod py_analysis;
 #[cfg(feature = "python")]
 mod py_exec;
 #[cfg(feature = "python")]
@@ -236,18 +238,6 @@ mod py {
         crate::shape::shape(source, "2021").kind.as_flag()
     }
 
-    /// `source` with comments and literal bodies blanked (same length in characters), and the
-    /// comments' `(start, end)` character offsets.
-    #[pyfunction]
-    fn mask_rust(py: Python<'_>, source: &str) -> (String, Vec<(usize, usize)>) {
-        // The reference masker is a Python regex: let Python's own `\w` judge non-ASCII characters.
-        let masked = crate::mask::mask_with(source, |c| {
-            let text = PyString::new(py, c.encode_utf8(&mut [0; 4]));
-            text.call_method0("isalnum").and_then(|v| v.extract::<bool>()).unwrap_or(false)
-        });
-        (masked.code, masked.comments)
-    }
-
     /// Versions and paths of the toolchain the evaluator uses.
     #[pyfunction]
     fn toolchain_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -267,11 +257,11 @@ mod py {
         m.add_function(wrap_pyfunction!(extract_code, m)?)?;
         m.add_function(wrap_pyfunction!(prefilter, m)?)?;
         m.add_function(wrap_pyfunction!(crate_kind, m)?)?;
-        m.add_function(wrap_pyfunction!(mask_rust, m)?)?;
         m.add_function(wrap_pyfunction!(toolchain_info, m)?)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         crate::py_score::register(m)?;
         crate::py_exec::register(m)?;
+        crate::py_analysis::register(m)?;
         Ok(())
     }
 }

@@ -27,13 +27,15 @@ def test_exports_and_version() -> None:
         "CheckResult",
         "Evaluator",
         "__version__",
+        "analyze_rust",
         "crate_kind",
         "default_weights",
         "extract_code",
-        "mask_rust",
+        "find_panics",
         "prefilter",
         "run_programs",
         "score",
+        "split_rust",
         "toolchain_info",
     ]
     assert sigil_evaluator.__version__ == "0.1.0"

@@ -1,21 +1,25 @@
 """Built-in plugin: the data filters every sigil install has, registered through the public hook.
 
 Order matters and is the registration order: path-based filters first (cheap, and they explain most drops in
-a crate tree), then test stripping (which rewrites content), length (measured after stripping), content
-markers, documentation; the corpus-scope filters (duplicates, idiomatic share) run last, over every source.
+a crate tree), then test stripping (which rewrites content and analyses what is left), generated code and
+bindings, length (measured after stripping), content markers, documentation; the corpus-scope filters
+(duplicates, per-crate cap, idiomatic share) run last, over every source.
 Each factory returns ``None`` when the config turns its filter off.
 """
 
 from __future__ import annotations
 
 from sigil.config import PipelineConfig
+from sigil.data.checks.crate_cap import CrateCapFilter
 from sigil.data.checks.duplicates import DuplicatesFilter
+from sigil.data.checks.generated import GeneratedFilter
 from sigil.data.checks.length import LengthFilter
 from sigil.data.checks.low_quality import LowQualityFilter
 from sigil.data.checks.paths import DirectoryFilter, VendorFilter
 from sigil.data.checks.scored import DocumentedFilter, IdiomaticFilter, native_scorer
 from sigil.data.checks.tests import TestsFilter
 from sigil.data.filters import Filter
+from sigil.data.rust import native
 from sigil.hookspecs import Register, hookimpl
 
 
@@ -27,7 +31,12 @@ def tests(config: PipelineConfig) -> Filter | None:
     dataset = config.dataset
     if not (dataset.exclude_tests or dataset.strip_test_modules):
         return None
+    native()  # fail before any work when the analysis is missing
     return TestsFilter(drop=dataset.exclude_tests, strip=dataset.strip_test_modules)
+
+
+def generated(config: PipelineConfig) -> Filter | None:
+    return GeneratedFilter() if config.dataset.exclude_generated else None
 
 
 def examples(config: PipelineConfig) -> Filter | None:
@@ -39,15 +48,19 @@ def examples(config: PipelineConfig) -> Filter | None:
 def benches(config: PipelineConfig) -> Filter | None:
     if not config.dataset.exclude_benches:
         return None
-    return DirectoryFilter("benches", frozenset({"benches"}), "benches path", bench_attribute=True)
+    return DirectoryFilter("benches", frozenset({"benches"}), "benches path")
 
 
 def length(config: PipelineConfig) -> Filter | None:
-    return LengthFilter(config.dataset.min_length, config.dataset.max_length)
+    dataset = config.dataset
+    return LengthFilter(dataset.min_length, dataset.max_length, split=dataset.split_long_files)
 
 
 def low_quality(config: PipelineConfig) -> Filter | None:
-    return LowQualityFilter() if config.dataset.exclude_low_quality else None
+    dataset = config.dataset
+    if not dataset.exclude_low_quality or not dataset.low_quality_markers:
+        return None
+    return LowQualityFilter(markers=tuple(dataset.low_quality_markers))
 
 
 def documented(config: PipelineConfig) -> Filter | None:
@@ -61,6 +74,11 @@ def duplicates(config: PipelineConfig) -> Filter | None:
     if config.dataset.dedup == "none":
         return None
     return DuplicatesFilter(mode=config.dataset.dedup, threshold=config.dataset.near_dup_threshold)
+
+
+def crate_cap(config: PipelineConfig) -> Filter | None:
+    share = config.dataset.max_crate_share
+    return None if share is None else CrateCapFilter(max_share=share)
 
 
 def idiomatic(config: PipelineConfig) -> Filter | None:
@@ -85,8 +103,10 @@ def register_filters(register: Register) -> None:
     register("tests", tests, reads=("dataset",))
     register("examples", examples, reads=("dataset",))
     register("benches", benches, reads=("dataset",))
+    register("generated", generated, reads=("dataset",))
     register("length", length, reads=("dataset",))
     register("low_quality", low_quality, reads=("dataset",))
     register("documented", documented, reads=("dataset", "eval.idiomatic_weights"))
     register("duplicates", duplicates, reads=("dataset",))
+    register("crate_cap", crate_cap, reads=("dataset",))
     register("idiomatic", idiomatic, reads=("dataset", "eval.idiomatic_weights"))

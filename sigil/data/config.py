@@ -36,17 +36,51 @@ class DatasetConfig(Section):
     columns: ColumnMap = Field(default_factory=ColumnMap, description="sigil: column mapping.")
     streaming: bool = Field(default=False, description="sigil: stream hub datasets instead of downloading.")
     max_records: int | None = Field(default=None, gt=0, description="sigil: stop reading a source after N.")
-    min_length: int = Field(default=50, ge=0, description="Drop files shorter than this (characters).")
-    max_length: int = Field(default=100_000, gt=0, description="Drop files longer than this (characters).")
-    exclude_tests: bool = Field(default=True, description="Drop test files, `#[cfg(test)]` modules, `#[test]` fns.")
-    strip_test_modules: bool = Field(
-        default=False, description="sigil: strip `#[cfg(test)] mod` blocks instead of dropping the file."
+    min_length: int = Field(
+        default=50, ge=0,
+        description="Drop files with fewer code characters than this (non-whitespace, outside comments).",
     )
-    exclude_examples: bool = Field(default=True, description="Drop files under examples/.")
-    exclude_benches: bool = Field(default=True, description="Drop files under benches/.")
-    exclude_vendor: bool = Field(default=True, description="sigil: drop vendor/, target/ and lock files.")
+    max_length: int = Field(
+        default=100_000, gt=0,
+        description="Longest training text (characters): longer files are split at item boundaries "
+        "(split_long_files), or dropped.",
+    )
+    split_long_files: bool = Field(
+        default=True,
+        description="sigil: cut files over max_length into pieces at top-level item boundaries instead of "
+        "dropping them.",
+    )
+    exclude_tests: bool = Field(
+        default=True,
+        description="Drop test files (tests/, tests.rs) and compile-fail test inputs; with strip_test_modules "
+        "off, also every file with test code.",
+    )
+    strip_test_modules: bool = Field(
+        default=True,
+        description="sigil: cut test items (#[cfg(test)] modules, `mod tests;`, #[test] fns) out of files "
+        "instead of dropping the files.",
+    )
+    exclude_examples: bool = Field(default=True, description="Drop files under a crate's examples/.")
+    exclude_benches: bool = Field(default=True, description="Drop files under a crate's benches/.")
+    exclude_vendor: bool = Field(
+        default=True, description="sigil: drop vendor/ (outside src/), build output (a crate's target/) and lock files."
+    )
+    exclude_generated: bool = Field(
+        default=True,
+        description="sigil: drop files with a generator marker, the shape of FFI bindings, or data tables.",
+    )
     exclude_low_quality: bool = Field(
-        default=True, description="sigil: drop files with TODO/FIXME, debug prints, unsafe blocks or #[allow]."
+        default=True, description="sigil: drop files carrying one of low_quality_markers."
+    )
+    low_quality_markers: list[Literal["debug_print", "todo_macro", "todo_comment", "unsafe", "allow"]] = Field(
+        default_factory=lambda: ["debug_print", "todo_macro"],
+        description="sigil: which markers exclude_low_quality drops for: debug_print, todo_macro (todo!/"
+        "unimplemented!), todo_comment, unsafe, allow (#[allow]).",
+    )
+    max_crate_share: float | None = Field(
+        default=None, gt=0.0, le=1.0,
+        description="sigil: most share of the kept characters one crate may have (directory sources); "
+        "null: no cap.",
     )
     prefer_idiomatic: bool = Field(
         default=False,
@@ -54,13 +88,13 @@ class DatasetConfig(Section):
     )
     prefer_documented: bool = Field(
         default=False,
-        description="Drop files that have items but document too few of them (min_documented_ratio); "
-        "needs sigil-evaluator.",
+        description="Drop files whose public items are undocumented (and no //! module doc), or documented "
+        "below min_documented_ratio; needs sigil-evaluator.",
     )
     min_documented_ratio: float = Field(
         default=0.0, ge=0.0, le=1.0,
-        description="sigil: with prefer_documented, the documented-items share a file needs; 0 drops only files "
-        "that document none of their items.",
+        description="sigil: with prefer_documented, the documented share of public items a file needs; 0 drops "
+        "only files that document none (and have no module doc).",
     )
     idiomatic_quality_ratio: float = Field(
         default=0.0, ge=0.0, le=1.0,
@@ -88,8 +122,10 @@ class DatasetConfig(Section):
     cache_dir: str | None = Field(
         default=None, description="Cache directory for hub datasets; default: the `datasets` library's own."
     )
-    shuffle_seed: int = Field(
-        default=42, description="Seed of the shuffle that picks validation records and of weighted sampling."
+    shuffle_seed: int | None = Field(
+        default=None,
+        description="Seed of the shuffle that picks validation records and of weighted sampling; "
+        "null: misc.seed.",
     )
     interleave_mode: Literal["concat", "interleave", "weighted"] = Field(
         default="concat",

@@ -27,8 +27,8 @@ PARALLEL_MIN_RECORDS = 5000
 #: The filter name under which inputs a source had to skip (non-UTF-8 files) are counted.
 READ_FILTER = "read"
 
-#: A dropped record: the name of the filter that dropped it and its reason.
-Dropped = tuple[str, str]
+#: A dropped record: the name of the filter that dropped it, its reason and the detail behind it.
+Dropped = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def apply_filters(filters: Sequence[NamedFilter], records: list[Record]) -> list
         survivors = []
         for index, verdict in zip(alive, verdicts):
             if isinstance(verdict, Drop):
-                results[index] = (named.name, verdict.reason)
+                results[index] = (named.name, verdict.reason, verdict.detail)
             elif isinstance(verdict, Record):
                 results[index] = verdict
                 survivors.append(index)

@@ -28,6 +28,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Drop:
-    """A filter's verdict that a record is dropped, with the reason reported in the statistics."""
+    """A filter's verdict that a record is dropped, with the reason reported in the statistics and, for
+    ``dropped.jsonl``, what in the file made the decision (``detail``: a marker, a count, a share)."""
 
     reason: str
+    detail: str = ""

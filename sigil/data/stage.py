@@ -1,8 +1,8 @@
 """Built-in plugin: the ``data`` stage. Read every source, filter, hold out validation, mix, write.
 
 Artifacts (relative to the stage directory): ``train`` → ``train.jsonl``, ``validation`` →
-``validation.jsonl`` (format in :mod:`sigil.data.output`), ``stats`` → ``stats.json``, ``stats_csv`` →
-``stats.csv``. Nothing is written unless the whole stage succeeds, and the runner renames the stage directory
+``validation.jsonl`` (format in :mod:`sigil.data.output`), ``dropped`` → ``dropped.jsonl`` (every dropped input,
+its filter, reason and detail), ``stats`` → ``stats.json``, ``stats_csv`` → ``stats.csv``. Nothing is written unless the whole stage succeeds, and the runner renames the stage directory
 into place only then.
 """
 
@@ -17,7 +17,7 @@ from sigil.config.schema import CoreConfig
 from sigil.data.config import DatasetConfig
 from sigil.data.filtering import READ_FILTER, build_filters, filter_records, worker_count
 from sigil.data.mixing import combine, hold_out, weight_tasks
-from sigil.data.output import write_records
+from sigil.data.output import write_dropped, write_records
 from sigil.data.records import Drop, Record
 from sigil.data.sources import check_source, read_source, source_fingerprint
 from sigil.data.stats import Stats
@@ -37,7 +37,8 @@ class DataStage:
     """Loads and filters Rust training data (``dataset`` config section)."""
 
     Options = NoOptions
-    config_keys = ("dataset", "eval.idiomatic_weights")  # the scored filters use evaluation's formula weights
+    # the scored filters use evaluation's formula weights; misc.seed seeds the split unless shuffle_seed is set
+    config_keys = ("dataset", "eval.idiomatic_weights", "misc.seed")
     version = "1"
 
     @classmethod
@@ -66,6 +67,7 @@ class DataStage:
 
         # --- read every source (max_records each); inputs a source skipped are counted as filtered
         records: list[Record] = []
+        dropped: list[tuple[Record, str, str, str]] = []
         for name in dataset.names:
             source_stats = stats.source(name)
             items = itertools.islice(read_source(name, dataset), dataset.max_records)
@@ -73,6 +75,8 @@ class DataStage:
                 source_stats.read += 1
                 if isinstance(item, Drop):
                     source_stats.reasons[f"{READ_FILTER}: {item.reason}"] += 1
+                    unread = Record("", name, item.detail or None, id=record_id(name, index, item.detail or None))
+                    dropped.append((unread, READ_FILTER, item.reason, ""))
                 else:
                     records.append(dataclasses.replace(item, id=record_id(name, index, item.path)))
         ctx.log.info("read %d records from %d sources", len(records), len(dataset.names))
@@ -86,20 +90,25 @@ class DataStage:
                 kept[record.source].append(outcome)
             else:
                 stats.source(record.source).reasons[f"{outcome[0]}: {outcome[1]}"] += 1
+                stats.source(record.source).dropped_chars[outcome[0]] += len(record.content)
+                dropped.append((record, *outcome))
+        for name in dataset.names:
+            stats.source(name).read_chars = sum(len(r.content) for r in records if r.source == name)
         for name, survivors in kept.items():
             stats.source(name).passed = len(survivors)
         if not any(kept.values()):
             raise DataError(f"no records left after filtering: {_why_empty(stats)}")
 
         # --- hold out validation (per source, seeded), then mix sources and tasks for training
+        seed = ctx.config.misc.seed if dataset.shuffle_seed is None else dataset.shuffle_seed
         train_groups, validation = [], []
         for name, survivors in kept.items():
-            train_part, validation_part = hold_out(survivors, dataset.validation_split, dataset.shuffle_seed)
+            train_part, validation_part = hold_out(survivors, dataset.validation_split, seed)
             train_groups.append(train_part)
             validation.extend(validation_part)
             stats.source(name).validation = len(validation_part)
-        train = combine(train_groups, dataset.interleave_mode, dataset.dataset_weights, dataset.shuffle_seed)
-        train = weight_tasks(train, dataset.task_weights, dataset.shuffle_seed)
+        train = combine(train_groups, dataset.interleave_mode, dataset.dataset_weights, seed)
+        train = weight_tasks(train, dataset.task_weights, seed)
         for record in train:
             stats.source(record.source).train += 1
         for name, group in zip(kept, train_groups):
@@ -108,14 +117,17 @@ class DataStage:
             raise DataError(f"no training records left after mixing ({_mixing_settings(dataset)})")
 
         # --- write the dataset and the statistics
-        write_records(ctx.out_dir / "train.jsonl", train)
+        train_lines = write_records(ctx.out_dir / "train.jsonl", train)
         write_records(ctx.out_dir / "validation.jsonl", validation)
+        write_dropped(ctx.out_dir / "dropped.jsonl", dropped)
         atomic_write_json(ctx.out_dir / "stats.json", stats.to_json())
         atomic_write_text(ctx.out_dir / "stats.csv", stats.to_csv())
 
         # --- report
         for line in stats.summary_lines():
             ctx.log.info("%s", line)
+        for line in stats.warnings():
+            ctx.log.warning("%s", line)
         for source_stats in stats.sources.values():
             ctx.log_metrics(stats.metrics(source_stats))
         total = stats.total()
@@ -124,6 +136,7 @@ class DataStage:
             artifacts={
                 "train": "train.jsonl",
                 "validation": "validation.jsonl",
+                "dropped": "dropped.jsonl",
                 "stats": "stats.json",
                 "stats_csv": "stats.csv",
             },
@@ -132,6 +145,7 @@ class DataStage:
                 "passed": total.passed,
                 "filtered": total.filtered,
                 "train": total.train,
+                "train_lines": train_lines,
                 "validation": total.validation,
                 "workers": workers,
             },

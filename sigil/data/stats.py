@@ -2,6 +2,10 @@
 
 For every source: ``read = passed + filtered`` and ``passed = train + validation + not_sampled``. A reason is
 ``"<filter>: <reason>"`` (``"length: too short"``); inputs a source had to skip are ``"read: not UTF-8"``.
+
+Each filter's share of what was read is reported too, in files and in characters, and a filter that drops at
+least :data:`LOUD_SHARE` of a source is a warning: near-deduplication quietly dropping 39% of a template corpus
+is something to be told, not to find out.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+#: A filter dropping at least this share of a source's files or characters is reported as a warning.
+LOUD_SHARE = 0.25
 
 
 @dataclass
@@ -24,10 +31,27 @@ class SourceStats:
     train: int = 0
     validation: int = 0
     not_sampled: int = 0
+    #: Characters of the records read (skipped inputs have none).
+    read_chars: int = 0
+    #: Characters dropped, by filter name.
+    dropped_chars: Counter[str] = field(default_factory=Counter)
 
     @property
     def filtered(self) -> int:
         return sum(self.reasons.values())
+
+    def dropped_share(self) -> dict[str, dict[str, float]]:
+        """Per filter: the share of the files read and of the characters read that it dropped."""
+        files: Counter[str] = Counter()
+        for reason, count in self.reasons.items():
+            files[reason.split(": ", 1)[0]] += count
+        return {
+            name: {
+                "files": round(count / self.read, 4) if self.read else 0.0,
+                "chars": round(self.dropped_chars[name] / self.read_chars, 4) if self.read_chars else 0.0,
+            }
+            for name, count in files.most_common()
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +63,8 @@ class SourceStats:
             "train": self.train,
             "validation": self.validation,
             "not_sampled": self.not_sampled,
+            "read_chars": self.read_chars,
+            "dropped_share": self.dropped_share(),
         }
 
 
@@ -63,6 +89,8 @@ class Stats:
             total.train += stats.train
             total.validation += stats.validation
             total.not_sampled += stats.not_sampled
+            total.read_chars += stats.read_chars
+            total.dropped_chars.update(stats.dropped_chars)
         return total
 
     # --- exports
@@ -107,7 +135,24 @@ class Stats:
             )
             if stats.reasons:
                 line += ": " + ", ".join(f"{reason} {count}" for reason, count in stats.reasons.most_common())
+                shares = stats.dropped_share()
+                line += "; dropped by filter (files/chars): " + ", ".join(
+                    f"{name} {share['files']:.0%}/{share['chars']:.0%}" for name, share in shares.items()
+                )
             lines.append(line)
+        return lines
+
+    def warnings(self) -> list[str]:
+        """One line per filter that dropped at least LOUD_SHARE of a source's files or characters."""
+        lines = []
+        for stats in self.sources.values():
+            for name, share in stats.dropped_share().items():
+                if max(share["files"], share["chars"]) >= LOUD_SHARE:
+                    lines.append(
+                        f"filter {name!r} dropped {share['files']:.0%} of the files and {share['chars']:.0%} of the "
+                        f"characters of {stats.source}; see dropped.jsonl for which and why, and docs/data.md for "
+                        f"the setting that controls it"
+                    )
         return lines
 
     def metrics(self, stats: SourceStats) -> dict[str, Any]:

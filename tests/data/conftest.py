@@ -13,8 +13,15 @@ from sigil.data.records import Record
 
 @pytest.fixture
 def record() -> Callable[..., Record]:
-    def make(content: str, path: str | None = "src/lib.rs", source: str = "test", prompt: str | None = None) -> Record:
-        return Record(content=content, source=source, path=path, prompt=prompt)
+    def make(
+        content: str,
+        path: str | None = "src/lib.rs",
+        source: str = "test",
+        prompt: str | None = None,
+        crate: str | None = None,
+    ) -> Record:
+        meta = {} if crate is None else {"crate": crate}
+        return Record(content=content, source=source, path=path, prompt=prompt, meta=meta)
 
     return make
 

@@ -13,7 +13,7 @@ from sigil import hookimpl
 from sigil.data.records import Drop
 from sigil.data.sources import CORPUS_DIR
 
-LIB = "/// Returns {n}.\npub fn value_{n}() -> u32 {{\n    {n} * 31 + {n} % 7 + 1000 - {n}\n}}\n"
+LIB = "/// Returns {n}.\npub fn value_{n}() -> u32 {{\n    let base = {n} * 31 + {n} % 7;\n    base + 1000 - {n}\n}}\n"
 
 
 def jsonl(path: Path, rows: list[dict]) -> Path:
@@ -32,7 +32,7 @@ def test_known_corpus_stats_and_output_format(tmp_path: Path, run_data) -> None:
         {"content": LIB.format(n=1) + "// file 1 with its own body 7919\n", "path": "src/copy.rs"},  # exact duplicate
         {"content": LIB.format(n=99), "path": "vendor/x/src/lib.rs"},
         {"content": LIB.format(n=98), "path": "tests/it.rs"},
-        {"content": "// TODO: finish\n" + LIB.format(n=97), "path": "src/todo.rs"},
+        {"content": LIB.format(n=97).replace("base + 1000", "dbg!(base) + 1000"), "path": "src/debug.rs"},
         {"prompt": "Write a function returning 5.", "gen": LIB.format(n=5) + "// instruct answer body\n"},
     ]
     source = jsonl(tmp_path / "data.jsonl", rows)
@@ -42,11 +42,21 @@ def test_known_corpus_stats_and_output_format(tmp_path: Path, run_data) -> None:
     assert per_source["read"] == 26
     assert per_source["reasons"] == {
         "length: too short": 1, "duplicates: exact duplicate": 1, "vendor: vendored path": 1,
-        "tests: tests path": 1, "low_quality: TODO/FIXME marker": 1,
+        "tests: tests path": 1, "low_quality: debug print": 1,
     }
     assert per_source["passed"] == 21 and per_source["filtered"] == 5
     assert per_source["validation"] == 2 and per_source["train"] == 19
     assert stats["total"]["read"] == 26 and stats["filters"][0] == "vendor"
+    assert per_source["dropped_share"]["length"]["files"] == round(1 / 26, 4)
+
+    # every dropped input, with its filter, reason and what decided it
+    dropped = read_lines(stage / "dropped.jsonl")
+    assert sorted((row["path"], row["filter"], row["reason"]) for row in dropped) == [
+        ("src/copy.rs", "duplicates", "exact duplicate"), ("src/debug.rs", "low_quality", "debug print"),
+        ("src/short.rs", "length", "too short"), ("tests/it.rs", "tests", "tests path"),
+        ("vendor/x/src/lib.rs", "vendor", "vendored path"),
+    ]
+    assert next(row for row in dropped if row["path"] == "src/copy.rs")["detail"] == "of src/m1.rs"
 
     train, validation = read_lines(stage / "train.jsonl"), read_lines(stage / "validation.jsonl")
     assert len(train) == 19 and len(validation) == 2
@@ -121,19 +131,22 @@ def prefixes(reasons: dict) -> set[str]:
     return {reason.split(":")[0] for reason in reasons}
 
 
+ALL_MARKERS = "  low_quality_markers: [debug_print, todo_macro, todo_comment, unsafe, allow]\n  dedup: none\n"
+
+
 @pytest.mark.parametrize(
-    ("key", "filter_name"),
+    ("on", "off", "filter_name"),
     [
-        ("exclude_tests", "tests"),
-        ("exclude_examples", "examples"),
-        ("exclude_benches", "benches"),
-        ("exclude_vendor", "vendor"),
-        ("exclude_low_quality", "low_quality"),
+        ("", "  exclude_tests: false\n  strip_test_modules: false", "tests"),
+        ("", "  exclude_examples: false", "examples"),
+        ("", "  exclude_benches: false", "benches"),
+        ("", "  exclude_vendor: false", "vendor"),
+        (ALL_MARKERS, ALL_MARKERS + "  exclude_low_quality: false", "low_quality"),
     ],
 )
-def test_exclude_keys_turn_their_filter_off(run_data, key: str, filter_name: str) -> None:
-    default = totals(run_data, "", "default")
-    off = totals(run_data, f"  {key}: false", "off")
+def test_exclude_keys_turn_their_filter_off(run_data, on: str, off: str, filter_name: str) -> None:
+    default = totals(run_data, on, "default")
+    off = totals(run_data, off, "off")
     assert filter_name in prefixes(default["reasons"])
     assert filter_name not in prefixes(off["reasons"])
     assert off["passed"] > default["passed"]
@@ -142,7 +155,12 @@ def test_exclude_keys_turn_their_filter_off(run_data, key: str, filter_name: str
 def test_length_dedup_and_record_keys(run_data) -> None:
     default = totals(run_data, "", "default")
     assert "length: too long" not in default["reasons"]
-    assert totals(run_data, "  max_length: 2000", "short")["reasons"]["length: too long"] > 0
+    assert totals(run_data, "  max_length: 2000\n  split_long_files: false", "short")["reasons"]["length: too long"] > 0
+    # split instead: more lines than files, every piece within the bound
+    stage = run_data(BASE + "  max_length: 2000", name="split")
+    lines = read_lines(stage / "train.jsonl")
+    assert len(lines) > json.loads((stage / "stats.json").read_text())["total"]["train"]
+    assert all(len(line["content"]) <= 2000 for line in lines) and any(line["id"].endswith("-1") for line in lines)
     assert totals(run_data, "  min_length: 500", "long")["reasons"]["length: too short"] > default["reasons"]["length: too short"]
     # with test modules stripped, the mirrored crates' exact copies survive to the duplicates filter
     strip = "  strip_test_modules: true\n"
@@ -265,4 +283,27 @@ def test_worker_processes_filter_and_rewrite(record) -> None:
     serial = filter_records(filters, records, workers=1, progress=False)
     parallel = filter_records(filters, records, workers=2, progress=False)
     assert serial == parallel
-    assert parallel[0] == ("length", "too short") and parallel[1].content == "fn f1() {}\n"
+    assert parallel[0][:2] == ("length", "too short") and parallel[1].content == "fn f1() {}\n"
+
+
+def test_misc_seed_seeds_the_split_unless_shuffle_seed_is_set(run_data) -> None:
+    names = "  names: ['builtin:tiny-rust']\n  validation_split: 0.2\n"
+
+    def held_out(extra: str, seed: int, name: str) -> set[str]:
+        stage = run_data(names + extra, "-o", f"misc.seed={seed}", name=name)
+        return {row["id"] for row in read_lines(stage / "validation.jsonl")}
+
+    assert held_out("", 1, "m1") == held_out("", 1, "m1b")
+    assert held_out("", 1, "m1c") != held_out("", 2, "m2")  # misc.seed is documented as seeding splits
+    assert held_out("  shuffle_seed: 7\n", 1, "s7a") == held_out("  shuffle_seed: 7\n", 2, "s7b")
+
+
+def test_a_filter_dropping_a_large_share_is_reported(tmp_path: Path, run_data, caplog) -> None:
+    # a template corpus: near-deduplication drops most of it, and the run says so
+    rows = [{"content": LIB.format(n=n) + f"// variant {n}\n", "path": f"src/t{n}.rs"} for n in range(10)]
+    source = jsonl(tmp_path / "templates.jsonl", rows)
+    with caplog.at_level("WARNING"):
+        stage = run_data(f"  names: ['local:{source}']\n  validation_split: 0.0\n  near_dup_threshold: 0.5")
+    share = json.loads((stage / "stats.json").read_text())["total"]["dropped_share"]["duplicates"]
+    assert share["files"] >= 0.5
+    assert any("filter 'duplicates' dropped" in record.getMessage() for record in caplog.records)

@@ -8,7 +8,8 @@ bubblewrap sandbox, many samples per compiler process, with an optional on-disk 
     [r["status"] for r in ev.check([source_a, source_b])]
 
 ``score`` rates sources for idiomatic style and documentation on a tree-sitter syntax tree,
-``mask_rust`` blanks the comments and literal bodies of Rust source for text filters, and
+``analyze_rust``, ``split_rust`` and ``find_panics`` answer the data filters' and scorers' questions about
+Rust source on the same tree (test code stripped, markers, generated-code shapes, item boundaries, panics), and
 ``run_programs`` builds and runs whole programs against their tests in the sandbox.
 
 The package stands alone: it does not import or need ``sigil``.
@@ -18,13 +19,15 @@ from sigil_evaluator._native import (
     FORMULA_VERSION,
     Evaluator,
     __version__,
+    analyze_rust,
     crate_kind,
     default_weights,
     extract_code,
-    mask_rust,
+    find_panics,
     prefilter,
     run_programs,
     score,
+    split_rust,
     toolchain_info,
 )
 from sigil_evaluator.results import CheckResult
@@ -34,12 +37,14 @@ __all__ = [
     "CheckResult",
     "Evaluator",
     "__version__",
+    "analyze_rust",
     "crate_kind",
     "default_weights",
     "extract_code",
-    "mask_rust",
+    "find_panics",
     "prefilter",
     "run_programs",
     "score",
+    "split_rust",
     "toolchain_info",
 ]

@@ -9,13 +9,15 @@ __all__ = [
     "FORMULA_VERSION",
     "Evaluator",
     "__version__",
+    "analyze_rust",
     "crate_kind",
     "default_weights",
     "extract_code",
-    "mask_rust",
+    "find_panics",
     "prefilter",
     "run_programs",
     "score",
+    "split_rust",
     "toolchain_info",
 ]
 __version__: str
@@ -76,9 +78,17 @@ def prefilter(
 def crate_kind(source: str) -> Literal["bin", "lib"]:
     """How `source` is compiled under `crate_type="auto"`: "bin" with a top-level `fn main`, else "lib"."""
 
-def mask_rust(source: str) -> tuple[str, list[tuple[int, int]]]:
-    """`source` with comments and literal bodies blanked (same length in characters), and the
-    comments' `(start, end)` character offsets."""
+def analyze_rust(
+    sources: list[str], strip_tests: bool = False, threads: int | None = None
+) -> list[dict[str, Any]]:
+    """Facts about each Rust source (code_chars, markers, generated-code shapes, ...); with `strip_tests`,
+    the source without its test code first (`content`, None when nothing was removed) and the facts of the rest."""
+
+def split_rust(source: str, max_chars: int) -> list[str]:
+    """`source` split at top-level item boundaries into pieces of at most `max_chars` characters."""
+
+def find_panics(source: str, apis: list[str], indexing: bool = False) -> dict[str, Any]:
+    """Panicking calls of `apis` (and index expressions): `{"sites": [(api, offset, line, place)], "lines": {...}}`."""
 
 def toolchain_info() -> dict[str, str]:
     """Versions and paths of the toolchain the evaluator uses."""

@@ -9,7 +9,7 @@
 mod docs;
 mod features;
 mod formula;
-mod syntax;
+pub(crate) mod syntax;
 mod walk;
 
 use std::cell::RefCell;
@@ -46,11 +46,7 @@ thread_local! {
 pub fn score_source(src: &str, weights: &Weights) -> ScoreReport {
     let lines = src.lines().count();
     let code_lines = src.lines().filter(|l| !l.trim().is_empty()).count();
-    let tree = PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let parser = slot.get_or_insert_with(new_parser);
-        parser.parse(src, None)
-    });
+    let tree = parse(src);
     let Some(tree) = tree else {
         // Only when the parser was given no language or cancelled; neither happens here.
         return ScoreReport { idiomatic_score: 0.0, parsed: false, lines, features: BTreeMap::new(), doc: DocStats::default() };
@@ -73,6 +69,16 @@ pub fn score_batch(srcs: &[String], weights: &Weights, threads: usize) -> Vec<Sc
         // The global pool still works when a dedicated one cannot be started.
         Err(_) => run(),
     }
+}
+
+/// Parses `src` with this thread's parser (`None` only if the parser has no language, which
+/// cannot happen here). Shared by scoring and `analysis`.
+pub fn parse(src: &str) -> Option<tree_sitter::Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(new_parser);
+        parser.parse(src, None)
+    })
 }
 
 fn new_parser() -> tree_sitter::Parser {

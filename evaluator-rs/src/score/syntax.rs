@@ -41,15 +41,11 @@ pub fn attribute_path<'s>(attr_item: Node<'_>, src: &'s str) -> &'s str {
         .map_or("", |p| text(p, src))
 }
 
-/// Whether an item carries `#[test]`-like (`#[test]`, `#[tokio::test]`) or `#[cfg(test)]` attributes.
+/// Whether an item carries `#[test]`-like (`#[test]`, `#[tokio::test]`, `#[bench]`) or `#[cfg(test)]`
+/// (`all(test, ..)`, not `not(test)`) attributes.
 pub fn is_test_item(item: Node<'_>, src: &str) -> bool {
-    leading_trivia(item).into_iter().any(|t| {
-        if t.kind() != "attribute_item" {
-            return false;
-        }
-        let path = attribute_path(t, src);
-        path == "test" || path.ends_with("::test") || (path == "cfg" && text(t, src).contains("test"))
-    })
+    // One definition of test code for scoring, stripping and panic counting.
+    crate::analysis::has_test_attribute(item, src)
 }
 
 /// The last segment of a type or path node: `From` for `From<T>`, `std::convert::From<T>` or `From`.

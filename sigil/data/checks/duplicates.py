@@ -103,26 +103,33 @@ class DuplicatesFilter:
 
     def apply(self, records: list[Record]) -> list[Record | Drop]:
         verdicts: list[Record | Drop] = []
-        seen: set[str] = set()
+        seen: dict[str, str] = {}  # exact key -> path (or id) of the copy kept
         bands, rows = lsh_bands(self.threshold)
         buckets: list[dict[tuple[int, ...], list[int]]] = [{} for _ in range(bands)]
         kept_signatures: list[tuple[int, ...]] = []
+        kept_names: list[str] = []
         for record in records:
             key = exact_key(record.content)
+            name = record.path or record.id
             if key in seen:
-                verdicts.append(Drop("exact duplicate"))
+                verdicts.append(Drop("exact duplicate", f"of {seen[key]}"))
                 continue
-            seen.add(key)
+            seen[key] = name
             if self.mode == "near":
                 sig = signature(record.content)
                 if sig is not None:
                     keys = [sig[b * rows : (b + 1) * rows] for b in range(bands)]
                     candidates = {index for b, band_key in enumerate(keys) for index in buckets[b].get(band_key, ())}
-                    if any(similarity(sig, kept_signatures[index]) >= self.threshold for index in candidates):
-                        verdicts.append(Drop("near duplicate"))
+                    match = next(
+                        (i for i in sorted(candidates) if similarity(sig, kept_signatures[i]) >= self.threshold), None
+                    )
+                    if match is not None:
+                        estimate = similarity(sig, kept_signatures[match])
+                        verdicts.append(Drop("near duplicate", f"of {kept_names[match]} (~{estimate:.2f})"))
                         continue
                     index = len(kept_signatures)
                     kept_signatures.append(sig)
+                    kept_names.append(name)
                     for b, band_key in enumerate(keys):
                         buckets[b].setdefault(band_key, []).append(index)
             verdicts.append(record)

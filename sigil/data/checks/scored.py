@@ -9,8 +9,10 @@ the documented filter computed.
 
 Meaning of the config keys (see docs/data.md):
 
-- ``prefer_documented``: drop files that have items but whose ``documented_ratio`` is below
-  ``min_documented_ratio`` (default 0: files that document none of their items). Files without items pass.
+- ``prefer_documented``: judged on **public** items (``pub``; private helpers need no docs). A file with public
+  items of which none is documented and without a ``//!`` module doc is ``undocumented``; with
+  ``min_documented_ratio`` r > 0, a file documenting under r of its public items is ``poorly documented``.
+  Files without public items pass.
 - ``min_idiomatic_score`` (hard filter): drop every file whose ``idiomatic_score`` is below it.
 - ``prefer_idiomatic`` with ``idiomatic_quality_ratio`` r (preference): a file is *idiomatic* when its score is at
   least ``idiomatic_threshold``. Every idiomatic file is kept; non-idiomatic files are kept best-first only as
@@ -61,7 +63,8 @@ def with_scores(records: list[Record], threads: int | None, weights: dict[str, f
 
 @dataclass
 class DocumentedFilter:
-    """``prefer_documented``: drops files whose public items are documented below ``min_ratio``."""
+    """``prefer_documented``: drops files whose public items are undocumented (no ``//!`` either) or documented
+    below ``min_ratio``."""
 
     min_ratio: float = 0.0
     threads: int | None = 1
@@ -73,10 +76,13 @@ class DocumentedFilter:
         verdicts: list[Record | Drop] = []
         for record in with_scores(records, self.threads, self.weights):
             doc = record.meta["score"]["doc"]
-            if doc["items"] > 0 and doc["documented_ratio"] <= 0:
-                verdicts.append(Drop("undocumented"))
-            elif doc["items"] > 0 and doc["documented_ratio"] < self.min_ratio:
-                verdicts.append(Drop("poorly documented"))
+            public, documented = doc["public_items"], doc["documented_public_items"]
+            detail = f"{documented} of {public} public items documented, module docs: {doc['has_module_doc']}"
+            # a `//!` module doc documents the file; private helpers need no docs
+            if public > 0 and documented == 0 and not doc["has_module_doc"]:
+                verdicts.append(Drop("undocumented", detail))
+            elif public > 0 and documented / public < self.min_ratio:
+                verdicts.append(Drop("poorly documented", detail))
             else:
                 verdicts.append(record)
         return verdicts
@@ -101,7 +107,7 @@ class IdiomaticFilter:
         kept: list[int] = []
         for index, record in enumerate(scored):
             if record.meta["score"]["idiomatic_score"] < self.min_score:
-                verdicts[index] = Drop("idiomatic score below minimum")
+                verdicts[index] = Drop("idiomatic score below minimum", f"{record.meta['score']['idiomatic_score']:.3f}")
             else:
                 kept.append(index)
         if not self.prefer or self.ratio <= 0:
@@ -112,5 +118,5 @@ class IdiomaticFilter:
         # largest n with len(idiomatic) / (len(idiomatic) + n) >= ratio
         allowed = len(others) if self.ratio <= 0 else math.floor(len(idiomatic) * (1 - self.ratio) / self.ratio + 1e-9)
         for index in others[allowed:]:
-            verdicts[index] = Drop("below idiomatic share")
+            verdicts[index] = Drop("below idiomatic share", f"{score_of[index]:.3f}")
         return verdicts

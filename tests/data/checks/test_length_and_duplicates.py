@@ -8,9 +8,24 @@ from sigil.data.records import Drop, Record
 from sigil.data.sources import CORPUS_DIR
 
 
-def test_length_bounds_are_inclusive(record) -> None:
-    verdicts = LengthFilter(3, 5).apply([record("ab"), record("abc"), record("abcde"), record("abcdef")])
-    assert [v.reason if isinstance(v, Drop) else "kept" for v in verdicts] == ["too short", "kept", "kept", "too long"]
+def test_min_length_counts_code_not_comments(record) -> None:
+    stub = "// " + "licence text " * 20 + "\n//! Docs of a re-export module.\npub use a::b;\n"
+    code = "pub fn f(x: u8) -> u8 { x }\n"
+    verdicts = LengthFilter(15, 1000).apply([record(stub), record(code)])
+    assert verdicts[0] == Drop("too short", "11 code characters")  # pubusea::b;
+    assert isinstance(verdicts[1], Record)
+
+
+def test_long_files_are_split_at_item_boundaries(record) -> None:
+    items = [f"/// Item {i}.\npub fn f{i}() -> u32 {{\n    {i}\n}}\n" for i in range(30)]
+    text = "//! A long module.\n\n" + "\n".join(items)
+    (verdict,) = LengthFilter(10, 200).apply([record(text)])
+    chunks = verdict.meta["chunks"]
+    assert "".join(chunks) == text and len(chunks) > 1
+    assert all(len(chunk) <= 200 for chunk in chunks)
+    assert all(chunk.lstrip("\n").startswith(("/// Item", "//! A long")) for chunk in chunks)
+    # the reference's behaviour: drop
+    assert LengthFilter(10, 200, split=False).apply([record(text)])[0].reason == "too long"
 
 
 def _module() -> str:
@@ -22,7 +37,7 @@ def test_exact_duplicates_ignore_trailing_whitespace_and_line_endings(record) ->
     copy = text.replace("\n", "   \r\n")
     verdicts = DuplicatesFilter(mode="exact").apply([record(text), record(copy, path="other.rs")])
     assert isinstance(verdicts[0], Record)
-    assert verdicts[1] == Drop("exact duplicate")
+    assert verdicts[1] == Drop("exact duplicate", "of src/lib.rs")
 
 
 def test_near_duplicates_are_dropped_and_different_files_kept(record) -> None:

@@ -1,18 +1,27 @@
-"""Low-quality markers are found in code or comments as appropriate, never inside string literals."""
+"""Low-quality markers come from the syntax tree: never inside strings, comments (except TODO notes) or tests;
+by default only debug prints and todo!/unimplemented! drop a file, the other markers are opt-in."""
 
 from __future__ import annotations
 
 import pytest
 
-from sigil.data.checks.low_quality import LowQualityFilter, low_quality_reason
+from sigil.data.checks.low_quality import MARKERS, LowQualityFilter
+from sigil.data.records import Drop
+
+ALL = tuple(MARKERS)
+
+
+def reason(record, source: str, markers: tuple[str, ...] = ALL) -> str | None:
+    (verdict,) = LowQualityFilter(markers=markers).apply([record(source)])
+    return verdict.reason if isinstance(verdict, Drop) else None
 
 
 @pytest.mark.parametrize(
-    ("source", "reason"),
+    ("source", "expected"),
     [
-        ("// TODO: later\nfn f() {}\n", "TODO/FIXME marker"),
-        ("/* FIXME */ fn f() {}\n", "TODO/FIXME marker"),
-        ("fn f() -> u8 { todo!() }\n", "TODO/FIXME marker"),
+        ("// TODO: later\nfn f() {}\n", "TODO/FIXME comment"),
+        ("/* FIXME */ fn f() {}\n", "TODO/FIXME comment"),
+        ("fn f() -> u8 { todo!() }\n", "todo!/unimplemented! call"),
         ("fn f() { dbg!(1); }\n", "debug print"),
         ('fn f() { println!("x"); }\n', "debug print"),
         ("fn f() { unsafe { g() } }\n", "unsafe code"),
@@ -23,14 +32,27 @@ from sigil.data.checks.low_quality import LowQualityFilter, low_quality_reason
         ('const S: &str = "TODO unsafe dbg!(x) #[allow(x)]";\n', None),
         ("/// This is not unsafe.\nfn f() {}\n", None),
         ("fn todo_list() -> Vec<u8> { Vec::new() }\n", None),
-        ("fn f(x: Result<Vec<u8>, String>) -> Option<u8> { x.ok()?.first().copied() }\n", None),
+        ("pub type Callback = unsafe extern \"C\" fn(*mut u8);\n", None),  # a fn-pointer type is not unsafe code
+        ("#[cfg(test)]\nmod tests {\n    // TODO\n    fn t() { dbg!(1); unsafe {} }\n}\n", None),  # test code is not judged
     ],
 )
-def test_markers(source: str, reason: str | None) -> None:
-    assert low_quality_reason(source) == reason
+def test_markers(record, source: str, expected: str | None) -> None:
+    assert reason(record, source) == expected
 
 
-def test_filter_returns_reasons(record) -> None:
-    verdicts = LowQualityFilter().apply([record("fn f() {}\n"), record("// XXX\nfn f() {}\n")])
-    assert verdicts[0].content == "fn f() {}\n"
-    assert verdicts[1].reason == "TODO/FIXME marker"
+def test_build_script_cargo_instructions_are_not_debug_prints(record) -> None:
+    build = 'fn emit(cfg: &str) {\n    println!("cargo:rustc-cfg={cfg}");\n    println!("cargo::rerun-if-changed=build.rs");\n}\n'
+    assert reason(record, build) is None
+    assert reason(record, build.replace("cargo:rustc", "checking")) == "debug print"
+
+
+def test_defaults_keep_unsafe_todo_notes_and_allow(record) -> None:
+    mature = "// TODO: use simd here\n#[allow(clippy::cast_possible_truncation)]\npub fn f(p: *const u8) -> u8 {\n    unsafe { *p }\n}\n"
+    (verdict,) = LowQualityFilter().apply([record(mature)])
+    assert not isinstance(verdict, Drop)
+    assert reason(record, mature, ("unsafe",)) == "unsafe code"
+
+
+def test_drops_carry_a_detail(record) -> None:
+    (verdict,) = LowQualityFilter().apply([record("fn f() { dbg!(1); dbg!(2); }\n")])
+    assert verdict == Drop("debug print", "2 debug prints")

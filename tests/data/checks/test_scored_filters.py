@@ -15,12 +15,14 @@ from sigil.errors import DataError
 
 
 def _score_from_header(source: str) -> dict[str, Any]:
-    # the stand-in reads "// score=<idiomatic> doc=<documented>/<items>" from the first line
+    # the stand-in reads "// score=<idiomatic> doc=<documented>/<public items> [mod=1]" from the first line
     header = dict(part.split("=") for part in source.splitlines()[0].removeprefix("// ").split())
     documented, items = map(int, header["doc"].split("/"))
     return {
         "idiomatic_score": float(header["score"]),
-        "doc": {"documented_ratio": documented / items if items else 0.0, "doc_comments": documented, "items": items},
+        "doc": {"documented_ratio": documented / items if items else 0.0, "doc_comments": documented, "items": items,
+                "public_items": items, "documented_public_items": documented,
+                "has_module_doc": header.get("mod") == "1"},
     }
 
 
@@ -36,8 +38,8 @@ def stand_in_scorer(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def src(score: float, documented: int = 1, items: int = 1) -> str:
-    return f"// score={score} doc={documented}/{items}\nfn f() {{}}\n"
+def src(score: float, documented: int = 1, items: int = 1, module_doc: bool = False) -> str:
+    return f"// score={score} doc={documented}/{items} mod={int(module_doc)}\nfn f() {{}}\n"
 
 
 def reasons(verdicts: list[Record | Drop]) -> list[str]:
@@ -48,6 +50,11 @@ def test_documented_drops_undocumented_and_below_ratio(record, stand_in_scorer) 
     batch = [record(src(0.9, 0, 3)), record(src(0.9, 1, 4)), record(src(0.9, 3, 4)), record(src(0.9, 0, 0))]
     assert reasons(DocumentedFilter().apply(batch)) == ["undocumented", "kept", "kept", "kept"]
     assert reasons(DocumentedFilter(min_ratio=0.5).apply(batch)) == ["undocumented", "poorly documented", "kept", "kept"]
+
+
+def test_a_module_doc_documents_the_file(record, stand_in_scorer) -> None:
+    # pyo3's conversions/*.rs: `//!` docs and documented trait impls, no `///` on a public item
+    assert reasons(DocumentedFilter().apply([record(src(0.9, 0, 3, module_doc=True))])) == ["kept"]
 
 
 def test_scores_are_computed_once_and_reused(record, stand_in_scorer) -> None:
@@ -86,6 +93,8 @@ def test_real_scorer_ranks_documented_idiomatic_code_higher(record) -> None:
     good = '/// Adds two numbers.\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n'
     bad = 'pub fn add(a: i32, b: i32) -> i32 {\n    let mut r = 0; r = r + a; r = r + b; return r;\n}\n'
     verdicts = DocumentedFilter().apply([record(good), record(bad)])
-    assert isinstance(verdicts[0], Record) and verdicts[1] == Drop("undocumented")
+    assert isinstance(verdicts[0], Record) and isinstance(verdicts[1], Drop) and verdicts[1].reason == "undocumented"
+    private = "//! Helpers.\nfn helper() -> u8 {\n    1\n}\n"
+    assert isinstance(DocumentedFilter().apply([record(private)])[0], Record)
     scores = [r.meta["score"]["idiomatic_score"] for r in verdicts if isinstance(r, Record)]
     assert 0.0 <= scores[0] <= 1.0

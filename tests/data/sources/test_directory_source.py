@@ -58,11 +58,12 @@ def test_excludes_apply_even_without_gitignore(tmp_path: Path) -> None:
 
 def test_non_utf8_and_huge_files_are_skipped_and_counted(tmp_path: Path) -> None:
     root = tree(tmp_path, {"a.rs": "fn a() {}", "b.rs": b"fn b() { \xff }", "c.rs": "x" * 500, "\ufeffd.rs": "\ufefffn d() {}"})
-    paths, reasons = read(root, min_length=1, max_length=100)
+    paths, reasons = read(root, min_length=1, max_length=100, split_long_files=False)
     assert paths == ["a.rs", "\ufeffd.rs"]
     assert sorted(reasons) == ["not UTF-8", "too large to read"]
     records = [i for i in read_source(f"dir:{root}", DatasetConfig(min_length=1, max_length=100)) if isinstance(i, Record)]
-    assert records[1].content == "fn d() {}"  # the byte-order mark is not code
+    assert records[2].content == "fn d() {}"  # the byte-order mark is not code
+    assert records[1].path == "c.rs"  # long files are read when they can be split
 
 
 def test_symlinked_directories_are_not_followed(tmp_path: Path) -> None:
