@@ -64,12 +64,12 @@ def registry_root() -> Path:
 def run_filters(root: Path, dataset: dict[str, Any]) -> dict[str, Any]:
     """Read and filter the registry with the installed sigil; ``{path: verdict}`` with ``kept`` (the texts kept,
     pieces of a split file joined) or ``filter``/``reason``/``detail``."""
-    from sigil.config import CoreConfig
+    from sigil.config import validate_config
     from sigil.data.filtering import build_filters, filter_records
     from sigil.data.records import Drop, Record
     from sigil.data.sources import read_source
 
-    config = CoreConfig.model_validate({"dataset": {**dataset, "names": [f"dir:{root}"]}})
+    config = validate_config({"dataset": {**dataset, "names": [f"dir:{root}"]}}, "bench_registry")
     filters = build_filters(config)
     records, verdicts = [], {}
     for index, item in enumerate(read_source(f"dir:{root}", config.dataset)):
@@ -170,7 +170,7 @@ def sample(run: dict[str, Any], root: Path, per_filter: int, seed: int) -> None:
     rng = random.Random(seed)
     for name, items in drops.items():
         for path, verdict in rng.sample(items, min(per_filter, len(items))):
-            head = (root / path).read_text(encoding="utf-8", errors="replace")[:600]
+            head = (root / path).read_text(encoding="utf-8", errors="replace")[:300]
             print(json.dumps({"path": path, "filter": name, "reason": verdict["reason"], "detail": verdict["detail"]}))
             print("   | " + head.replace("\n", "\n   | "))
 

@@ -36,7 +36,10 @@ def test_known_corpus_stats_and_output_format(tmp_path: Path, run_data) -> None:
         {"prompt": "Write a function returning 5.", "gen": LIB.format(n=5) + "// instruct answer body\n"},
     ]
     source = jsonl(tmp_path / "data.jsonl", rows)
-    stage = run_data(f"  names: ['local:{source}']\n  min_length: 20\n  validation_split: 0.1\n  dedup: exact")
+    stage = run_data(
+        f"  names: ['local:{source}']\n  min_length: 20\n  validation_split: 0.1\n  dedup: exact\n"
+        "  exclude_low_quality: true"
+    )
     stats = json.loads((stage / "stats.json").read_text())
     (per_source,) = stats["sources"]
     assert per_source["read"] == 26
@@ -131,7 +134,10 @@ def prefixes(reasons: dict) -> set[str]:
     return {reason.split(":")[0] for reason in reasons}
 
 
-ALL_MARKERS = "  low_quality_markers: [debug_print, todo_macro, todo_comment, unsafe, allow]\n  dedup: none\n"
+ALL_MARKERS = (
+    "  exclude_low_quality: true\n  low_quality_markers: [debug_print, todo_macro, todo_comment, unsafe, allow]\n"
+    "  dedup: none\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +147,7 @@ ALL_MARKERS = "  low_quality_markers: [debug_print, todo_macro, todo_comment, un
         ("", "  exclude_examples: false", "examples"),
         ("", "  exclude_benches: false", "benches"),
         ("", "  exclude_vendor: false", "vendor"),
-        (ALL_MARKERS, ALL_MARKERS + "  exclude_low_quality: false", "low_quality"),
+        (ALL_MARKERS, ALL_MARKERS.replace("exclude_low_quality: true", "exclude_low_quality: false"), "low_quality"),
     ],
 )
 def test_exclude_keys_turn_their_filter_off(run_data, on: str, off: str, filter_name: str) -> None:
@@ -298,12 +304,11 @@ def test_misc_seed_seeds_the_split_unless_shuffle_seed_is_set(run_data) -> None:
     assert held_out("  shuffle_seed: 7\n", 1, "s7a") == held_out("  shuffle_seed: 7\n", 2, "s7b")
 
 
-def test_a_filter_dropping_a_large_share_is_reported(tmp_path: Path, run_data, caplog) -> None:
+def test_a_filter_dropping_a_large_share_is_reported(tmp_path: Path, run_data, capsys) -> None:
     # a template corpus: near-deduplication drops most of it, and the run says so
-    rows = [{"content": LIB.format(n=n) + f"// variant {n}\n", "path": f"src/t{n}.rs"} for n in range(10)]
+    rows = [{"content": LIB.format(n=100) * 3 + f"// variant {n}\n", "path": f"src/t{n}.rs"} for n in range(10)]
     source = jsonl(tmp_path / "templates.jsonl", rows)
-    with caplog.at_level("WARNING"):
-        stage = run_data(f"  names: ['local:{source}']\n  validation_split: 0.0\n  near_dup_threshold: 0.5")
+    stage = run_data(f"  names: ['local:{source}']\n  validation_split: 0.0")
     share = json.loads((stage / "stats.json").read_text())["total"]["dropped_share"]["duplicates"]
     assert share["files"] >= 0.5
-    assert any("filter 'duplicates' dropped" in record.getMessage() for record in caplog.records)
+    assert "filter 'duplicates' dropped 90% of the files" in capsys.readouterr().err

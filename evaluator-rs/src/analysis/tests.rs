@@ -50,11 +50,13 @@ fn a_trailing_comment_on_the_closing_line_goes_with_the_item() {
 
 #[test]
 fn facts_count_markers_in_code_not_in_comments_strings_or_tests() {
-    let src = "// TODO: one\n/// unsafe in a doc\npub fn f(p: unsafe extern \"C\" fn()) {\n    let s = \"TODO dbg!(x) unsafe\";\n    unsafe { p() }\n    dbg!(s);\n    println!(\"cargo:rerun-if-changed=build.rs\");\n    println!(\"hello\");\n}\n#[allow(dead_code)]\nunsafe impl Send for S {}\n#[cfg(test)]\nmod tests {\n    // TODO: not counted\n    fn t() { println!(\"x\"); unsafe {} todo!() }\n}\n";
+    let src = "// TODO: one\n/// unsafe in a doc\npub fn f(p: unsafe extern \"C\" fn()) {\n    let s = \"TODO dbg!(x) unsafe\";\n    unsafe { p() }\n    dbg!(s);\n    println!(\"cargo:rerun-if-changed=build.rs\");\n    println!(\"{cmd}\");\n}\n#[allow(dead_code)]\nunsafe impl Send for S {}\n#[cfg(test)]\nmod tests {\n    // TODO: not counted\n    fn t() { println!(\"x\"); unsafe {} todo!() }\n}\n";
     let f = analyze(src);
     assert_eq!(f.todo_comments, 1);
     assert_eq!(f.unsafe_code, 2); // the block and the impl, not the fn-pointer type
-    assert_eq!(f.debug_prints, 2); // dbg! and the plain println! in a library file; not cargo:
+    assert_eq!(f.debug_prints, 1); // dbg!; the println!s are in a file that talks to Cargo (build code)
+    let lib = analyze("pub fn f() {\n    println!(\"hello\");\n    eprintln!(\"aborting\");\n}\n");
+    assert_eq!(lib.debug_prints, 1); // println! in a library file; eprintln! is diagnostics
     assert_eq!(f.allow_attributes, 1);
     assert_eq!(f.todo_macros, 0);
     assert_eq!(f.test_items, 1);

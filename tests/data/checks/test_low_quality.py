@@ -43,11 +43,17 @@ def test_markers(record, source: str, expected: str | None) -> None:
 def test_build_script_cargo_instructions_are_not_debug_prints(record) -> None:
     build = 'fn emit(cfg: &str) {\n    println!("cargo:rustc-cfg={cfg}");\n    println!("cargo::rerun-if-changed=build.rs");\n}\n'
     assert reason(record, build) is None
-    assert reason(record, build.replace("cargo:rustc", "checking")) == "debug print"
+    assert reason(record, build.replace("cargo:", "checking ")) == "debug print"
+    # other prints of a file that talks to Cargo are for Cargo too (cc, pyo3-build-config: println!("{cmd}"))
+    assert reason(record, build.replace("{cfg}\");", "{cfg}\");\n    println!(\"{cmd}\");")) is None
 
 
 def test_defaults_keep_unsafe_todo_notes_and_allow(record) -> None:
-    mature = "// TODO: use simd here\n#[allow(clippy::cast_possible_truncation)]\npub fn f(p: *const u8) -> u8 {\n    unsafe { *p }\n}\n"
+    mature = (
+        "// TODO: use simd here\n#[allow(clippy::cast_possible_truncation)]\npub fn f(p: *const u8) -> u8 {\n"
+        "    match *p { 0 => unsafe { *p }, 1 => 2, _ => unimplemented!() }\n}\n"
+        "pub fn abort() {\n    eprintln!(\"aborting\");\n}\n"
+    )
     (verdict,) = LowQualityFilter().apply([record(mature)])
     assert not isinstance(verdict, Drop)
     assert reason(record, mature, ("unsafe",)) == "unsafe code"
