@@ -11,6 +11,9 @@ from pydantic import Field, field_validator, model_validator
 
 from sigil.config.section import Section
 
+#: What ``exclude_low_quality`` can drop a file for (sigil.data.checks.low_quality.MARKERS).
+LowQualityMarker = Literal["debug_print", "todo_macro", "todo_comment", "unsafe", "allow"]
+
 
 class ColumnMap(Section):
     """Which column of a source holds what. Missing columns are simply absent from the record."""
@@ -74,8 +77,8 @@ class DatasetConfig(Section):
         description="sigil: drop files carrying one of low_quality_markers (off by default: on real crates even "
         "debug prints were deliberate 1 time in 3; see docs/data.md).",
     )
-    low_quality_markers: list[Literal["debug_print", "todo_macro", "todo_comment", "unsafe", "allow"]] = Field(
-        default_factory=lambda: ["debug_print"],
+    low_quality_markers: list[LowQualityMarker] = Field(
+        default_factory=lambda: list[LowQualityMarker](["debug_print"]),
         description="sigil: which markers exclude_low_quality drops for: debug_print, todo_macro (todo!/"
         "unimplemented!), todo_comment, unsafe, allow (#[allow]).",
     )
