@@ -27,6 +27,12 @@ def test_steps_or_epochs_exactly_one():
     assert config(train={"num_train_epochs": 3}).train.num_epochs == 3  # HF's and Axolotl's spelling
     with pytest.raises(ConfigError, match="train: .*set one of them"):
         config(train={"max_steps": 10, "num_epochs": 1})
+    # a stage that gives its own run a length (an RSFT round assigns rsft.train_steps) replaces the epochs
+    loaded = config(train={"num_epochs": 3})
+    loaded.train.max_steps = 5
+    assert (loaded.train.max_steps, loaded.train.num_epochs) == (5, None)
+    args = trainer_arguments(loaded, 1, False, Path("c"), cuda=False)
+    assert (args["max_steps"], args["num_train_epochs"]) == (5, 1.0)
 
 
 def test_report_to_reaches_the_trainer_and_names_are_checked():

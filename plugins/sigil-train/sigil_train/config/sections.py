@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 
 from sigil import InputPath, NotFingerprinted, Section
 
@@ -225,12 +225,16 @@ class TrainSection(Section):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> TrainSection:
+    def _consistent(self, info: ValidationInfo) -> TrainSection:
         if self.prefetch_factor is not None and self.dataloader_num_workers == 0:
             # torch refuses prefetch_factor without workers; say so here instead of at step 0
             raise ValueError("prefetch_factor needs dataloader_num_workers > 0")
         if self.max_steps is not None and self.num_epochs is not None:
-            raise ValueError("max_steps and num_epochs both say how long to train; set one of them")
+            if info.field_name == "max_steps":
+                # code giving a run its length (an RSFT round: rsft.train_steps) replaces the user's epochs
+                self.__dict__["num_epochs"] = None
+            else:
+                raise ValueError("max_steps and num_epochs both say how long to train; set one of them")
         if self.upcast_non_quantized and self.adapter != "qlora":
             raise ValueError("upcast_non_quantized applies to adapter: qlora only")
         return self
