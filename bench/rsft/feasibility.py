@@ -326,7 +326,7 @@ def main() -> None:
     t = time.time()
     base = evaluate(model, tokenizer, heldout, args)
     mark("evaluate base", t)
-    report: dict = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    report: dict = {"args": vars(args),
                     "parameters": params, "pretrain": pre, "repeats_skipped": splits.repeats_skipped,
                     "base": base.summary(None), "arms": {}, "timings": timings}
     print("base", json.dumps(base.summary(None)), flush=True)
@@ -388,13 +388,13 @@ def main() -> None:
                 json.dumps({"task": p.name, "family": p.extra["family"], "compiled": cp, "passed": ps, "completion": c}) + "\n"
                 for p, cp, ps, c in zip(heldout, result.compiled, result.passed, result.completions)))
             report["arms"][arm] = rounds
-            (args.out / "report.json").write_text(json.dumps(report, indent=1))
+            (args.out / "report.json").write_text(json.dumps(report, indent=1, default=str))
     (args.out / "base-heldout.jsonl").write_text("".join(
         json.dumps({"task": p.name, "family": p.extra["family"], "compiled": cp, "passed": ps, "completion": c}) + "\n"
         for p, cp, ps, c in zip(heldout, base.compiled, base.passed, base.completions)))
     report["total_s"] = round(time.time() - started, 1)
     report["load_average"] = os.getloadavg()
-    (args.out / "report.json").write_text(json.dumps(report, indent=1))
+    (args.out / "report.json").write_text(json.dumps(report, indent=1, default=str))
     print("done", report["total_s"], "s", flush=True)
 
 
