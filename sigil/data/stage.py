@@ -89,8 +89,7 @@ class DataStage:
             if isinstance(outcome, Record):
                 kept[record.source].append(outcome)
             else:
-                stats.source(record.source).reasons[f"{outcome[0]}: {outcome[1]}"] += 1
-                stats.source(record.source).dropped_chars[outcome[0]] += len(record.content)
+                stats.source(record.source).drop(f"{outcome[0]}: {outcome[1]}", len(record.content), record.path)
                 dropped.append((record, *outcome))
         for name in dataset.names:
             stats.source(name).read_chars = sum(len(r.content) for r in records if r.source == name)
@@ -126,6 +125,8 @@ class DataStage:
         # --- report
         for line in stats.summary_lines():
             ctx.log.info("%s", line)
+        for line in stats.top_reasons():
+            ctx.log.info("dropped: %s", line)
         for line in stats.warnings():
             ctx.log.warning("%s", line)
         for source_stats in stats.sources.values():

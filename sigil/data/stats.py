@@ -18,6 +18,8 @@ from typing import Any
 
 #: A filter dropping at least this share of a source's files or characters is reported as a warning.
 LOUD_SHARE = 0.25
+#: Dropped paths kept per reason as examples for the report.
+EXAMPLES = 3
 
 
 @dataclass
@@ -35,6 +37,15 @@ class SourceStats:
     read_chars: int = 0
     #: Characters dropped, by filter name.
     dropped_chars: Counter[str] = field(default_factory=Counter)
+    #: Up to :data:`EXAMPLES` dropped paths per reason (the first ones, in source order).
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def drop(self, reason: str, chars: int, path: str | None) -> None:
+        """Counts one dropped record under ``reason`` (``"<filter>: <reason>"``)."""
+        self.reasons[reason] += 1
+        self.dropped_chars[reason.split(": ", 1)[0]] += chars
+        if path is not None and len(self.examples.setdefault(reason, [])) < EXAMPLES:
+            self.examples[reason].append(path)
 
     @property
     def filtered(self) -> int:
@@ -65,6 +76,7 @@ class SourceStats:
             "not_sampled": self.not_sampled,
             "read_chars": self.read_chars,
             "dropped_share": self.dropped_share(),
+            "examples": {reason: self.examples[reason] for reason, _ in self.reasons.most_common() if reason in self.examples},
         }
 
 
@@ -91,6 +103,8 @@ class Stats:
             total.not_sampled += stats.not_sampled
             total.read_chars += stats.read_chars
             total.dropped_chars.update(stats.dropped_chars)
+            for reason, paths in stats.examples.items():
+                total.examples.setdefault(reason, []).extend(paths[: EXAMPLES - len(total.examples.get(reason, []))])
         return total
 
     # --- exports
@@ -141,6 +155,14 @@ class Stats:
                 )
             lines.append(line)
         return lines
+
+    def top_reasons(self, count: int = 5) -> list[str]:
+        """The most frequent reasons over every source, each with its example paths."""
+        total = self.total()
+        return [
+            f"{reason}: {n}" + (f", e.g. {', '.join(total.examples[reason])}" if total.examples.get(reason) else "")
+            for reason, n in total.reasons.most_common(count)
+        ]
 
     def warnings(self) -> list[str]:
         """One line per filter that dropped at least LOUD_SHARE of a source's files or characters."""

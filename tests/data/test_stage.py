@@ -60,6 +60,7 @@ def test_known_corpus_stats_and_output_format(tmp_path: Path, run_data) -> None:
         ("vendor/x/src/lib.rs", "vendor", "vendored path"),
     ]
     assert next(row for row in dropped if row["path"] == "src/copy.rs")["detail"] == "of src/m1.rs"
+    assert per_source["examples"]["vendor: vendored path"] == ["vendor/x/src/lib.rs"]  # top reasons with examples
 
     train, validation = read_lines(stage / "train.jsonl"), read_lines(stage / "validation.jsonl")
     assert len(train) == 19 and len(validation) == 2
