@@ -4,7 +4,7 @@ The corpus is built from the real Rust sources on this machine (``~/.cargo/regis
 rust-src component is installed, the standard library): each source file is cut into files of about
 ``--lines`` lines at item boundaries, and the set is repeated with a per-copy header until it holds
 ``--files`` files. The same records go through sigil's record-scope filters (the built-ins with the default
-config: vendor, tests, examples, benches, length, low_quality) once in this process and once in worker
+config: vendor, tests, examples, benches, generated, length) once in this process and once in worker
 processes; the corpus-scope duplicates pass, which always runs in the parent, is timed once on its own.
 
     python bench/data/bench_filtering.py --files 100000 --workers 2
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from sigil.config import CoreConfig
+from sigil.config import validate_config
 from sigil.data.filtering import build_filters, filter_records
 from sigil.data.records import Record
 
@@ -81,7 +81,7 @@ def main() -> None:
     megabytes = sum(len(r.content) for r in records) / 1e6
     print(f"corpus: {len(records)} files ({megabytes:.1f} MB) cut from {sources} real .rs files in {build_s:.1f}s")
 
-    filters = build_filters(CoreConfig())
+    filters = build_filters(validate_config({}, "bench_filtering"))
     record_scope = [f for f in filters if f.filter.scope == "record"]
     corpus_scope = [f for f in filters if f.filter.scope == "corpus"]
 
