@@ -170,7 +170,7 @@ def sample(model, tokenizer, problems: list[Problem], *, n: int, temperature: fl
             step_ids = token.unsqueeze(1)
             mask = torch.cat([mask, torch.ones(len(chunk), 1, dtype=mask.dtype, device=mask.device)], dim=1)
             step_pos = step_pos[:, -1:] + 1
-        from sigil.functional.programs import truncate_at_stop
+        from sigil import truncate_at_stop
 
         for (index, problem), text in zip(chunk, texts):
             out[index].append(truncate_at_stop(text, problem.stop_tokens))
@@ -182,7 +182,7 @@ def sample(model, tokenizer, problems: list[Problem], *, n: int, temperature: fl
 # ---------------------------------------------------------------------------------------------------------------
 
 def run_tests(pairs: list[tuple[Problem, str]]) -> list[str]:
-    from sigil.functional.execution import ExecOptions, run_completions
+    from sigil.functional import ExecOptions, run_completions
 
     options = ExecOptions(jobs=2, run_timeout=5.0, run_cpu_seconds=2, compile_timeout=60.0)
     return [r.status for r in run_completions(pairs, options).results]
