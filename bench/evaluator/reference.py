@@ -9,8 +9,8 @@ equivalence and differential tests and as baseline (b) of the benchmark. The cra
 evaluator's ``auto`` rule (``sigil_evaluator.crate_kind``: a top-level ``fn main`` makes a program).
 
 What the reference says a sample is:
-- ``compiles``, ``error_codes``, ``first_error``: rustc's verdict (clippy's deny-level lints are not
-  compile errors). With ``rustc_verdict="always"`` rustc runs for every sample (the differential
+- ``compiles``: rustc's verdict (clippy's deny-level lints are not compile errors); ``error_codes`` and
+  ``first_error``: clippy-driver's, or none when rustc compiles what clippy-driver failed. With ``rustc_verdict="always"`` rustc runs for every sample (the differential
   tester: it checks the evaluator's rule for when rustc must be asked); with ``"on_error"`` only
   when clippy-driver reports an error that is not a clippy lint; with ``"never"`` not at all (the
   benchmark's "one clippy-driver per sample" baseline).
@@ -132,7 +132,11 @@ def check_single(
     if rustc_verdict == "always" or (rustc_verdict == "on_error" and not got["compiles"]):
         rustc = driver.parent / "rustc"
         compiled = parse(_run(rustc, source, kind, edition, emit, extra_args, timeout))
-        got.update({k: compiled[k] for k in ("compiles", "error_codes", "first_error")})
+        # The verdict is rustc's. Error codes and first error are clippy-driver's, the lone run every
+        # result is compared with, unless rustc compiles what clippy-driver failed (clippy's doing).
+        got["compiles"] = compiled["compiles"]
+        if compiled["compiles"]:
+            got.update({k: compiled[k] for k in ("error_codes", "first_error")})
     return got
 
 

@@ -186,14 +186,19 @@ impl Compiler {
     }
 
     /// Settles a verdict whose failure may be clippy's doing (see `diagnostics::mir_sensitive`)
-    /// with rustc's: the compile fields come from rustc, the lints from the clippy pass.
+    /// with rustc's: when rustc alone compiles the sample, it compiles; the lints come from the
+    /// clippy pass either way.
     fn settle(&self, mut v: Verdict, diags: &[&Diagnostic], source: &str, kind: CrateKind, cancel: &AtomicBool) -> Result<Verdict, String> {
         if self.mode == VerdictMode::Check && diagnostics::mir_sensitive(diags.iter().copied()) {
+            // rustc compiles it: the failure was clippy's doing. When rustc fails too, the clippy
+            // pass's errors stand (the lone clippy-driver run is the reference for error codes).
             if let Some(r) = self.rustc_verdict(source, kind, cancel)? {
-                v.compiles = r.compiles;
-                v.error_codes = r.error_codes;
-                v.first_error_kind = r.first_error_kind;
-                v.first_error = r.first_error;
+                if r.compiles {
+                    v.compiles = true;
+                    v.error_codes = r.error_codes;
+                    v.first_error_kind = r.first_error_kind;
+                    v.first_error = r.first_error;
+                }
             }
         }
         Ok(v)
@@ -325,6 +330,7 @@ impl Compiler {
         let is_hard = |d: &&Diagnostic| d.is_error && !d.is_summary() && !d.is_lint();
         let hard_errors = diags.iter().any(|d| is_hard(&d));
         let fatal = diags.iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|m| d.message.contains(m)));
+        let members_with_errors = per_member.iter().filter(|own| own.iter().any(|d| d.is_error)).count();
         for (slot, &m) in members.iter().enumerate() {
             if needs_single[slot] {
                 out.follow_ups.push(Task::Single { member: m });
@@ -334,9 +340,16 @@ impl Compiler {
             let own_hard = own.iter().any(is_hard);
             let own_fatal = own.iter().any(|d| d.is_error && FATAL_MARKERS.iter().any(|mk| d.message.contains(mk)));
             // A member without a hard error of its own, in a batch where rustc met one, lost its
-            // late lint passes (lints, lint-level errors): check it again. A member with its own
-            // hard error stops at the same point alone, unless a fatal error elsewhere stopped
-            // rustc earlier than its own errors would have.
+            // late lint passes (lints, lint-level errors): check it again with other such members.
+            // A member with its own hard error stops at the same point alone, but which of its
+            // errors rustc reports depends on the errors already emitted in the session (follow-on
+            // errors such as E0282/E0277/E0223 are suppressed once others exist, unresolved macros
+            // are reported in crate-wide expansion order): its result stands only when no other
+            // member had an error; otherwise it is checked alone.
+            if own_hard && members_with_errors > 1 {
+                out.follow_ups.push(Task::Single { member: m });
+                continue;
+            }
             let settled = if fatal { own_fatal } else { own_hard || !hard_errors };
             if !settled {
                 out.redo.push(m);

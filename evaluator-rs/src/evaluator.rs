@@ -347,20 +347,17 @@ impl Evaluator {
             }
         }
         let mut tasks = Vec::new();
-        // Clean samples and samples tree-sitter already sees failing are batched apart: one failing
-        // member makes rustc skip the late lint passes of the whole batch, and every error-free
-        // member would then be checked twice.
-        for dirty in [false, true] {
-            for kind in [CrateKind::Bin, CrateKind::Lib] {
-                let members: Vec<usize> = (0..sources.len())
-                    .filter(|&i| finals[i].is_none() && kinds[i] == kind && shapes[i].solo_reason.is_none() && shapes[i].syntax_error == dirty)
-                    .collect();
-                for chunk in members.chunks(self.config.batch_size) {
-                    tasks.push(Task::Batch { kind, members: chunk.to_vec() });
-                }
+        // Samples tree-sitter already sees failing (syntax errors) are checked alone: in a batch
+        // they would make rustc skip the late lint passes of the whole batch (every error-free
+        // member checked twice), and two failing members are checked alone anyway (batch.rs).
+        let alone = |i: usize| shapes[i].solo_reason.is_some() || shapes[i].syntax_error;
+        for kind in [CrateKind::Bin, CrateKind::Lib] {
+            let members: Vec<usize> = (0..sources.len()).filter(|&i| finals[i].is_none() && kinds[i] == kind && !alone(i)).collect();
+            for chunk in members.chunks(self.config.batch_size) {
+                tasks.push(Task::Batch { kind, members: chunk.to_vec() });
             }
         }
-        tasks.extend((0..sources.len()).filter(|&i| finals[i].is_none() && shapes[i].solo_reason.is_some()).map(|member| Task::Single { member }));
+        tasks.extend((0..sources.len()).filter(|&i| finals[i].is_none() && alone(i)).map(|member| Task::Single { member }));
 
         let state = Mutex::new(Pool { queue: tasks.into(), redo: HashMap::new(), running: 0, finals, error: None, carried: HashMap::new() });
         let wake = Condvar::new();

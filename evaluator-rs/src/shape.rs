@@ -106,8 +106,8 @@ struct Leaf<'s> {
     text: &'s str,
     /// Inside an attribute (`#[...]`, `#![...]`, also in macro token trees).
     in_attr: bool,
-    /// Inside the body of an inline `mod m { ... }`.
-    in_mod: bool,
+    /// How many inline `mod m { ... }` bodies enclose it.
+    mod_depth: usize,
     /// A direct child of the file's top level (for `#![...]`).
     top: bool,
 }
@@ -140,13 +140,13 @@ pub fn shape(src: &str, edition: &str) -> Shape {
 /// The tree's tokens in source order (comments and literals as one opaque token each).
 fn leaves<'s>(root: Node<'_>, src: &'s str) -> Vec<Leaf<'s>> {
     let mut out = Vec::new();
-    // (node, in_attr, in_mod, top); an explicit stack because hostile samples nest deeply.
-    let mut stack = vec![(root, false, false, false)];
-    while let Some((node, in_attr, in_mod, top)) = stack.pop() {
+    // (node, in_attr, mod_depth, top); an explicit stack because hostile samples nest deeply.
+    let mut stack = vec![(root, false, 0usize, false)];
+    while let Some((node, in_attr, mod_depth, top)) = stack.pop() {
         let kind = node.kind();
         if node.child_count() == 0 || OPAQUE.contains(&kind) {
             if !node.is_missing() {
-                out.push(Leaf { kind, text: &src[node.byte_range()], in_attr, in_mod, top });
+                out.push(Leaf { kind, text: &src[node.byte_range()], in_attr, mod_depth, top });
             }
             continue;
         }
@@ -160,7 +160,7 @@ fn leaves<'s>(root: Node<'_>, src: &'s str) -> Vec<Leaf<'s>> {
                 && child.child(0).is_some_and(|c| c.kind() == "[")
                 && (prev(1) == Some("#") || (prev(1) == Some("!") && prev(2) == Some("#")));
             let child_attr = in_attr || matches!(child.kind(), "attribute_item" | "inner_attribute_item") || attr_tree;
-            let child_mod = in_mod || (kind == "mod_item" && child.kind() == "declaration_list");
+            let child_mod = mod_depth + usize::from(kind == "mod_item" && child.kind() == "declaration_list");
             pushed.push((*child, child_attr, child_mod, is_root));
         }
         stack.extend(pushed.into_iter().rev());
@@ -241,8 +241,15 @@ fn file_read(root: Node<'_>, leaves: &[Leaf<'_>]) -> Option<FileRead> {
 
 fn solo_reason(leaves: &[Leaf<'_>], root: Node<'_>, edition: &str) -> Option<&'static str> {
     let mut cursor = root.walk();
-    if root.children(&mut cursor).any(|n| n.kind() == "inner_attribute_item") {
+    let items: Vec<Node<'_>> = root.children(&mut cursor).collect();
+    if items.iter().any(|n| n.kind() == "inner_attribute_item") {
         return Some("crate-level attribute");
+    }
+    // `use name;` at the crate root is what `clippy::single_component_path_imports` looks for;
+    // in a batch it sits in a module, where the lint reads it differently.
+    let single = |n: Node<'_>| n.child_by_field_name("argument").is_some_and(|a| a.kind() == "identifier" || (a.kind() == "use_as_clause" && a.child_by_field_name("path").is_some_and(|p| p.kind() == "identifier")));
+    if items.iter().any(|n| n.kind() == "use_declaration" && single(*n)) {
+        return Some("single-component import at the crate root");
     }
     for (i, leaf) in leaves.iter().enumerate() {
         let prev = |n: usize| i.checked_sub(n).and_then(|j| leaves.get(j)).map(|l| l.text);
@@ -274,7 +281,19 @@ fn solo_reason(leaves: &[Leaf<'_>], root: Node<'_>, edition: &str) -> Option<&'s
             Some("crate") if next(1) == Some("::") || prev(1) == Some("extern") || prev(1) == Some("$") => {
                 return Some("crate-root path");
             }
-            Some("super") if !leaf.in_mod => return Some("super at crate root"),
+            // `super::super::x` climbs one module per `super`: past the sample's own inline modules
+            // it would reach the batch root (alone: "too many leading `super` keywords").
+            Some("super") => {
+                let mut climbs = 1;
+                let mut j = i;
+                while j >= 2 && leaves[j - 1].text == "::" && leaves[j - 2].text == "super" {
+                    climbs += 1;
+                    j -= 2;
+                }
+                if climbs > leaf.mod_depth {
+                    return Some("super at crate root");
+                }
+            }
             // Foreign declarations are checked against each other crate-wide
             // (`clashing_extern_declarations`), so two samples' blocks would interact.
             Some("extern") if next(1) == Some("{") || (next(2) == Some("{") && leaves.get(i + 1).is_some_and(|l| l.kind.contains("string"))) => {
@@ -340,6 +359,10 @@ mod tests {
         assert_eq!(solo("macro_rules! m { () => { $crate::f() } }"), Some("crate-root path"));
         assert_eq!(solo("fn main() { super::main(); }"), Some("super at crate root"));
         assert_eq!(solo("mod inner { fn f() { super::g() } }\nfn g() {}"), None);
+        assert_eq!(solo("mod a { mod b { fn f() { super::super::g() } } }\nfn g() {}"), None);
+        assert_eq!(solo("mod a { use super::super::io; }"), Some("super at crate root"));
+        assert_eq!(solo("use regex;\nfn main() {}"), Some("single-component import at the crate root"));
+        assert_eq!(solo("use std::io;\nfn main() {}"), None);
         assert_eq!(solo("#[macro_export] macro_rules! m { () => {} }"), Some("crate-global attribute"));
         assert_eq!(solo("fn main() { main() }"), Some("refers to main"));
         assert_eq!(solo("fn main() {"), Some("lexical error"));

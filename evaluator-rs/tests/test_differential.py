@@ -43,3 +43,22 @@ def test_shrinking_finds_the_batch_mate_that_changes_a_result(bench_modules: Pat
     assert differential.shrink(sample, mates, want, Leaky) == ["m11"]
     # Wrong alone: no mate needed.
     assert differential.shrink(sample, mates, {**want, "compiles": False}, Leaky) == []
+
+
+def test_minimal_pairs_found_by_the_differential_run(bench_modules: Path) -> None:
+    """Minimal pairs the 5,000-sample run of 2026-12-02 found (cargo-registry files): a crate-root `use name;` that
+    clippy reads differently in a module, and follow-on errors (E0282) that rustc suppresses once a batch-mate has
+    reported errors. Each sample, batched with its pair, must give its lone result."""
+    import json
+
+    import reference  # type: ignore[import-not-found]
+    from sigil_evaluator import Evaluator
+
+    pairs = json.loads((Path(__file__).parent / "fixtures" / "batch_pairs" / "differential-2026-12-02.json").read_text())
+    assert len(pairs) == 2
+    driver = reference.clippy_driver()
+    for pair in pairs:
+        sources = pair["sources"]
+        got = Evaluator(batch_size=32).check(sources)[0]
+        want = reference.check_single(sources[0], driver, rustc_verdict="always")
+        assert not reference.mismatch(got, want), (pair["id"], reference.mismatch(got, want))
