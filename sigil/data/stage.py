@@ -149,6 +149,8 @@ class DataStage:
                 "train_lines": train_lines,
                 "validation": total.validation,
                 "workers": workers,
+                # the report lists these (the most frequent drop reasons, each with example paths)
+                "dropped_top": stats.top_reasons(),
             },
         )
 

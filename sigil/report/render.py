@@ -91,7 +91,11 @@ def render_report(run_dir: Path) -> str:
     others = [(n, r) for n, r in stages.items() if r.get("type") != "evaluate" and r.get("metrics")]
     for name, record in others:
         scalars = {k: v for k, v in record["metrics"].items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)}
-        if scalars:
+        # lists of text (e.g. the data stage's top drop reasons with examples) are shown whole, one item a line
+        texts = {k: v for k, v in record["metrics"].items() if isinstance(v, list) and v and all(isinstance(i, str) for i in v)}
+        if scalars or texts:
             lines += ["", f"## {name} ({record.get('type')})", ""]
             lines += [f"- {key}: {value}" for key, value in list(scalars.items())[:20]]
+            for key, items in texts.items():
+                lines += [f"- {key}:", *(f"  - {item}" for item in items)]
     return "\n".join(lines) + "\n"

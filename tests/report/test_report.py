@@ -1,3 +1,5 @@
+import json
+
 from sigil.cli import main
 from sigil.config import load_config
 from sigil.pipeline.runner import run_pipeline
@@ -28,3 +30,23 @@ def test_targets_verdicts():
     assert rows[0].endswith("| met |")
     assert rows[1].endswith("| missed |")
     assert rows[2].endswith("| n/a |")
+
+
+def test_report_lists_the_data_stages_top_drop_reasons_with_examples(write_yaml, tmp_path):
+    run_dir = tmp_path / "run"
+    path = write_yaml(
+        f"misc: {{output_dir: {run_dir}}}\n"
+        "stages: [{name: data, type: data}, {name: summary, type: report}]\n"
+    )
+    outputs = run_pipeline(load_config(path), str(path))
+    text = outputs["summary"].artifact("report").read_text()
+    section = text.split("## data (data)", 1)[1]
+    reasons = [line for line in section.splitlines() if line.startswith("  - ")]
+    assert reasons, text
+    # each reason names its count and example paths of files the stage really dropped
+    dropped = [json.loads(line) for line in (run_dir / "stages/data/dropped.jsonl").read_text().splitlines()]
+    dropped_paths = {record["path"] for record in dropped}
+    first = reasons[0]
+    assert ", e.g. " in first
+    examples = first.split(", e.g. ", 1)[1].split(", ")
+    assert examples and set(examples) <= dropped_paths
