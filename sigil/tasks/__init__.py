@@ -118,6 +118,10 @@ def sum_above(rng: random.Random) -> Drawn:
     name, t = _fn_name(rng), rng.randint(-5, 8)
     prompt = f"/// Sum the values of `v` that are greater than {t}.\nfn {name}(v: &[i64]) -> i64 {{\n"
     cases = [_ints(rng, rng.randint(2, 6)) for _ in range(2)] + [[]]
+    if not any(sum(x for x in v if x > t) for v in cases):
+        # every expected sum 0: `Default::default()` would pass. One more case, drawn without the rng so the
+        # tasks after this one stay the same.
+        cases.append([t + 1 if t != -1 else t + 2])
     tests = FN_TESTS_HEAD + _asserts(
         [f"assert_eq!({name}({_slice(v)}), {sum(x for x in v if x > t)});" for v in cases]
     )
@@ -128,6 +132,8 @@ def count_char(rng: random.Random) -> Drawn:
     name, c = _fn_name(rng), rng.choice(LETTERS)
     prompt = f"/// Count how many times the character '{c}' occurs in `s`.\nfn {name}(s: &str) -> usize {{\n"
     texts = ["".join(rng.choice(LETTERS[:8] + c * 3) for _ in range(rng.randint(3, 9))) for _ in range(2)] + [""]
+    if not any(c in text for text in texts):
+        texts[0] += c  # every expected count 0 would let `Default::default()` pass (drawn without the rng)
     tests = FN_TESTS_HEAD + _asserts([f"assert_eq!({name}({_rust_str(s)}), {s.count(c)});" for s in texts])
     return Drawn(prompt, f"    s.chars().filter(|&c| c == '{c}').count()\n", tests, FN_STOP)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -13,6 +14,7 @@ from sigil.functional.execution import ExecOptions
 from sigil.functional.suite_lookup import resolve_suite
 from sigil.functional.validate import validate_suite
 from sigil.tasks import FAMILIES, as_suite, reference_program, task_splits
+from sigil.tasks.builtin import default_splits
 
 
 def test_same_seed_same_tasks_other_seed_other_tasks() -> None:
@@ -68,3 +70,27 @@ def test_references_pass_and_broken_variants_fail_in_the_sandbox() -> None:
     report = validate_suite(as_suite("sample", tuple(picked)), ExecOptions(jobs=2, run_timeout=5.0, run_cpu_seconds=3))
     assert report.ok, "\n".join(report.lines())
     assert report.problems == 4 * len(FAMILIES)
+
+
+def _expected_values(problem) -> list[str]:
+    return [expected.strip() for expected in re.findall(r"assert_eq!\(.*, (.*?)\);", problem.tests)]
+
+
+def test_no_shipped_task_expects_only_default_values() -> None:
+    """A task whose every assert expects 0/""/empty is passed by `Default::default()`: its tests prove nothing."""
+    splits = default_splits()
+    defaults = {"0", '""', "vec![]", "Vec::new()", "String::new()", "false", "None"}
+    vacuous = [p.name for p in splits.train + splits.heldout if set(_expected_values(p)) <= defaults]
+    assert vacuous == []
+
+
+@pytest.mark.needs_executor
+def test_tasks_once_vacuous_now_fail_their_broken_variant_in_the_sandbox() -> None:
+    # these six expected only 0 before sum_above/count_char added a case; heldout-00150 failed `suites validate`
+    names = {"train-00366-sum_above", "train-00842-count_char", "train-00971-count_char", "train-01119-sum_above",
+             "train-01814-count_char", "heldout-00150-sum_above"}
+    splits = default_splits()
+    picked = tuple(p for p in splits.train + splits.heldout if p.name in names)
+    assert len(picked) == len(names)
+    report = validate_suite(as_suite("once-vacuous", picked), ExecOptions(jobs=2, run_timeout=5.0, run_cpu_seconds=3))
+    assert report.ok, "\n".join(report.lines())
