@@ -21,8 +21,8 @@ class TrainRequest:
     :param train_path: the training records (the data stage's ``train.jsonl``, or an RSFT round's kept samples).
     :param validation_path: validation records, or ``None``.
     :param phase: the stage's ``phase`` option (1, 2, ...), recorded in the model card.
-    :param run_key: identifies this exact run (config + data + these fields); checkpoints with another key are
-        discarded.
+    :param run_key: identifies this exact run (a stage passes its ``ctx.fingerprint``, with what it adds per run);
+        checkpoints with another key are discarded.
     :param max_steps: optimizer steps to train. Exactly one of ``max_steps`` and ``epochs`` is set.
     :param epochs: passes over the training rows instead: steps = ceil(epochs x rows / effective batch rows).
     :param warm_start: an adapter directory (LoRA kinds) or model directory (``full``) to continue from, or ``None``.

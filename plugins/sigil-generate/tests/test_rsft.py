@@ -131,3 +131,22 @@ def test_a_heldout_set_that_shares_prompts_with_training_is_refused_before_any_w
     assert main(["run", str(path)]) == 1
     assert "rsft.heldout: 2 of its prompts are also RSFT prompts" in capsys.readouterr().err
     assert not (tmp_path / "run" / "stages" / "data").exists()
+
+
+def test_finished_rounds_are_kept_under_the_stage_fingerprint_only(tmp_path, corpus, prompts_file):
+    """Issue #9: finished rounds were keyed by a hand-made list of config keys, with ``generate.prompts`` by its path:
+    an edited prompts file re-ran the stage, which skipped its finished round and published the old prompts'
+    samples. Now the key is the stage's fingerprint, which hashes the file's content."""
+    path = pipeline(tmp_path, corpus, rsft={"rounds": 1}, generate={"prompts": str(prompts_file), "limit": 2})
+    run = tmp_path / "run"
+    assert main(["run", str(path)]) == 0
+    problems = sorted({s.problem for s in read_samples(run / "stages" / "rsft" / "samples.jsonl")})
+    assert problems == ["add", "sum"]
+
+    rows = [json.loads(line) for line in prompts_file.read_text().splitlines()]
+    rows[0] = {"id": "double", "prompt": "Write a Rust function that doubles a number."}
+    prompts_file.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert main(["run", str(path)]) == 0
+    problems = sorted({s.problem for s in read_samples(run / "stages" / "rsft" / "samples.jsonl")})
+    assert problems == ["double", "sum"]
+    assert [m["step"] for m in metric_lines(run)] == [1, 1]  # round 1 ran again

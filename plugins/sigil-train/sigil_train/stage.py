@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,7 +60,9 @@ class SftStage:
             train_path=train_path,
             validation_path=validation_path,
             phase=ctx.options.phase,
-            run_key=run_key(ctx, data.fingerprint, warm_start),
+            # checkpoints resume only under the same fingerprint: options, every config key this stage and its
+            # trainer read, the warm start's content, the upstream results; not where the run directory lives
+            run_key=ctx.fingerprint,
             max_steps=max_steps,
             epochs=epochs,
             warm_start=warm_start,
@@ -70,18 +70,3 @@ class SftStage:
         outcome = trainer.train(request)
         return StageResult(artifacts=outcome.artifacts, metrics=outcome.metrics)
 
-
-def run_key(ctx: StageContext, data_fingerprint: str, warm_start: Path | None = None) -> str:
-    """Identifies the run whose checkpoints may be resumed: the keys the result depends on, the data and the
-    starting point (an upstream stage's result by its fingerprint)."""
-    config = ctx.config.model_dump(mode="json")
-    payload = {
-        "config": {key: config[key] for key in SftStage.config_keys},
-        "options": ctx.options.model_dump(mode="json"),
-        "data": data_fingerprint,
-        "version": SftStage.version,
-        "warm_start": ctx.upstream[ctx.options.warm_start].fingerprint if ctx.options.warm_start else str(warm_start),
-    }
-    # output/logging dirs change nothing in the weights; a moved run directory may still resume
-    payload["config"]["misc"] = {k: v for k, v in payload["config"]["misc"].items() if k not in ("output_dir", "logging_dir")}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

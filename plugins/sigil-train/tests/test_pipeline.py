@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,42 @@ def test_a_forced_rerun_of_a_finished_stage_does_not_train_past_max_steps(tmp_pa
         assert state["global_step"] == 4
         assert not list((run / "work" / "sft" / "checkpoints").glob("checkpoint-5"))
     assert first["steps"] == 4
+
+
+def test_checkpoints_resume_under_the_stage_fingerprint_only(tmp_path: Path, data):
+    """Issue #9: checkpoints were keyed by a hand-made list (``train.load_from`` by its path), so a warm start
+    retrained in place resumed checkpoints made from the old weights. Now the key is the stage's fingerprint: what it
+    sees (the warm start's content) starts afresh, what it does not (where the run directory lives) still resumes."""
+    start = tmp_path / "start.yml"
+    warm = tmp_path / "warm-start"
+
+    def make_warm_start(lr: float) -> None:
+        write_pipeline(start, *data, train={"max_steps": 2, "eval_every": 0, "lr": lr},
+                       misc={"output_dir": str(tmp_path / "start-run"), "seed": 7})
+        assert main(["run", str(start), "--force"]) == 0
+        shutil.rmtree(warm, ignore_errors=True)
+        shutil.copytree(tmp_path / "start-run" / "stages" / "sft" / "adapter", warm)
+
+    def sft_metrics(run: Path) -> dict:
+        return json.loads((run / "stages" / "sft" / "stage.json").read_text())["metrics"]
+
+    make_warm_start(lr=1e-3)
+    train = {"max_steps": 4, "save_every": 2, "eval_every": 0, "load_from": str(warm)}
+    pipeline = write_pipeline(tmp_path / "a" / "p.yml", *data, train=train)
+    run = tmp_path / "a" / "run"
+    assert main(["run", str(pipeline)]) == 0
+    assert sft_metrics(run)["resumed_from_step"] is None
+
+    # --- the same path, other weights: the stage re-runs and must not resume checkpoints trained from the old ones
+    make_warm_start(lr=5e-2)
+    assert main(["run", str(pipeline)]) == 0
+    assert sft_metrics(run)["resumed_from_step"] is None
+    assert sft_metrics(run)["steps"] == 4
+
+    # --- the run directory moved (output_dir is not fingerprinted): an interrupted stage resumes its checkpoints
+    moved = tmp_path / "b" / "run"
+    shutil.copytree(run, moved)
+    shutil.rmtree(moved / "stages" / "sft")  # as if the stage was interrupted after its last checkpoint
+    pipeline = write_pipeline(tmp_path / "b" / "p.yml", *data, train=train)
+    assert main(["run", str(pipeline)]) == 0
+    assert sft_metrics(moved)["resumed_from_step"] == 4

@@ -7,7 +7,7 @@ the next round samples from the new adapter.
 
 Resumable per round: each round works in ``<work dir>/round-NNN/`` and writes ``round.json`` last; a re-run skips
 finished rounds, and an interrupted round resumes its sampling batch by batch and its training from the
-trainer's own checkpoints. Work of a different config or starting model is discarded.
+trainer's own checkpoints. Work made under another stage fingerprint (config, prompt files, start model) is discarded.
 
 Artifacts: ``adapter`` (the last trained adapter), ``samples`` (the last round's samples), ``rounds`` (per-round
 metrics). Per-round metrics also go to every logger with ``step = round``.
@@ -26,7 +26,6 @@ from sigil import (
     NoOptions,
     SigilError,
     StageContext,
-    StageOutput,
     StageResult,
     TrainRequest,
     atomic_write_json,
@@ -88,7 +87,10 @@ class RsftStage:
         base = resolve_base(
             config.model_name, adapter, lambda: tiny_texts(ctx, [i.prompt for i in prompts.items]), cache_dir(ctx)
         )
-        key = run_key(ctx, source, base)
+        # finished rounds and partial work are kept only under the same fingerprint: options, every config key this
+        # stage and its scorers, generator and trainer read, the prompt files' content, the upstream adapter; not
+        # where the run directory lives
+        key = ctx.fingerprint
         prepare_work_dir(ctx.work_dir, key, ctx.log)
 
         # --- the starting model on the held-out problems: what every round is compared with
@@ -219,7 +221,9 @@ class RsftStage:
                 train_path=train_path,
                 validation_path=None,
                 phase=None,
-                run_key=hashlib.sha256(f"{key}|{number}|{adapter}".encode() + train_path.read_bytes()).hexdigest()[:16],
+                # the round's start adapter is fixed by the key and the earlier rounds: no path in it, so a moved
+                # run directory still resumes
+                run_key=hashlib.sha256(f"{key}|{number}".encode() + train_path.read_bytes()).hexdigest()[:16],
                 max_steps=None if rsft.train_epochs else rsft.train_steps,
                 epochs=rsft.train_epochs,
                 warm_start=adapter,
@@ -259,15 +263,6 @@ class RsftStage:
             "kept_codes": [[v.problem, normalise(v.code)] for v in decision.kept],
         }
         return record, kept_records
-
-
-def run_key(ctx: StageContext, source: StageOutput | None, base: str) -> str:
-    """Identifies the work this stage's rounds may resume: the config keys it depends on and its start model."""
-    data = ctx.config.model_dump(mode="json")
-    payload = {key: data[key] for key in RsftStage.config_keys}
-    payload["misc"] = {k: v for k, v in payload["misc"].items() if k not in ("output_dir", "logging_dir")}
-    payload["start"] = [base, source.fingerprint if source is not None else None, RsftStage.version]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def prepare_work_dir(work_dir: Path, key: str, log: Any) -> None:
