@@ -59,7 +59,11 @@ def registered():
 
 
 def run(tmp_path: Path, license_yaml: str) -> int:
-    rows = [{"content": c + f"// body {i} " + "x" * 60 + "\n", "path": f"src/{i}.rs"} for i, c in enumerate((MIT, GPL, NONE))]
+    # the body is code: the length filter counts code characters, not comments
+    bodies = ["pub fn doubled_sum(v: &[u32]) -> u32 {\n    v.iter().filter(|x| **x > 3).map(|x| x * 2).sum()\n}\n",
+              "pub fn longest(words: &[&str]) -> usize {\n    words.iter().map(|w| w.len()).max().unwrap_or(0)\n}\n",
+              "pub fn evens(n: u64) -> Vec<u64> {\n    (0..n).filter(|k| k % 2 == 0).collect::<Vec<_>>()\n}\n"]
+    rows = [{"content": c + body, "path": f"src/{i}.rs"} for i, (c, body) in enumerate(zip((MIT, GPL, NONE), bodies))]
     (tmp_path / "data.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp_path / "p.yaml").write_text(
         f"misc: {{output_dir: {tmp_path / 'run'}}}\n"
