@@ -25,7 +25,7 @@ EVALUATION = {"compile_rate": 0.5, "avg_clippy_warnings": 1.25, "avg_idiomatic_s
 def trained_card(tmp_path: Path) -> Path:
     config = validate_config({"model_name": "meta-llama/Llama-3.1-8B", "train": {"adapter": "lora", "license": "llama3.1"},
                               "dataset": {"names": ["ammarnasr/the-stack-rust-clean", str(tmp_path)]}}, source="t.yml")
-    request = SimpleNamespace(phase=1, train_path=tmp_path / "train.jsonl")
+    request = SimpleNamespace(phase=1, train_path=tmp_path / "train.jsonl", warm_start=None)
     card = model_card(config, request, {"data": {"train": {"records": 3, "chat_records": 1}}}, {"steps": 4})
     path = tmp_path / "README.md"
     path.write_text(str(card))
