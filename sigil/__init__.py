@@ -57,6 +57,8 @@ _EXPORTS: dict[str, str] = {
     "TrainRequest": "sigil.training",
     "TrainOutcome": "sigil.training",
     "DEFAULT_PROMPT_TEMPLATE": "sigil.training",
+    "PROMPT_FORMAT_FILE": "sigil.training",
+    "PromptFormat": "sigil.training",
     "Completion": "sigil.generation",
     "GenerationRequest": "sigil.generation",
     "Generator": "sigil.generation",
@@ -86,6 +88,8 @@ __all__ = [
     "Completion",
     "ConfigError",
     "DEFAULT_PROMPT_TEMPLATE",
+    "PROMPT_FORMAT_FILE",
+    "PromptFormat",
     "DataError",
     "Drop",
     "EvalBatch",
@@ -176,4 +180,11 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
     from sigil.pipeline.stage import NoOptions, Stage, StageContext, StageOutput, StageResult
     from sigil.plugins import registry
     from sigil.tiny import build_tiny_model, is_tiny, parse_spec
-    from sigil.training import DEFAULT_PROMPT_TEMPLATE, Trainer, TrainOutcome, TrainRequest
+    from sigil.training import (
+        DEFAULT_PROMPT_TEMPLATE,
+        PROMPT_FORMAT_FILE,
+        PromptFormat,
+        Trainer,
+        TrainOutcome,
+        TrainRequest,
+    )

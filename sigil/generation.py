@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from sigil.training import PromptFormat
+
 
 @dataclass(frozen=True)
 class SamplingSettings:
@@ -56,12 +58,16 @@ class ModelRef:
     :param merged: a directory holding a whole model to use instead of ``base`` + ``adapter`` (a ``full``
         fine-tune's output, or an adapter already merged into its base), or None.
     :param quantization: how an in-process generator loads the weights (None: the dtype as configured).
+    :param prompt_format: the prompt format the model was trained on (the ``prompt_format.json`` record of the
+        adapter, merged model or base directory), or None when it has no record; part of :meth:`to_json`, so a
+        change of training format changes every resume key the reference is in.
     """
 
     base: str
     adapter: str | None = None
     merged: str | None = None
     quantization: str | None = None
+    prompt_format: PromptFormat | None = None
 
     @property
     def weights(self) -> str:

@@ -2,13 +2,78 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, cast, get_args
 
 #: How an instruct prompt is rendered for a tokenizer without a chat template. Training and generation both use
 #: it, so a model is sampled in exactly the format it was fine-tuned on.
 DEFAULT_PROMPT_TEMPLATE = "### Instruction:\n{prompt}\n\n### Response:\n"
+
+#: The file, inside a trained adapter (or model) directory, that says which prompt format it was trained on.
+PROMPT_FORMAT_FILE = "prompt_format.json"
+
+PromptKind = Literal["raw", "instruct", "chat"]
+
+
+@dataclass(frozen=True)
+class PromptFormat:
+    """How a model was trained to see a prompt, so generation can prompt it the same way.
+
+    The training plugin writes it beside the weights it saves (and an export copies it), the generation plugin
+    reads it when ``generate.chat_template`` is ``auto``: both plugins share this one type and reader.
+
+    :param kind: ``raw``: plain code, a prompt is continued as text (``task: code`` records only); ``instruct``:
+        prompt/completion pairs rendered with ``template``; ``chat``: conversations rendered with ``template``.
+    :param template: the template text the prompts were rendered with: the tokenizer's chat template (Jinja), or
+        :data:`DEFAULT_PROMPT_TEMPLATE` for an instruct model whose tokenizer has none; ``None`` for ``raw``.
+    """
+
+    kind: PromptKind
+    template: str | None = None
+
+    @property
+    def wrapped(self) -> bool:
+        """Whether generation prompts are wrapped in the template (``generate.chat_template: true``)."""
+        return self.kind != "raw"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def write(self, directory: Path) -> Path:
+        """Write ``PROMPT_FORMAT_FILE`` into ``directory`` (atomically)."""
+        from sigil.io import atomic_write_json
+
+        path = Path(directory) / PROMPT_FORMAT_FILE
+        atomic_write_json(path, self.to_json())
+        return path
+
+    @classmethod
+    def read(cls, directory: str | Path) -> PromptFormat | None:
+        """The record in ``directory``, or ``None`` when there is none (a base model, or a hub name).
+
+        :raises ConfigError: the file exists but is not a valid record (names the file and the field).
+        """
+        from sigil.errors import ConfigError
+
+        path = Path(directory) / PROMPT_FORMAT_FILE
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path}: not a JSON prompt-format record ({exc})") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: expected an object with 'kind' and 'template'")
+        kind, template = data.get("kind"), data.get("template")
+        if kind not in get_args(PromptKind):
+            raise ConfigError(f"{path}: kind: expected one of {', '.join(get_args(PromptKind))}, got {kind!r}")
+        if template is not None and not isinstance(template, str):
+            raise ConfigError(f"{path}: template: expected a string or null, got {type(template).__name__}")
+        if kind != "raw" and not template:
+            raise ConfigError(f"{path}: template: a {kind} record needs the template text it was trained with")
+        return cls(kind=cast(PromptKind, kind), template=template)
 
 
 @dataclass

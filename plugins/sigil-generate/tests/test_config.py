@@ -76,7 +76,7 @@ def test_generate_keys_reach_the_sampling_settings(tmp_path):
         "generate: {temperature: 0.3, top_p: 0.5, max_new_tokens: 7, batch_size: 3, seed: 11, stop: ['END'], "
         "chat_template: true}\nmisc: {seed: 99}\n",
     )
-    settings = sampling_settings(config.generate, config.misc.seed, is_suite=True)
+    settings = sampling_settings(config.generate, config.misc.seed, is_suite=True, trained=None)
     assert settings.to_json() == {
         "temperature": 0.3, "top_p": 0.5, "max_new_tokens": 7, "batch_size": 3, "seed": 11, "stop": ("END",),
         "chat_template": True,
@@ -85,12 +85,12 @@ def test_generate_keys_reach_the_sampling_settings(tmp_path):
 
 def test_seed_defaults_to_misc_seed_and_chat_template_auto_follows_the_prompt_source(tmp_path):
     config = load(tmp_path, "generate: {}\nmisc: {seed: 99}\n")
-    suite = sampling_settings(config.generate, config.misc.seed, is_suite=True)
-    plain = sampling_settings(config.generate, config.misc.seed, is_suite=False)
+    suite = sampling_settings(config.generate, config.misc.seed, is_suite=True, trained=None)
+    plain = sampling_settings(config.generate, config.misc.seed, is_suite=False, trained=None)
     assert suite.seed == 99 and not suite.chat_template
     assert plain.chat_template
     config.generate.chat_template = False
-    assert not sampling_settings(config.generate, 1, is_suite=False).chat_template
+    assert not sampling_settings(config.generate, 1, is_suite=False, trained=None).chat_template
 
 
 def test_prompts_and_limit_select_the_prompts(tmp_path, prompts_file):

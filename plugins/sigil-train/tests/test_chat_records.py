@@ -177,3 +177,20 @@ def test_chat_dataset_trains_from_a_pipeline(tmp_path: Path):
     saved = json.loads((stage / "adapter" / "tokenizer_config.json").read_text())
     template = saved.get("chat_template") or (stage / "adapter" / "chat_template.jinja").read_text()
     assert template == CHAT_TEMPLATES["chatml"]
+
+
+def test_the_prompt_format_record_says_what_the_run_taught(tokenizer_factory):
+    """What the sft stage writes beside its adapter (``prompt_format.json``) for generation to read."""
+    from sigil import DEFAULT_PROMPT_TEMPLATE, PromptFormat
+
+    plain = Encoder(tokenizer_factory(), 512)
+    assert plain.prompt_format(chat_records=0, instruct_records=0) == PromptFormat("raw")
+    assert plain.prompt_format(chat_records=0, instruct_records=3) == PromptFormat("instruct", DEFAULT_PROMPT_TEMPLATE)
+    chatml = Encoder(tokenizer_factory(), 512, chat_template="chatml")
+    # with a chat template, instruct pairs are rendered through it: that text is the template recorded
+    assert chatml.prompt_format(chat_records=0, instruct_records=3) == PromptFormat("instruct", CHAT_TEMPLATES["chatml"])
+    assert chatml.prompt_format(chat_records=1, instruct_records=3) == PromptFormat("chat", CHAT_TEMPLATES["chatml"])
+    # plain code on top of an instruct model keeps the warm start's record (the only way it learned to be prompted)
+    instruct = PromptFormat("instruct", DEFAULT_PROMPT_TEMPLATE)
+    assert plain.prompt_format(chat_records=0, instruct_records=0, warm_start=instruct) == instruct
+    assert plain.prompt_format(chat_records=0, instruct_records=0, warm_start=PromptFormat("raw")) == PromptFormat("raw")

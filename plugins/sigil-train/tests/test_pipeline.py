@@ -79,6 +79,9 @@ def test_phase1_then_phase2_warm_start(tmp_path: Path, data):
     out = tmp_path / "merged"
     assert main(["export", str(run), "--out", str(out), "--dtype", "float32"]) == 0
     assert (out / "model.safetensors").exists() and "library_name: transformers" in (out / "README.md").read_text()
+    # code mixed with instruct pairs taught the instruct template: each adapter and the exported model say so
+    trained = [sigil.PromptFormat.read(path) for path in (adapter1, run / "stages" / "phase2" / "adapter", out)]
+    assert trained == [sigil.PromptFormat("instruct", sigil.DEFAULT_PROMPT_TEMPLATE)] * 3
 
 
 class InterruptAtStep5:

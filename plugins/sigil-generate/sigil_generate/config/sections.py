@@ -108,8 +108,9 @@ class GenerateSection(Section):
     chat_template: bool | Literal["auto"] = Field(
         default="auto",
         description="Render prompts as a chat turn (the tokenizer's template, or sigil-train's default template "
-        "when it has none); false: the raw prompt is continued. auto: off for suite problems (code to "
-        "continue), on for plain prompts.",
+        "when it has none); false: the raw prompt is continued. auto: as the model was trained (its "
+        "prompt_format.json: raw code off, instruct/chat on); a model with no record: off for suite problems "
+        "(code to continue), on for plain prompts.",
     )
     generator: str = Field(default="hf", description="Registered generator to use (see `sigil plugins`).")
     device: Literal["auto", "cpu", "cuda"] = Field(default="auto", description="Where to generate; auto: a GPU if present.")

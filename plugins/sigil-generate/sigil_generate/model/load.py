@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sigil import ConfigError, ModelRef, atomic_write_json, build_tiny_model, is_tiny, parse_spec
+from sigil import ConfigError, ModelRef, PromptFormat, atomic_write_json, build_tiny_model, is_tiny, parse_spec
 
 #: Provenance file the training plugin writes into every adapter/model directory it saves.
 TRAIN_META = "sigil_train.json"
@@ -51,14 +51,17 @@ def resolve_base(model_name: str, adapter_dir: Path | None, tiny_texts: Callable
 
 
 def model_ref(base: str, adapter_dir: Path | None) -> ModelRef:
-    """The reference for ``base`` plus a trained adapter directory (a PEFT adapter, or a ``full`` model)."""
+    """The reference for ``base`` plus a trained adapter directory (a PEFT adapter, or a ``full`` model), with the
+    prompt format it was trained on: the adapter's record, or without an adapter the base directory's (a model
+    exported by ``sigil export`` carries one); ``None`` for a base that has none (a hub name)."""
     if adapter_dir is None:
-        return ModelRef(base=base)
+        return ModelRef(base=base, prompt_format=PromptFormat.read(base) if Path(base).is_dir() else None)
+    trained = PromptFormat.read(adapter_dir)
     if _adapter_kind(adapter_dir) == "full":
-        return ModelRef(base=base, merged=str(adapter_dir))
+        return ModelRef(base=base, merged=str(adapter_dir), prompt_format=trained)
     if not (adapter_dir / "adapter_config.json").exists():
         raise ConfigError(f"{adapter_dir}: not a PEFT adapter directory (no adapter_config.json)")
-    return ModelRef(base=base, adapter=str(adapter_dir))
+    return ModelRef(base=base, adapter=str(adapter_dir), prompt_format=trained)
 
 
 def load_tokenizer(ref: ModelRef) -> Any:

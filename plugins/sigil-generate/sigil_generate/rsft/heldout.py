@@ -58,7 +58,7 @@ def evaluate_heldout(heldout: PromptSet, run: SamplingRun, rsft: Any, seed: int,
     path = out_dir / VERDICTS
     if path.exists():
         return [HeldoutVerdict(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
-    settings = dataclasses.replace(sampling_settings(run.options, seed, True), temperature=rsft.heldout_temperature)
+    settings = dataclasses.replace(sampling_settings(run.options, seed, True, trained=run.model.prompt_format), temperature=rsft.heldout_temperature)
     samples = sample_prompts(heldout, 1, settings, run)
     # the one evaluate-with-tests path: each sample bound to its problem, so the program compile-checked is the
     # program its tests run (in the sandbox, eval.sandbox and eval.functional limits)

@@ -40,7 +40,6 @@ class GenerateStage:
 
         # --- prompts
         prompts = load_prompts(section.prompts, section.limit)
-        settings = sampling_settings(section, ctx.config.misc.seed, prompts.is_suite)
 
         # --- model: the latest trained adapter, or the base model
         source = adapter_input(ctx)
@@ -51,8 +50,14 @@ class GenerateStage:
         ctx.log.info("sampling %d x %d from %s%s", len(prompts.items), section.n, base,
                      f" + adapter {adapter_dir}" if adapter_dir else "")
 
-        # --- sample, resumable sample by sample; the generator loads (or serves) the model itself
+        # --- how to sample: `chat_template: auto` prompts the model as its training did (its prompt-format record)
         ref = model_ref(base, adapter_dir)
+        settings = sampling_settings(section, ctx.config.misc.seed, prompts.is_suite, trained=ref.prompt_format)
+        ctx.log.info("prompts %s (generate.chat_template: %s; trained format: %s)",
+                     "wrapped in the template" if settings.chat_template else "as raw text", section.chat_template,
+                     ref.prompt_format.kind if ref.prompt_format else "no record")
+
+        # --- sample, resumable sample by sample; the generator loads (or serves) the model itself
         run = SamplingRun(
             generator=registry("generators").get(section.generator),
             generator_name=section.generator,

@@ -189,8 +189,10 @@ class RsftStage:
         rsft, section = config.rsft, config.generate
 
         # --- generate from the current model (each round draws with its own seed)
-        settings = sampling_settings(section, config.misc.seed, prompts.is_suite, seed_offset=number - 1)
-        run = SamplingRun(generator, section.generator, model_ref(base, adapter), section, round_dir / "progress.jsonl",
+        ref = model_ref(base, adapter)
+        settings = sampling_settings(section, config.misc.seed, prompts.is_suite, seed_offset=number - 1,
+                                     trained=ref.prompt_format)
+        run = SamplingRun(generator, section.generator, ref, section, round_dir / "progress.jsonl",
                           ctx.log, extra_key={"rsft": key})
         samples = sample_prompts(prompts, rsft.samples_per_prompt, settings, run)
         write_samples(round_dir / "samples.jsonl", samples)

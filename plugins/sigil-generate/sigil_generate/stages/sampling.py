@@ -24,6 +24,7 @@ from sigil import (
     Generator,
     Job,
     ModelRef,
+    PromptFormat,
     SamplingSettings,
     append_jsonl_line,
     assemble,
@@ -66,9 +67,18 @@ class GeneratedSample:
         }
 
 
-def sampling_settings(section: GenerateSection, misc_seed: int, is_suite: bool, seed_offset: int = 0) -> SamplingSettings:
-    """The ``generate`` section resolved: default seed, ``chat_template: auto`` decided by the prompt source."""
-    chat = (not is_suite) if section.chat_template == "auto" else bool(section.chat_template)
+def sampling_settings(section: GenerateSection, misc_seed: int, is_suite: bool, seed_offset: int = 0, *,
+                      trained: PromptFormat | None) -> SamplingSettings:
+    """The ``generate`` section resolved: default seed, and ``chat_template: auto`` decided by how the model was
+    trained (``trained``, the record its training wrote: raw code is continued as is, instruct and chat models get
+    their template), or, for a model with no record, by the prompt source (a suite's code prompts raw, anything
+    else through the tokenizer's chat template or the instruct template). ``true``/``false`` always win."""
+    if section.chat_template != "auto":
+        chat = bool(section.chat_template)
+    elif trained is not None:
+        chat = trained.wrapped
+    else:
+        chat = not is_suite
     seed = section.seed if section.seed is not None else misc_seed
     return SamplingSettings(
         temperature=section.temperature,

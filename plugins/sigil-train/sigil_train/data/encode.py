@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sigil import DEFAULT_PROMPT_TEMPLATE, ConfigError, DataError
+from sigil import DEFAULT_PROMPT_TEMPLATE, ConfigError, DataError, PromptFormat
 
 #: Label value the loss ignores (PyTorch's cross-entropy default).
 IGNORE = -100
@@ -76,6 +76,15 @@ class EncodeStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+def record_kind(record: dict[str, Any]) -> str:
+    """How a checked record is encoded: ``chat``, ``instruct`` (a prompt and its completion) or ``code``."""
+    if record.get("task") == "chat":
+        return "chat"
+    if record.get("prompt") is not None and record.get("task", "instruct") == "instruct":
+        return "instruct"
+    return "code"
+
+
 class Encoder:
     """Turns records into examples with one tokenizer, one template and one ``max_seq_len``."""
 
@@ -98,17 +107,36 @@ class Encoder:
         source = self.tokenizer.chat_template if self.has_chat_template else DEFAULT_TEMPLATE
         return hashlib.sha256(str(source).encode()).hexdigest()[:16]
 
+    def prompt_format(self, chat_records: int, instruct_records: int,
+                      warm_start: PromptFormat | None = None) -> PromptFormat:
+        """The prompt format a run on these records teaches (counts by :func:`record_kind`), written beside its
+        weights so generation prompts the model the same way.
+
+        Conversations win over instruct pairs, which win over plain code: a corpus mixing code with prompted
+        records taught the model to answer prompts only in the prompted format. A run on plain code that
+        continues a prompted model (``warm_start``'s record) keeps that record: it learned no other way to be
+        prompted.
+        """
+        template = str(self.tokenizer.chat_template) if self.has_chat_template else DEFAULT_TEMPLATE
+        if chat_records:
+            return PromptFormat("chat", template)
+        if instruct_records:
+            return PromptFormat("instruct", template)
+        if warm_start is not None and warm_start.wrapped:
+            return warm_start
+        return PromptFormat("raw")
+
     def encode(self, record: dict[str, Any], stats: EncodeStats) -> list[Example]:
         """The examples of one record (``content``, optional ``prompt``), counted into ``stats``."""
         stats.records += 1
         content = record.get("content") or ""
-        prompt = record.get("prompt")
-        if record.get("task") == "chat":
+        kind = record_kind(record)
+        if kind == "chat":
             stats.chat_records += 1
             examples = self._encode_chat(record["messages"], stats, record.get("id"))
-        elif prompt is not None and record.get("task", "instruct") == "instruct":
+        elif kind == "instruct":
             stats.instruct_records += 1
-            examples = self._encode_instruct(str(prompt), content, stats)
+            examples = self._encode_instruct(str(record["prompt"]), content, stats)
         else:
             stats.code_records += 1
             examples = self._encode_code(content, stats)

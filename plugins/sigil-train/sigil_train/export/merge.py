@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sigil import SigilError
+from sigil import PROMPT_FORMAT_FILE, SigilError
 from sigil_train.card import exported_card
 from sigil_train.model.load import SIGIL_META
 
@@ -95,6 +95,8 @@ def export_merged(adapter_dir: Path, out_dir: Path, dtype: str, warn: Any,
         card = adapter_dir / "README.md"
         if card.exists():
             (staging / "README.md").write_text(str(exported_card(card, adapter_dir, dtype, evaluation)))
+        if (adapter_dir / PROMPT_FORMAT_FILE).exists():  # the exported model is prompted as it was trained
+            shutil.copy2(adapter_dir / PROMPT_FORMAT_FILE, staging / PROMPT_FORMAT_FILE)
         (staging / SIGIL_META).write_text(json.dumps({**meta, "merged_from": str(adapter_dir), "dtype": dtype}) + "\n")
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staging), str(out_dir))

@@ -14,14 +14,15 @@ import json
 import math
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
-from sigil import ConfigError, atomic_write_json, build_tiny_model, is_tiny, parse_spec
+from sigil import ConfigError, PromptFormat, atomic_write_json, build_tiny_model, is_tiny, parse_spec
 from sigil_train.card import write_model_card
 from sigil_train.config.sections import config_length
 from sigil_train.data.cache import default_cache_dir, load_or_build
-from sigil_train.data.encode import Encoder
+from sigil_train.data.encode import Encoder, record_kind
 from sigil_train.data.records import read_records, record_text
 from sigil_train.data.stream import streaming_dataset
 from sigil_train.model.load import SIGIL_META, attention_implementation, load_model, use_bf16, warm_start_base
@@ -80,6 +81,15 @@ class TrlTrainer:
             if len(eval_rows) == 0:
                 eval_rows = None
 
+        # --- prompt format taught: counted by the tokenization (or, streamed, by one pass over the records)
+        if train.streaming:
+            kinds = Counter(record_kind(record) for record in read_records(request.train_path))
+            chat_records, instruct_records = kinds["chat"], kinds["instruct"]
+        else:
+            chat_records, instruct_records = train_stats["chat_records"], train_stats["instruct_records"]
+        trained_format = encoder.prompt_format(chat_records, instruct_records,
+                                               PromptFormat.read(warm_start) if warm_start else None)
+
         # --- trainer arguments: every train.* key lands here or in `sigil` below
         world = int(os.environ.get("WORLD_SIZE", "1"))
         per_device = per_device_micro_batch(train.micro_batch_size, world, train.scale_micro_batch)
@@ -132,6 +142,7 @@ class TrlTrainer:
             "warm_start": warm_start,
             "resumed_from": str(resume_from) if resume_from else None,
             "data": {"train": train_stats, "validation": eval_stats},
+            "prompt_format": trained_format.kind,
         }
         if trainer.is_world_process_zero():
             write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
@@ -157,6 +168,8 @@ class TrlTrainer:
         outcome = TrainOutcome()
         if trainer.is_world_process_zero():
             tokenizer.save_pretrained(str(adapter_dir))
+            # how the prompts were rendered, so `generate.chat_template: auto` samples the model the same way
+            trained_format.write(adapter_dir)
             atomic_write_json(adapter_dir / SIGIL_META, {
                 "base_model": model_name,
                 "base_model_path": base_path,
