@@ -35,6 +35,8 @@ def load_config(
     for key, value in (values or {}).items():
         set_value(raw, key, value)
     config = validate_config(raw, source=str(path))
+    if not config.stages:  # the kernel names no stage type: a pipeline file says what it runs
+        raise ConfigError(f"{path}: stages: no stages; add e.g. `stages: [{{name: data, type: data}}]`")
     if config.misc.output_dir is None:
         config.misc.output_dir = str(Path("runs") / path.stem)
     for spec in config.stages:

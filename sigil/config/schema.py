@@ -55,8 +55,8 @@ class CoreConfig(Section):
     )
     misc: MiscConfig = Field(default_factory=MiscConfig, description="Run-wide settings.")
     stages: list[StageSpec] = Field(
-        default_factory=lambda: [StageSpec(name="data", type="data")],
-        description="The pipeline, run in order.",
+        default_factory=list,
+        description="The pipeline, run in order (required: a pipeline file names its stages).",
     )
 
     if TYPE_CHECKING:  # registered sections are fields of the model built at load time: typed Any for mypy
@@ -72,8 +72,6 @@ class CoreConfig(Section):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"stage names must be unique; repeated: {', '.join(duplicates)}")
-        if not stages:
-            raise ValueError("a pipeline needs at least one stage")
         return stages
 
 

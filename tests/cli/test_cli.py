@@ -27,7 +27,7 @@ def test_version_and_help(capsys):
 
 
 def test_validate_ok_and_bad(capsys, write_yaml):
-    code, out, _ = run(capsys, "validate", str(write_yaml("model_name: m\n")))
+    code, out, _ = run(capsys, "validate", str(write_yaml("model_name: m\nstages: [{name: data, type: data}]\n")))
     assert code == 0 and "valid (1 stages: data)" in out
     bad = write_yaml("model_name: m\nbogus: 1\n", name="bad.yaml")
     code, out, err = run(capsys, "validate", str(bad))
@@ -36,8 +36,17 @@ def test_validate_ok_and_bad(capsys, write_yaml):
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_pipeline_without_stages_is_refused_in_one_line(capsys, write_yaml, command):
+    """The kernel names no stage: there is no default pipeline to run."""
+    path = write_yaml("model_name: m\n")
+    code, _, err = run(capsys, command, str(path))
+    assert code == 1
+    assert err == f"error: {path}: stages: no stages; add e.g. `stages: [{{name: data, type: data}}]`\n"
+
+
 def test_config_show_prints_defaults(capsys, write_yaml):
-    code, out, _ = run(capsys, "config", "show", str(write_yaml("{}\n")), "-o", "dataset.min_length=9")
+    code, out, _ = run(capsys, "config", "show", str(write_yaml("stages: [{name: data, type: data}]\n")), "-o", "dataset.min_length=9")
     assert code == 0
     assert "min_length: 9" in out and "model_name: sigil-tiny:llama" in out and "seed: 42" in out
 

@@ -7,12 +7,21 @@ from sigil.errors import ConfigError
 
 
 def test_defaults_fill_every_section(write_yaml):
-    config = load_config(write_yaml("model_name: m\n"))
+    config = load_config(write_yaml("model_name: m\nstages: [{name: d, type: data}]\n"))
     assert config.model_name == "m"
     assert config.dataset.min_length == 50
     assert config.misc.seed == 42
     assert config.misc.output_dir == str(Path("runs") / "pipeline")
-    assert [stage.name for stage in config.stages] == ["data"]
+    assert [stage.name for stage in config.stages] == ["d"]
+
+
+@pytest.mark.parametrize("text", ["model_name: m\n", "stages: []\n"])
+def test_a_pipeline_without_stages_is_one_error_line(write_yaml, text):
+    """The kernel names no stage type, so it has no default pipeline: the file must say what it runs."""
+    path = write_yaml(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value) == f"{path}: stages: no stages; add e.g. `stages: [{{name: data, type: data}}]`"
 
 
 def test_unknown_key_names_file_path_and_suggestion(write_yaml):
@@ -58,7 +67,7 @@ def test_cross_field_rules_fail_at_load(write_yaml):
 
 
 def test_reference_semicolon_names(write_yaml):
-    config = load_config(write_yaml('dataset:\n  names: "local:a.jsonl; local:b.jsonl"\n'))
+    config = load_config(write_yaml('stages: [{name: data, type: data}]\ndataset:\n  names: "local:a.jsonl; local:b.jsonl"\n'))
     assert config.dataset.names == ["local:a.jsonl", "local:b.jsonl"]
 
 
@@ -135,8 +144,8 @@ def test_hook_register_config_sections(plugin, write_yaml):
             register("greeting", Greeting)
 
     plugin(Plugin(), name="greeting-plugin")
-    config = load_config(write_yaml("greeting:\n  times: 3\n"))
+    config = load_config(write_yaml("stages: [{name: data, type: data}]\ngreeting:\n  times: 3\n"))
     assert config.greeting.times == 3  # type: ignore[attr-defined]
     assert config.greeting.text == "hello"  # type: ignore[attr-defined]
     with pytest.raises(ConfigError, match=r"greeting\.tims: unknown key \(did you mean 'times'\?\)"):
-        load_config(write_yaml("greeting:\n  tims: 3\n"))
+        load_config(write_yaml("stages: [{name: data, type: data}]\ngreeting:\n  tims: 3\n"))

@@ -27,11 +27,11 @@ def train_plugin(plugin):
 def test_reference_spelling_of_training_keys(train_plugin, write_yaml):
     """``max_seq_len``, ``pack``, ``misc.load_from``, ``misc.deterministic`` (the reference's layout) are the
     training plugin's ``train.*`` keys."""
-    path = write_yaml("max_seq_len: 333\npack: false\nmisc: {seed: 3, load_from: /a, deterministic: true}\n")
+    path = write_yaml("stages: [{name: data, type: data}]\nmax_seq_len: 333\npack: false\nmisc: {seed: 3, load_from: /a, deterministic: true}\n")
     train = load_config(path).train
     assert (train.max_seq_len, train.pack, train.load_from, train.deterministic) == (333, False, "/a", True)
     assert load_config(path, ["max_seq_len=64"]).train.max_seq_len == 64
-    new = write_yaml("train: {max_seq_len: 333, load_from: /a}\n", name="new.yaml")
+    new = write_yaml("stages: [{name: data, type: data}]\ntrain: {max_seq_len: 333, load_from: /a}\n", name="new.yaml")
     assert load_config(new).train.max_seq_len == 333
 
 
@@ -53,6 +53,6 @@ def test_reference_spelling_in_stage_overrides(train_plugin, write_yaml):
 
 def test_streaming_training_has_its_own_key(train_plugin, write_yaml):
     """``dataset.use_cache: false`` (fresh hub download) no longer switches training to streaming."""
-    config = load_config(write_yaml("dataset: {use_cache: false}\n"))
+    config = load_config(write_yaml("stages: [{name: data, type: data}]\ndataset: {use_cache: false}\n"))
     assert config.train.streaming is False
-    assert load_config(write_yaml("train: {streaming: true}\n", name="s.yaml")).train.streaming is True
+    assert load_config(write_yaml("stages: [{name: data, type: data}]\ntrain: {streaming: true}\n", name="s.yaml")).train.streaming is True

@@ -15,7 +15,7 @@ from sigil.errors import ConfigError
 
 def test_unquoted_edition_in_yaml_and_override(write_yaml):
     """``edition: 2021`` is read by YAML as a number; it used to fail with "Input should be '2015', ..."."""
-    path = write_yaml("eval: {edition: 2021}\n")
+    path = write_yaml("stages: [{name: data, type: data}]\neval: {edition: 2021}\n")
     assert load_config(path).eval.edition == "2021"
     assert load_config(path, ["eval.edition=2015"]).eval.edition == "2015"
     with pytest.raises(ConfigError, match=r"eval\.edition: Input should be '2015', '2018', '2021' or '2024'"):
@@ -28,7 +28,7 @@ def test_booleans_are_not_turned_into_text(write_yaml):
 
 
 def test_typed_values_are_set_as_they_are(write_yaml):
-    config = load_config(write_yaml("{}\n"), values={"eval.functional.suite": "yes", "eval.edition": "2018"})
+    config = load_config(write_yaml("stages: [{name: data, type: data}]\n"), values={"eval.functional.suite": "yes", "eval.edition": "2018"})
     assert config.eval.functional.suite == "yes"
     assert config.eval.edition == "2018"
 

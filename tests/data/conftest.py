@@ -43,7 +43,7 @@ def run_data(tmp_path: Path) -> Callable[..., Path]:
 
     def run(dataset_yaml: str, *extra: str, expect: int = 0, name: str = "run") -> Path:
         pipeline = tmp_path / f"{name}.yaml"
-        pipeline.write_text(f"misc: {{output_dir: {tmp_path / name}}}\ndataset:\n{dataset_yaml}\n")
+        pipeline.write_text(f"misc: {{output_dir: {tmp_path / name}}}\nstages: [{{name: data, type: data}}]\ndataset:\n{dataset_yaml}\n")
         code = main(["run", str(pipeline), *extra])
         assert code == expect
         return tmp_path / name / "stages" / "data"

@@ -13,7 +13,7 @@ def test_changed_source_file_reruns_data_stage(write_yaml, tmp_path):
     source = tmp_path / "data.jsonl"
     source.write_text(json.dumps({"content": RUST, "path": "src/a.rs"}) + "\n")
     path = write_yaml(
-        f"misc: {{output_dir: {tmp_path / 'run'}}}\n"
+        f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages: [{{name: data, type: data}}]\n"
         f"dataset: {{names: ['local:{source}'], validation_split: 0.0, dedup: none, min_length: 10}}\n"
     )
     first = run_pipeline(load_config(path), str(path))["data"]

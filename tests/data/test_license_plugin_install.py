@@ -42,7 +42,7 @@ def test_installed_plugin_is_listed_and_runs(tmp_path: Path) -> None:
     (tmp_path / "data.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     (tmp_path / "p.yaml").write_text(
         "dataset: {names: [data.jsonl], validation_split: 0.0, min_length: 10}\nlicense: {allowed: [MIT]}\n"
-        "misc: {output_dir: run}\n"
+        "misc: {output_dir: run}\nstages: [{name: data, type: data}]\n"
     )
     ran = sigil("run", "p.yaml")
     assert ran.returncode == 0, ran.stderr

@@ -196,7 +196,7 @@ def test_license_override_reruns_the_data_stage(plugin, tmp_path, capsys):
     (source / "mit.rs").write_text("// SPDX-License-Identifier: MIT\n" + body.format(n=1))
     (source / "plain.rs").write_text(body.format(n=2))
     pipeline = tmp_path / "p.yaml"
-    pipeline.write_text(f"misc: {{output_dir: {tmp_path / 'run'}}}\ndataset: {{names: ['dir:{source}'], min_length: 10, validation_split: 0}}\n")
+    pipeline.write_text(f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages: [{{name: data, type: data}}]\ndataset: {{names: ['dir:{source}'], min_length: 10, validation_split: 0}}\n")
 
     def passed() -> int:
         return json.loads((tmp_path / "run/stages/data/stats.json").read_text())["total"]["passed"]
@@ -214,7 +214,7 @@ def test_moving_the_run_directory_does_not_rerun(plugin, tmp_path):
     source = tmp_path / "data.jsonl"
     source.write_text("".join(json.dumps({"content": f"pub fn f{n}() -> u32 {{ {n} * 1000 + 7 }}\n" * 3}) + "\n" for n in range(5)))
     pipeline = tmp_path / "p.yaml"
-    pipeline.write_text(f"dataset: {{names: ['local:{source}'], min_length: 10, validation_split: 0}}\nmisc: {{output_dir: {tmp_path / 'a'}}}\n")
+    pipeline.write_text(f"dataset: {{names: ['local:{source}'], min_length: 10, validation_split: 0}}\nmisc: {{output_dir: {tmp_path / 'a'}}}\nstages: [{{name: data, type: data}}]\n")
     assert main(["run", str(pipeline)]) == 0
     recorded = json.loads((tmp_path / "a/manifest.json").read_text())["stages"]["data"]["fingerprint"]
     (tmp_path / "a").rename(tmp_path / "b")
@@ -233,7 +233,7 @@ def test_appended_row_in_a_local_dataset_directory_reruns_data(tmp_path, monkeyp
     rows = [{"content": f"pub fn f{n}() -> u32 {{ {n} * 1000 + 7 }}\n" * 3} for n in range(4)]
     (directory / "train.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     pipeline = tmp_path / "p.yaml"
-    pipeline.write_text(f"misc: {{output_dir: {tmp_path / 'run'}}}\ndataset: {{names: ['hf:{directory}'], min_length: 10, validation_split: 0}}\n")
+    pipeline.write_text(f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages: [{{name: data, type: data}}]\ndataset: {{names: ['hf:{directory}'], min_length: 10, validation_split: 0}}\n")
 
     def read() -> int:
         return json.loads((tmp_path / "run/stages/data/stats.json").read_text())["total"]["read"]

@@ -58,7 +58,7 @@ def test_every_point_is_validated_before_any_run(plugin, write_yaml, tmp_path):
 
 
 def test_sweep_cli_bad_grid(capsys, write_yaml):
-    assert main(["sweep", str(write_yaml("{}\n")), "--grid", "nonsense"]) == 2
+    assert main(["sweep", str(write_yaml("stages: [{name: data, type: data}]\n")), "--grid", "nonsense"]) == 2
     assert "expected KEY=V1,V2" in capsys.readouterr().err
-    assert main(["sweep", str(write_yaml("{}\n"))]) == 1
+    assert main(["sweep", str(write_yaml("stages: [{name: data, type: data}]\n"))]) == 1
     assert "sweep.grid is empty" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from sigil.errors import ConfigError
 
 def load(tmp_path: Path, text: str, overrides: tuple[str, ...] = ()):
     path = tmp_path / "pipeline.yaml"
-    path.write_text(text)
+    path.write_text("stages: [{name: data, type: data}]\n" + text)  # a pipeline names its stages
     return load_config(path, overrides)
 
 

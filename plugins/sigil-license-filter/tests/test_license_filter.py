@@ -66,7 +66,7 @@ def run(tmp_path: Path, license_yaml: str) -> int:
     rows = [{"content": c + body, "path": f"src/{i}.rs"} for i, (c, body) in enumerate(zip((MIT, GPL, NONE), bodies))]
     (tmp_path / "data.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp_path / "p.yaml").write_text(
-        f"misc: {{output_dir: {tmp_path / 'run'}}}\n"
+        f"misc: {{output_dir: {tmp_path / 'run'}}}\nstages: [{{name: data, type: data}}]\n"
         f"dataset: {{names: ['{tmp_path / 'data.jsonl'}'], validation_split: 0.0}}\n{license_yaml}"
     )
     return main(["run", str(tmp_path / "p.yaml")])
@@ -85,5 +85,5 @@ def test_its_section_is_strict(tmp_path: Path, registered, capsys) -> None:
     with pytest.raises(ConfigError):
         from sigil.config import load_config
 
-        (tmp_path / "q.yaml").write_text("license: {allowed: ['MIT OR GPL-3.0']}\n")
+        (tmp_path / "q.yaml").write_text("stages: [{name: data, type: data}]\nlicense: {allowed: ['MIT OR GPL-3.0']}\n")
         load_config(tmp_path / "q.yaml")
