@@ -164,6 +164,7 @@ def _evaluator(native: Any, config: EvalConfig) -> Any:
     )
 
 
+@scratch_dir()  # compilers' and jails' temporary directories: removed however evaluation ends
 def evaluate(
     samples: list[Sample],
     config: EvalConfig,
@@ -180,19 +181,6 @@ def evaluate(
     its tests: its details get ``tests`` (the verdict) and the metrics a ``pass_at_k`` block. ``evaluator`` is
     one :func:`make_evaluator` already built for ``config``.
     """
-    with scratch_dir():  # compilers' and jails' temporary directories: removed however evaluation ends
-        return _evaluate(samples, config, seed=seed, pipeline=pipeline, run_tests=run_tests, evaluator=evaluator)
-
-
-def _evaluate(
-    samples: list[Sample],
-    config: EvalConfig,
-    *,
-    seed: int,
-    pipeline: Any = None,
-    run_tests: bool | None = None,
-    evaluator: Any = None,
-) -> EvalReport:
     native = evaluator_module()
     clock = time.monotonic()
 
