@@ -38,7 +38,8 @@ install: venv ## Install sigil, its native evaluator, built-in plugins and the s
 	@command -v bwrap >/dev/null || { $(call APT_INSTALL,bubblewrap); }
 	$(PIP) ./evaluator-rs -e . $(foreach d,$(PLUGIN_DIRS),-e $(d))
 
-install-test: install ## install, plus test tools
+install-test: install ## install, plus test tools (and Chromium, which renders the HTML report in a test)
+	@command -v chromium >/dev/null || { $(call APT_INSTALL,chromium); }
 	$(PIP) -e '.[test]'
 
 demo: install ## Install everything and run the full demo pipeline on the tiny built-in model and corpus (CPU)

@@ -5,24 +5,26 @@ from __future__ import annotations
 from sigil.hookspecs import Register, hookimpl
 from sigil.io import atomic_write_text
 from sigil.pipeline.stage import NoOptions, StageContext, StageResult
-from sigil.report.render import render_report
+from sigil.report.gather import gather
+from sigil.report.html import render_html
+from sigil.report.markdown import render_markdown
 
 
 class ReportStage:
-    """Writes report.md summarising every earlier stage of the run (as recorded in the manifest)."""
+    """Writes report.md and report.html (one self-contained page) summarising every earlier stage of the run."""
 
     Options = NoOptions
     config_keys = ()
-    version = "1"
+    version = "2"
 
     def run(self, ctx: StageContext) -> StageResult:
-        text = render_report(ctx.run_dir)
-        atomic_write_text(ctx.out_dir / "report.md", text)
-        ctx.log.info("report: %s", ctx.run_dir / "stages" / ctx.name / "report.md")
-        return StageResult(artifacts={"report": "report.md"})
+        report = gather(ctx.run_dir, writing_stage=ctx.name)
+        atomic_write_text(ctx.out_dir / "report.md", render_markdown(report))
+        atomic_write_text(ctx.out_dir / "report.html", render_html(report))
+        ctx.log.info("report: %s (and report.html)", ctx.run_dir / "stages" / ctx.name / "report.md")
+        return StageResult(artifacts={"report": "report.md", "html": "report.html"})
 
 
 @hookimpl
 def register_stages(register: Register) -> None:
     register("report", ReportStage)
-

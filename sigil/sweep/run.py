@@ -17,7 +17,7 @@ from sigil.config.schema import CoreConfig
 from sigil.errors import ConfigError
 from sigil.io import atomic_write_json, atomic_write_text
 from sigil.pipeline.runner import plan_stages, run_pipeline
-from sigil.report.render import load_manifest
+from sigil.report.gather import load_manifest
 
 
 @dataclass
