@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "Scorer": "sigil.evaluation.scorers",
     "EvalConfig": "sigil.evaluation.config",
     "evaluate": "sigil.evaluation.evaluate",
+    "make_evaluator": "sigil.evaluation.evaluate",
     # functional tests: problems and suites
     "Problem": "sigil.functional.problems",
     "Suite": "sigil.functional.problems",
@@ -131,6 +132,7 @@ __all__ = [
     "format_eta",
     "is_tiny",
     "load_suite",
+    "make_evaluator",
     "parse_spec",
     "read_jsonl",
     "read_jsonl_numbered",
@@ -161,7 +163,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
     from sigil.data.records import Drop, Record
     from sigil.errors import ConfigError, DataError, PluginError, SigilError
     from sigil.evaluation.config import EvalConfig
-    from sigil.evaluation.evaluate import evaluate
+    from sigil.evaluation.evaluate import evaluate, make_evaluator
     from sigil.evaluation.samples import Sample
     from sigil.evaluation.scorers import EvalBatch, Scorer
     from sigil.functional.problems import Problem, Suite, assemble, load_suite, truncate_at_stop

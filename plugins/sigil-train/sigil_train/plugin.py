@@ -1,4 +1,4 @@
-"""The plugin module named by the ``sigil`` entry point: registers sections, the trainer, the stage, commands."""
+"""The plugin module named by the ``sigil`` entry point: registers sections, the trainer, the stages, commands."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import sigil
 from sigil import Register
-from sigil_train.config import Bnb4bitSection, LoraSection, TrainSection
+from sigil_train.config import Bnb4bitSection, GrpoSection, LoraSection, TrainSection
 
 
 @sigil.hookimpl
@@ -14,6 +14,7 @@ def register_config_sections(register: Register) -> None:
     register("train", TrainSection)
     register("lora", LoraSection)
     register("bnb_4bit", Bnb4bitSection)
+    register("grpo", GrpoSection)
 
 
 @sigil.hookimpl
@@ -26,10 +27,12 @@ def register_trainers(register: Register) -> None:
 @sigil.hookimpl
 def register_stages(register: Register) -> None:
     from sigil_train.data.stage import SftDataStage
+    from sigil_train.grpo.stage import GrpoStage
     from sigil_train.stage import SftStage
 
     register("sft", SftStage)
     register("sft_data", SftDataStage)
+    register("grpo", GrpoStage)
 
 
 @sigil.hookimpl

@@ -1,5 +1,5 @@
-"""The config sections this plugin owns: ``train``, ``lora`` and ``bnb_4bit``."""
+"""The config sections this plugin owns: ``train``, ``lora``, ``bnb_4bit`` and ``grpo``."""
 
-from sigil_train.config.sections import Bnb4bitSection, LoraSection, TrainSection
+from sigil_train.config.sections import Bnb4bitSection, GrpoSection, LoraSection, TrainSection
 
-__all__ = ["Bnb4bitSection", "LoraSection", "TrainSection"]
+__all__ = ["Bnb4bitSection", "GrpoSection", "LoraSection", "TrainSection"]

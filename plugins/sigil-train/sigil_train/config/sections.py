@@ -287,3 +287,116 @@ def config_length(train: TrainSection) -> tuple[int | None, float | None]:
     if train.num_epochs is not None:
         return None, float(train.num_epochs)
     return train.max_steps or DEFAULT_MAX_STEPS, None
+
+
+# --- GRPO: online RL with rewards from sigil's evaluator (the ``grpo`` stage, docs/grpo.md)
+
+#: ``grpo.loss_type`` values: the loss formulations TRL's ``GRPOConfig.loss_type`` supports (a test keeps the two
+#: equal), listed here so a typo fails at validation, before a model is loaded.
+GRPO_LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo", "cispo", "sapo", "luspo", "vespo")
+
+#: The reward components sigil computes from one evaluator call; any other ``grpo.rewards`` key names a registered
+#: scorer's metric as ``<scorer>.<metric>``.
+REWARD_COMPONENTS = ("compile", "tests", "clippy", "idiomatic")
+
+#: GRPO training length when neither ``grpo.max_steps`` nor ``grpo.num_epochs`` is set.
+GRPO_DEFAULT_MAX_STEPS = 100
+
+
+class GrpoSection(Section):
+    """Online RL with GRPO (TRL's ``GRPOTrainer``): the ``grpo`` stage's prompts, sampling, loss and rewards.
+
+    The adapter (``train.adapter``, ``lora``, ``bnb_4bit``), optimiser, precision, checkpoint and logging keys are
+    the ``train`` section's, shared with ``sft``; the evaluator's sandbox, cache and limits are the ``eval`` section's.
+    """
+
+    # --- prompts: problems with tests, so a completion's reward is its program's verdict
+    prompts: Annotated[str, InputPath()] = Field(
+        default="rust-tasks-train",
+        description="A problem suite (a registered name such as rust-tasks-train, or a suite JSONL file): its prompts "
+        "are continued, and each completion is built and tested with the problem's tests.",
+    )
+    limit: int | None = Field(default=None, gt=0, description="Use only the first N problems.")
+    # --- sampling: a group of completions per prompt
+    num_generations: int = Field(default=8, ge=2, description="Group size G: completions sampled per prompt.")
+    prompts_per_step: int = Field(
+        default=4, gt=0, description="Prompts per optimizer step: each step trains on prompts_per_step x G completions."
+    )
+    micro_batch_size: int | None = Field(
+        default=None, gt=0,
+        description="Completions per forward/backward pass on one GPU (must divide prompts_per_step x G); "
+        "default: num_generations. The rest is gradient accumulation.",
+    )
+    temperature: float = Field(default=1.0, gt=0, description="Sampling temperature of the completions.")
+    top_p: float = Field(default=1.0, gt=0, le=1, description="Nucleus sampling threshold.")
+    max_completion_length: int = Field(default=256, gt=0, description="Longest completion in tokens.")
+    # --- the loss
+    loss_type: Literal["grpo", "dr_grpo", "dapo", "bnpo", "cispo", "sapo", "luspo", "vespo"] = Field(
+        default="dapo", description="TRL's loss formulation: " + ", ".join(GRPO_LOSS_TYPES) + " (TRL's default: dapo)."
+    )
+    beta: float = Field(default=0.0, ge=0, description="KL coefficient against the starting model (0: no reference model).")
+    epsilon: float = Field(default=0.2, gt=0, description="Clipping range of the policy ratio (lower bound).")
+    epsilon_high: float | None = Field(default=None, gt=0, description="Upper clipping bound; default epsilon (DAPO: 0.28).")
+    num_iterations: int = Field(default=1, ge=1, description="Optimisation passes over each generated batch (mu).")
+    scale_rewards: Literal["group", "batch", "none"] = Field(
+        default="group", description="Advantage scaling: by the group's reward std, the batch's, or none (Dr. GRPO)."
+    )
+    mask_truncated_completions: bool = Field(
+        default=False, description="Leave completions cut at max_completion_length out of the loss (DAPO)."
+    )
+    # --- optimisation and length
+    lr: float = Field(default=1e-5, gt=0, description="Peak learning rate of the GRPO stage.")
+    max_steps: int | None = Field(
+        default=None, gt=0, description=f"Optimizer steps; default {GRPO_DEFAULT_MAX_STEPS} unless num_epochs is set."
+    )
+    num_epochs: float | None = Field(default=None, gt=0, description="Passes over the prompts instead of max_steps.")
+    # --- rewards: one evaluator call per step; the reward of a completion is the weighted sum of its components
+    rewards: dict[str, float] = Field(
+        default_factory=lambda: {"compile": 0.5, "tests": 1.0, "clippy": 0.05, "idiomatic": 0.1},
+        description="Reward weights. compile: 1 when the program builds; tests: fraction of the problem's tests "
+        "passed (partial credit where the harness counts tests); clippy: minus one per clippy lint (capped at "
+        "clippy_cap), so the weight is the penalty per lint; idiomatic: the idiomatic score of a compiling program; "
+        "<scorer>.<metric>: a registered scorer's metric (NaN counts 0).",
+    )
+    clippy_cap: int = Field(default=10, gt=0, description="Lints counted at most per completion in the clippy penalty.")
+    # --- generation backend
+    vllm_server_url: str | None = Field(
+        default=None,
+        description="Generate with a running `trl vllm-serve` server at this URL (TRL's server mode) instead of "
+        "in-process with transformers.",
+    )
+
+    @field_validator("rewards")
+    @classmethod
+    def _known_components(cls, weights: dict[str, float]) -> dict[str, float]:
+        import math
+
+        for key, weight in weights.items():
+            if key not in REWARD_COMPONENTS and (key.count(".") != 1 or not all(key.split("."))):
+                raise ValueError(f"unknown reward {key!r}: use {', '.join(REWARD_COMPONENTS)} or <scorer>.<metric>")
+            if not math.isfinite(weight):
+                raise ValueError(f"{key}: the weight must be a finite number")
+        if not any(weights.values()):
+            raise ValueError("at least one reward needs a non-zero weight")
+        return weights
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GrpoSection:
+        if self.max_steps is not None and self.num_epochs is not None:
+            raise ValueError("max_steps and num_epochs both say how long to train; set one of them")
+        completions = self.prompts_per_step * self.num_generations
+        if completions % self.completions_per_pass:
+            raise ValueError(f"micro_batch_size {self.completions_per_pass} does not divide the {completions} "
+                             f"completions of a step (prompts_per_step {self.prompts_per_step} x num_generations "
+                             f"{self.num_generations})")
+        return self
+
+    @property
+    def completions_per_pass(self) -> int:
+        return self.micro_batch_size or self.num_generations
+
+    def length(self) -> tuple[int | None, float | None]:
+        """``(max_steps, epochs)``: ``num_epochs``, else ``max_steps`` or the default."""
+        if self.num_epochs is not None:
+            return None, float(self.num_epochs)
+        return self.max_steps or GRPO_DEFAULT_MAX_STEPS, None

@@ -1,4 +1,4 @@
-"""Trainer callbacks: metrics to sigil's loggers, CUDA cache clearing, the training-curve summary."""
+"""Trainer callbacks: metrics to sigil's loggers, CUDA cache clearing, the training-curve summary, GRPO's reward time."""
 
 from __future__ import annotations
 
@@ -19,10 +19,14 @@ class MetricsCallback(TrainerCallback):
     progress: a bar with loss, tokens/s and ETA on a terminal, else one plain line per logging step with the ETA.
 
     Adds ``tokens_per_s``: non-padding input tokens since the last training log over the wall time since then.
+
+    :param passthrough: prefixes of further log keys forwarded under their own name (the ``grpo`` stage's
+        ``reward``, ``kl``, ``rewards/...``); the SFT keys are renamed by :data:`RENAMES`.
     """
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, passthrough: tuple[str, ...] = ()) -> None:
         self.ctx = ctx
+        self.passthrough = passthrough
         self.history: list[dict[str, Any]] = []
         self._last_time: float | None = None
         self._last_tokens = 0
@@ -45,6 +49,8 @@ class MetricsCallback(TrainerCallback):
         if not state.is_world_process_zero or not logs:
             return
         metrics = {RENAMES[key]: float(value) for key, value in logs.items() if key in RENAMES}
+        metrics.update({key: float(value) for key, value in logs.items()
+                        if key not in RENAMES and key.startswith(self.passthrough) and value is not None})
         if "loss" in metrics and self._last_time is not None:
             now = time.monotonic()
             tokens = state.num_input_tokens_seen - self._last_tokens
@@ -91,3 +97,31 @@ class ClearCacheCallback(TrainerCallback):
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()
             self.clears += 1
+
+
+class RewardTimeCallback(TrainerCallback):
+    """Logs, per optimizer step, the seconds spent in the reward function (the evaluator) against the whole step
+    (generation + reward + update): ``reward_s``, ``step_s``, ``reward_time_share``. ``stats`` is the reward
+    function's running total (``.seconds``; ``sigil_train.grpo.rewards.RewardStats``)."""
+
+    def __init__(self, ctx: Any, stats: Any) -> None:
+        self.ctx = ctx
+        self.stats = stats
+        self.step_seconds = 0.0
+        self.reward_seconds = 0.0
+        self._start: tuple[float, float] | None = None
+
+    def on_step_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._start = (time.monotonic(), self.stats.seconds)
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if self._start is None:
+            return
+        step_s = time.monotonic() - self._start[0]
+        reward_s = self.stats.seconds - self._start[1]
+        self._start = None
+        self.step_seconds += step_s
+        self.reward_seconds += reward_s
+        if state.is_world_process_zero and step_s > 0:
+            self.ctx.log_metrics({"reward_s": round(reward_s, 4), "step_s": round(step_s, 4),
+                                  "reward_time_share": round(reward_s / step_s, 4)}, step=state.global_step)

@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -55,7 +56,7 @@ class TrlTrainer:
         model_name = request.base_model or config.model_name
 
         # --- base model: a hub name or path, or a tiny model built from the training text
-        base_path = resolve_base(model_name, warm_start, request.train_path, cache_dir)
+        base_path = resolve_base(model_name, warm_start, lambda: training_texts(request.train_path), cache_dir)
         attn = attention_implementation(train, log)
         torch.manual_seed(misc.seed)  # LoRA init and dropout: the same seed gives the same run
         loaded = load_model(base_path, config, attn, log, warm_start)
@@ -206,12 +207,11 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
     :param max_steps: the request's step count; or ``epochs``, its passes over the data. Neither: the config's
         (``train.max_steps``/``train.num_epochs``), as the ``sft`` stage maps them.
     """
-    train, misc = config.train, config.misc
+    train = config.train
     if max_steps is None and epochs is None:
         max_steps, epochs = config_length(train)
-    bf16 = use_bf16(train)
     return dict(
-        output_dir=str(checkpoints),
+        **shared_arguments(config, checkpoints, cuda),
         # transformers reads max_steps -1 as "count the steps from num_train_epochs"
         max_steps=-1 if epochs is not None else max_steps,
         num_train_epochs=epochs if epochs is not None else 1.0,
@@ -219,20 +219,37 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
         per_device_eval_batch_size=train.eval_batch_size or per_device,
         gradient_accumulation_steps=train.grad_accum,
         learning_rate=train.lr,
+        train_sampling_strategy="random" if train.shuffle else "sequential",
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=train.eval_every if has_eval else None,
+        max_length=train.max_seq_len,
+        # sigil packs and collates itself (sigil.pack / sigil.collator_layout below); TRL refuses a custom
+        # collator together with its own packing/padding-free switches, so those stay off
+        packing=False,
+        padding_free=False,
+        dataset_kwargs={"skip_prepare_dataset": True},
+        include_num_input_tokens_seen="non_padding",
+    )
+
+
+def shared_arguments(config: Any, checkpoints: Path, cuda: bool) -> dict[str, Any]:
+    """The ``train.*``/``misc.*`` keys every sigil training run passes to a transformers ``Trainer`` the same way,
+    whatever the objective (``sft`` here, ``grpo`` in :mod:`sigil_train.grpo.trainer`): optimiser, precision,
+    kernels, data loading, checkpoints, logging, seeds."""
+    train, misc = config.train, config.misc
+    return dict(
+        output_dir=str(checkpoints),
         warmup_steps=train.warmup_steps,
         weight_decay=train.weight_decay,
         lr_scheduler_type=train.lr_scheduler,
         max_grad_norm=train.max_grad_norm,
         optim=train.optim,
-        bf16=bf16,
+        bf16=use_bf16(train),
         **checkpointing_arguments(train.gradient_checkpointing),
         dataloader_num_workers=train.dataloader_num_workers,
         dataloader_pin_memory=train.pin_memory,
         dataloader_prefetch_factor=train.prefetch_factor,
         dataloader_persistent_workers=False,
-        train_sampling_strategy="random" if train.shuffle else "sequential",
-        eval_strategy="steps" if has_eval else "no",
-        eval_steps=train.eval_every if has_eval else None,
         save_strategy="steps",
         save_steps=train.save_every,
         save_total_limit=train.save_total_limit,
@@ -245,13 +262,6 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
         full_determinism=train.deterministic,
         use_liger_kernel=train.use_liger_kernel,
         torch_compile=train.torch_compile,
-        max_length=train.max_seq_len,
-        # sigil packs and collates itself (sigil.pack / sigil.collator_layout below); TRL refuses a custom
-        # collator together with its own packing/padding-free switches, so those stay off
-        packing=False,
-        padding_free=False,
-        dataset_kwargs={"skip_prepare_dataset": True},
-        include_num_input_tokens_seen="non_padding",
         use_cpu=not cuda,
         disable_tqdm=True,
         save_only_model=False,
@@ -310,16 +320,20 @@ def load_finished_checkpoint(trainer: Any, checkpoint: Path) -> Any:
     return TrainOutput(trainer.state.global_step, sum(losses) / len(losses) if losses else float("nan"), {})
 
 
-def resolve_base(model_name: str, warm_start: str | None, train_path: Path, cache_dir: Path) -> str:
-    """The base model directory or hub name; a warm start reuses the base its adapter was trained on."""
+def resolve_base(model_name: str, warm_start: str | None, texts: Callable[[], list[str]], cache_dir: Path) -> str:
+    """The base model directory or hub name; a warm start reuses the base its adapter was trained on. A tiny model
+    without one is built from ``texts()`` (called only then: reading a training split costs time)."""
     recorded = warm_start_base(warm_start)
     if is_tiny(model_name):
         if recorded is not None:
             return recorded
-        spec = parse_spec(model_name)
-        texts = [record_text(record) for record in read_records(train_path)]
-        return str(build_tiny_model(spec, texts, cache_dir))
+        return str(build_tiny_model(parse_spec(model_name), texts(), cache_dir))
     return model_name
+
+
+def training_texts(train_path: Path) -> list[str]:
+    """The text of every record of a training split (what a tiny model's tokenizer is trained on)."""
+    return [record_text(record) for record in read_records(train_path)]
 
 
 def per_device_micro_batch(micro_batch_size: int, world: int, scale: bool) -> int:

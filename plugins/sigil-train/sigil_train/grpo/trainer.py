@@ -1,0 +1,226 @@
+"""GRPO on TRL's ``GRPOTrainer`` with rewards from sigil's evaluator.
+
+Reads top to bottom: resolve the base model → load it (the sft stage's loader: adapter kinds, warm start) → the
+prompt dataset → the reward function → arguments (the sft stage's shared ones + the ``grpo`` section) → resume →
+train → save. Everything around the objective is the ``sft`` trainer's: model loading, checkpoints and their run
+key, the finished-run shortcut, the metrics callback, ``trainer_args.json``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from sigil import ConfigError, Problem, PromptFormat, TrainOutcome, atomic_write_json
+from sigil_train.grpo.rewards import EvaluatorReward, RewardStats
+from sigil_train.model.load import SIGIL_META, attention_implementation, load_model
+from sigil_train.trainer.callbacks import ClearCacheCallback, MetricsCallback, RewardTimeCallback
+from sigil_train.trainer.trl_trainer import (
+    ADAPTER_DIR,
+    CHECKPOINTS,
+    TRAINER_ARGS,
+    checkpoint_step,
+    load_finished_checkpoint,
+    prepare_checkpoints,
+    resolve_base,
+    shared_arguments,
+    write_trainer_args,
+)
+
+#: TRL's GRPO log keys forwarded to sigil's loggers under their own names (besides loss, lr, grad_norm).
+GRPO_METRICS = ("reward", "frac_reward_zero_std", "rewards/", "kl", "entropy", "completions/", "clip_ratio",
+                "num_tokens")
+
+
+@dataclass
+class GrpoRequest:
+    """One GRPO run, as typed fields (the stage fills them; nothing edits the config the trainer reads).
+
+    :param config: the resolved pipeline config (``grpo``, ``train``, ``lora``, ``bnb_4bit``, ``eval``, core keys).
+    :param ctx: the stage context (``log``, ``log_metrics``, ``out_dir``, ``work_dir``).
+    :param problems: the prompts, each a problem with tests.
+    :param run_key: checkpoints resume only under this key (the stage passes ``ctx.fingerprint``).
+    :param max_steps: optimizer steps; or ``epochs``, passes over the prompts (exactly one is set).
+    :param warm_start: the adapter (LoRA kinds) or model directory (``full``) to start from, or ``None``.
+    :param texts: the text a ``sigil-tiny:`` base builds its tokenizer from when there is no warm start.
+    """
+
+    config: Any
+    ctx: Any
+    problems: list[Problem]
+    run_key: str
+    max_steps: int | None
+    epochs: float | None
+    warm_start: Path | None
+    texts: Callable[[], list[str]]
+
+    def __post_init__(self) -> None:
+        if (self.max_steps is None) == (self.epochs is None):
+            raise ValueError("GrpoRequest: set exactly one of max_steps and epochs")
+
+
+def train_grpo(request: GrpoRequest) -> TrainOutcome:
+    import torch
+    from datasets import Dataset
+    from transformers.trainer_callback import PrinterCallback
+    from trl import GRPOConfig, GRPOTrainer
+
+    config, ctx = request.config, request.ctx
+    grpo, train, misc = config.grpo, config.train, config.misc
+    log = ctx.log
+    out_dir, work_dir = Path(ctx.out_dir), Path(ctx.work_dir)
+    warm_start = str(request.warm_start) if request.warm_start is not None else None
+
+    # --- the prompts are continued as code: a model trained on chat or instruct records would be prompted wrongly
+    trained_format = PromptFormat.read(warm_start) if warm_start else None
+    if trained_format is not None and trained_format.kind != "raw":
+        raise ConfigError(f"grpo: the starting model {warm_start} was trained on {trained_format.kind} prompts; the grpo "
+                          "stage continues suite prompts as raw code (chat/instruct prompting is not supported yet)")
+
+    # --- base model and the trainable model: exactly the sft trainer's loading (adapter kinds, warm start)
+    from sigil_train.data.cache import default_cache_dir
+
+    base_path = resolve_base(config.model_name, warm_start, request.texts, default_cache_dir(config.dataset.cache_dir))
+    attn = attention_implementation(train, log)
+    torch.manual_seed(misc.seed)
+    loaded = load_model(base_path, config, attn, log, warm_start)
+    model, tokenizer = loaded.model, loaded.tokenizer
+
+    # --- prompts: one row per problem; the `problem` column reaches the reward function
+    dataset = Dataset.from_list([{"prompt": problem.prompt, "problem": problem.name} for problem in request.problems])
+    reward = EvaluatorReward({problem.name: problem for problem in request.problems}, config.eval, grpo.rewards,
+                             grpo.clippy_cap, grpo.num_generations, misc.seed, pipeline=config)
+
+    # --- arguments: the sft stage's shared keys, then the grpo section
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    completions = grpo.prompts_per_step * grpo.num_generations
+    per_pass = grpo.completions_per_pass
+    if completions % (per_pass * world):
+        raise ConfigError(f"grpo: {completions} completions per step do not split into {world} GPUs x micro_batch_size "
+                          f"{per_pass}")
+    grad_accum = completions // (per_pass * world)
+    checkpoints = work_dir / CHECKPOINTS
+    arguments = dict(
+        **shared_arguments(config, checkpoints, torch.cuda.is_available()),
+        learning_rate=grpo.lr,
+        max_steps=request.max_steps if request.max_steps is not None else -1,
+        num_train_epochs=request.epochs if request.epochs is not None else 1.0,
+        per_device_train_batch_size=per_pass,
+        gradient_accumulation_steps=grad_accum,
+        num_generations=grpo.num_generations,
+        temperature=grpo.temperature,
+        top_p=grpo.top_p,
+        max_completion_length=grpo.max_completion_length,
+        loss_type=grpo.loss_type,
+        beta=grpo.beta,
+        epsilon=grpo.epsilon,
+        epsilon_high=grpo.epsilon_high,
+        num_iterations=grpo.num_iterations,
+        scale_rewards=grpo.scale_rewards,
+        mask_truncated_completions=grpo.mask_truncated_completions,
+        # the group/zero-variance statistics of the reward need a group's completions side by side
+        shuffle_dataset=train.shuffle,
+        log_completions=False,
+    )
+    if grpo.vllm_server_url:
+        arguments.update(use_vllm=True, vllm_mode="server", vllm_server_base_url=grpo.vllm_server_url)
+    args = GRPOConfig(**arguments)
+    steps = request.max_steps or max(1, math.ceil(request.epochs or 1) * (len(request.problems) // grpo.prompts_per_step)
+                                     * grpo.num_iterations)
+
+    # --- resume: continue from the last checkpoint of this exact run, or start clean
+    resume_from = prepare_checkpoints(work_dir, request.run_key, log)
+    finished = resume_from is not None and (checkpoint_step(resume_from) or 0) >= steps
+
+    metrics_cb = MetricsCallback(ctx, passthrough=GRPO_METRICS)
+    timing_cb = RewardTimeCallback(ctx, reward.stats)
+    trainer = GRPOTrainer(
+        model=model,
+        reward_funcs=[cast(Any, reward)],  # TRL types a reward function as a plain callable
+        args=args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        callbacks=[metrics_cb, timing_cb, ClearCacheCallback(train.clear_cache_every_n_steps)],
+    )
+    trainer.remove_callback(PrinterCallback)
+    sigil_choices = {
+        **loaded.choices,
+        "objective": "grpo",
+        "base_model_path": base_path,
+        "model_name": config.model_name,
+        "steps": steps,
+        "epochs": request.epochs,
+        "prompts": grpo.prompts,
+        "problems": len(request.problems),
+        "completions_per_step": completions,
+        "gradient_accumulation_steps": grad_accum,
+        "world_size": world,
+        "reward_weights": reward.weights,
+        "reward_scorers": reward.eval_config.scorers,
+        "generation": "vllm-server" if grpo.vllm_server_url else "transformers",
+        "seed": misc.seed,
+        "warm_start": warm_start,
+        "resumed_from": str(resume_from) if resume_from else None,
+    }
+    if trainer.is_world_process_zero():
+        write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
+
+    # --- train (or take the finished run's weights from its last checkpoint)
+    try:
+        if finished:
+            assert resume_from is not None
+            log.info("%s is the last step of this run: its weights are the result, nothing left to train", resume_from)
+            result = load_finished_checkpoint(trainer, resume_from)
+        else:
+            result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+    finally:
+        metrics_cb.progress.close()
+
+    # --- save: adapter (or full model), tokenizer, provenance
+    adapter_dir = out_dir / ADAPTER_DIR
+    if hasattr(model, "peft_config"):
+        # with beta > 0 TRL adds a frozen "ref" adapter to the model it trains; only the trained one is the result
+        model.save_pretrained(str(adapter_dir), selected_adapters=["default"])
+    else:
+        trainer.save_model(str(adapter_dir))
+    outcome = TrainOutcome()
+    if trainer.is_world_process_zero():
+        tokenizer.save_pretrained(str(adapter_dir))
+        PromptFormat("raw").write(adapter_dir)
+        atomic_write_json(adapter_dir / SIGIL_META, {"base_model": config.model_name, "base_model_path": base_path,
+                                                     "adapter": train.adapter, "objective": "grpo"})
+        summary = metrics_cb.summary()
+        outcome.artifacts = {"adapter": ADAPTER_DIR, "trainer_args": TRAINER_ARGS}
+        outcome.metrics = {
+            "steps": int(result.global_step),
+            "train_loss": float(result.training_loss),
+            "train_runtime_s": float(result.metrics.get("train_runtime", 0.0)),
+            "resumed_from_step": checkpoint_step(resume_from),
+            **{key: value for key, value in summary.items() if key != "eval_losses"},
+            **reward_summary(metrics_cb.history, reward.stats, timing_cb),
+        }
+    return outcome
+
+
+def reward_summary(history: list[dict[str, Any]], stats: RewardStats, timing: RewardTimeCallback) -> dict[str, Any]:
+    """The stage's summary: first/last mean reward and component means, reward throughput and time share."""
+    rewarded = [entry for entry in history if "reward" in entry]
+    summary: dict[str, Any] = {}
+    if rewarded:
+        for key, value in rewarded[0].items():
+            if key == "reward" or key.startswith("rewards/"):
+                summary[f"first_{key}"] = value
+        for key, value in rewarded[-1].items():
+            if key == "reward" or key.startswith("rewards/"):
+                summary[f"last_{key}"] = value
+    summary["completions_verified"] = stats.completions
+    summary["reward_calls"] = stats.calls
+    if stats.seconds > 0:
+        summary["reward_completions_per_s"] = round(stats.completions / stats.seconds, 2)
+    if timing.step_seconds > 0:
+        summary["reward_time_share"] = round(timing.reward_seconds / timing.step_seconds, 4)
+    return summary
