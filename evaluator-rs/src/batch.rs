@@ -26,13 +26,13 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{self, Diagnostic, Verdict};
-use crate::sandbox::{Limits, Outcome, Sandbox};
+use crate::sandbox::{End, Isolation, Ended, Job, Limits, Mount, Sandbox, SCRATCH_DIR};
 use crate::shape::CrateKind;
 use crate::toolchain::Toolchain;
 
@@ -50,6 +50,31 @@ const FATAL_MARKERS: &[&str] = &[
     "queries overflow",
     "unexpected closing delimiter",
 ];
+
+/// Where the sample's directory is inside the compiler's sandbox.
+const SRC_DIR: &str = "/src";
+
+/// How one compiler run ended, as the verdict needs it.
+#[derive(Debug)]
+pub enum Outcome {
+    /// `truncated`: stderr went over the capture limit and the run was ended there.
+    Exited { code: Option<i32>, signal: Option<i32>, stderr: String, truncated: bool },
+    TimedOut,
+    Cancelled,
+}
+
+impl Outcome {
+    fn of(ended: Ended) -> Outcome {
+        let stderr = String::from_utf8_lossy(&ended.stderr).into_owned();
+        match ended.end {
+            End::Exited(code) => Outcome::Exited { code: Some(code), signal: None, stderr, truncated: false },
+            End::Signaled(signal) => Outcome::Exited { code: None, signal: Some(signal), stderr, truncated: false },
+            End::OutputLimit => Outcome::Exited { code: None, signal: Some(libc::SIGKILL), stderr, truncated: true },
+            End::WallTimeout => Outcome::TimedOut,
+            End::Cancelled => Outcome::Cancelled,
+        }
+    }
+}
 
 /// How a sample's check ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,11 +184,24 @@ impl Compiler {
 
     #[allow(clippy::too_many_arguments)]
     fn compile(&self, program: &Path, dir: &Path, root: &str, kind: CrateKind, extra: &[&str], timeout: Duration, cancel: &AtomicBool) -> Result<Outcome, String> {
-        let mut args = self.base_args(kind, &self.sandbox.scratch_dir(dir));
+        // The sample's directory is the read-only working directory; outputs go to the scratch
+        // tmpfs (without isolation, to a directory beside the sources).
+        let mut sandbox = self.sandbox.clone();
+        sandbox.mounts.push(Mount::ReadOnly { host: dir.to_path_buf(), inside: SRC_DIR.into() });
+        let out_dir = match self.sandbox.isolation {
+            Isolation::Bwrap(_) => PathBuf::from(SCRATCH_DIR),
+            Isolation::None => {
+                let out = dir.join("out");
+                fs::create_dir_all(&out).map_err(|e| format!("cannot create output dir: {e}"))?;
+                out
+            }
+        };
+        let mut args = self.base_args(kind, &out_dir);
         args.extend(extra.iter().map(OsString::from));
         args.push(root.into());
         let limits = Limits::with_wall(timeout);
-        let outcome = self.sandbox.run(program, &args, dir, &limits, cancel)?;
+        let job = Job { cwd: Path::new(SRC_DIR), cancel: Some(cancel), ..Job::new(program, &args, &limits) };
+        let outcome = Outcome::of(sandbox.run(&job)?);
         if matches!(outcome, Outcome::TimedOut) {
             self.stats.timeouts.fetch_add(1, Ordering::Relaxed);
         }
@@ -407,8 +445,9 @@ fn crash_message(code: Option<i32>, signal: Option<i32>, other: &[String]) -> St
         .or_else(|| other.iter().rev().find(|l| !l.trim().is_empty()));
     let detail = telling.map(|l| format!(": {}", l.trim())).unwrap_or_default();
     match (signal, code) {
+        // SIGABRT, or status 134 where a wrapper reports it as 128 + 6.
+        (Some(libc::SIGABRT), _) | (None, Some(134)) => format!("compiler aborted (resource limit?){detail}"),
         (Some(sig), _) => format!("compiler killed by signal {sig} (resource limit?){detail}"),
-        (None, Some(134)) => format!("compiler aborted (resource limit?){detail}"),
         _ => format!("compiler exited with status {code:?} without a diagnostic{detail}"),
     }
 }

@@ -15,7 +15,7 @@ use crate::cache::{self, Cache};
 use crate::deps::{self, DepSet};
 use crate::diagnostics::Verdict;
 use crate::result::{SampleResult, Status};
-use crate::sandbox::Sandbox;
+use crate::sandbox::{self, Mount, Sandbox};
 use crate::shape::{shape, CrateKind, Shape};
 use crate::toolchain::Toolchain;
 
@@ -191,9 +191,14 @@ impl Evaluator {
             _ => None,
         };
         let sandbox = if config.sandbox {
-            let mut visible = vec![toolchain.sysroot.clone()];
-            visible.extend(deps.as_ref().map(|d| d.dir.clone()));
-            Sandbox::bwrap(visible, &toolchain.clippy_driver).map_err(Missing)?
+            // The system libraries, the toolchain and the dependency set, read-only; no /usr/bin:
+            // checking (metadata or objects, never linking) runs no other program.
+            let mut mounts = sandbox::system_dirs(&["/usr/lib", "/usr/lib64", "/usr/lib32"]);
+            for dir in std::iter::once(&toolchain.sysroot).chain(deps.as_ref().map(|d| &d.dir)) {
+                mounts.push(Mount::ReadOnly { host: dir.clone(), inside: dir.clone() });
+            }
+            let without = "run without isolation explicitly (sandbox=\"none\" / --no-sandbox) only if you trust the samples";
+            Sandbox::bwrap(mounts, &toolchain.clippy_driver, &["--version".into()], without).map_err(Missing)?
         } else {
             Sandbox::none()
         };

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::jail::{End, Jail, Limits, Mount};
+use crate::sandbox::{End, Isolation, Job, Limits, Mount, Sandbox};
 
 /// Where the build directory appears inside the jail.
 pub const WORK: &str = "/work";
@@ -42,11 +42,11 @@ pub enum Built {
 }
 
 /// Builds `<dir>/main.rs` into `<dir>/prog`; `test` builds the libtest harness instead of `main`.
-pub fn build(jail: &Jail, settings: &BuildSettings, dir: &Path, test: bool) -> Result<Built, String> {
+pub fn build(jail: &Sandbox, settings: &BuildSettings, dir: &Path, test: bool) -> Result<Built, String> {
     let inside = |name: &str| -> OsString {
         match jail.isolation {
-            super::jail::Isolation::Bwrap(_) => format!("{WORK}/{name}").into(),
-            super::jail::Isolation::None => dir.join(name).into(),
+            Isolation::Bwrap(_) => format!("{WORK}/{name}").into(),
+            Isolation::None => dir.join(name).into(),
         }
     };
     let mut args: Vec<OsString> = vec![
@@ -75,17 +75,17 @@ pub fn build(jail: &Jail, settings: &BuildSettings, dir: &Path, test: bool) -> R
     if let Some(object) = &settings.witness {
         let dir = object.parent().ok_or("the witness object has no directory")?;
         let seen = match jail.isolation {
-            super::jail::Isolation::Bwrap(_) => {
+            Isolation::Bwrap(_) => {
                 jail.mounts.push(Mount::ReadOnly { host: dir.to_path_buf(), inside: WITNESS_DIR.into() });
                 Path::new(WITNESS_DIR).join(object.file_name().ok_or("the witness object has no name")?)
             }
-            super::jail::Isolation::None => object.clone(),
+            Isolation::None => object.clone(),
         };
         args.extend(super::witness::link_args(&seen));
     }
     jail.mounts.push(Mount::ReadOnly { host: settings.sysroot.clone(), inside: settings.sysroot.clone() });
     jail.mounts.push(Mount::Writable { host: dir.to_path_buf(), inside: WORK.into() });
-    let ended = jail.run(&settings.rustc, &args, None, b"", &settings.limits)?;
+    let ended = jail.run(&Job { env: &[("PATH", "/usr/bin")], ..Job::new(&settings.rustc, &args, &settings.limits) })?;
     let time = ended.wall;
     Ok(match ended.end {
         End::Exited(0) => Built::Ok { time },

@@ -9,7 +9,6 @@
 
 pub mod batch;
 pub mod build;
-pub mod jail;
 pub mod program;
 pub mod uids;
 pub mod verdict;
@@ -21,11 +20,11 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-pub use jail::Isolation;
+pub use crate::sandbox::Isolation;
 pub use program::{IoCase, Kind, Program, ProgramResult, Status};
 
 use build::{BuildSettings, Built};
-use jail::{Jail, Limits, Mount};
+use crate::sandbox::{End, Job, Limits, Mount, Sandbox};
 
 /// Settings of one execution run.
 #[derive(Debug, Clone)]
@@ -90,7 +89,11 @@ pub struct Executor {
 impl Executor {
     /// Checks the toolchain and the sandbox; the error names what is missing.
     pub fn new(config: ExecConfig) -> Result<Executor, String> {
-        let isolation = if config.no_sandbox { Isolation::None } else { jail::detect()? };
+        let isolation = if config.no_sandbox {
+            Isolation::None
+        } else {
+            Sandbox::bwrap(build_mounts(), Path::new("/usr/bin/true"), &[], "pass --no-sandbox for trusted programs")?.isolation
+        };
         let sysroot = find_sysroot()?;
         let rustc = sysroot.join("bin").join("rustc");
         if !rustc.is_file() {
@@ -166,8 +169,8 @@ impl Executor {
         Ok(results)
     }
 
-    fn compile_jail(&self) -> Jail {
-        Jail { isolation: self.isolation.clone(), mounts: jail::system_mounts(), run_as: None }
+    fn compile_jail(&self) -> Sandbox {
+        Sandbox { isolation: self.isolation.clone(), mounts: build_mounts(), run_as: None }
     }
 
     /// Builds a group (one program, or a batch that is split on failure) → each member's binary.
@@ -230,12 +233,12 @@ impl Executor {
             Isolation::Bwrap(_) => (PathBuf::from("/prog"), vec![Mount::ReadOnly { host: path.clone(), inside: "/prog".into() }]),
             Isolation::None => (path.clone(), Vec::new()),
         };
-        let jail = Jail { isolation: self.isolation.clone(), mounts, run_as };
+        let jail = Sandbox { isolation: self.isolation.clone(), mounts, run_as };
         let select = member.map(|m| m.to_string());
-        let env = match (&select, program.kind) {
-            (Some(m), Kind::Main | Kind::Io) => Some((batch::SELECT_VAR, m.as_str())),
-            _ => None,
-        };
+        let mut env = vec![("PATH", "/usr/bin")];
+        if let (Some(m), Kind::Main | Kind::Io) = (&select, program.kind) {
+            env.push((batch::SELECT_VAR, m.as_str()));
+        }
         let run = Run { jail: &jail, path: &program_path, env, kind: program.kind };
         let outcome = match program.kind {
             Kind::Main => {
@@ -262,7 +265,7 @@ impl Executor {
             Ok(n) => n,
             Err(e) => return Timed::error(e),
         };
-        match retried(|| run.jail.run_witnessed(run.path, args, run.env, b"", limits, &nonce)) {
+        match run.jail.run_witnessed(&Job { env: &run.env, ..Job::new(run.path, args, limits) }, &nonce) {
             Ok((ended, report)) => Timed::of(verdict::judge(run.kind, &ended, limits.cpu_seconds, None, Some(report == nonce)), ended.wall),
             Err(e) => Timed::error(e),
         }
@@ -272,7 +275,7 @@ impl Executor {
     fn run_cases(&self, run: &Run<'_>, cases: &[IoCase]) -> Outcome {
         let mut outcome = Outcome::new(cases.len() as u32);
         for case in cases {
-            let v = match retried(|| run.jail.run(run.path, &[], run.env, &case.input, &self.run_limits)) {
+            let v = match run.jail.run(&Job { env: &run.env, stdin: &case.input, ..Job::new(run.path, &[], &self.run_limits) }) {
                 Ok(ended) => Timed::of(verdict::judge(run.kind, &ended, self.run_limits.cpu_seconds, Some(&case.output), None), ended.wall),
                 Err(e) => Timed::error(e),
             };
@@ -289,8 +292,9 @@ impl Executor {
     fn run_tests(&self, run: &Run<'_>, member: Option<usize>) -> Outcome {
         let filter: Vec<OsString> = member.map(|m| format!("{}::", batch::member_module(m)).into()).into_iter().collect();
         let list_args: Vec<OsString> = ["--list", "--format", "terse"].iter().map(OsString::from).chain(filter.iter().cloned()).collect();
-        let names = match retried(|| run.jail.run(run.path, &list_args, None, b"", &self.run_limits)) {
-            Ok(ended) if ended.end == jail::End::Exited(0) => verdict::listed_tests(&String::from_utf8_lossy(&ended.stdout)),
+        // PATH only: listing never selects a batch member.
+        let names = match run.jail.run(&Job { env: &run.env[..1], ..Job::new(run.path, &list_args, &self.run_limits) }) {
+            Ok(ended) if ended.end == End::Exited(0) => verdict::listed_tests(&String::from_utf8_lossy(&ended.stdout)),
             Ok(ended) => {
                 let v = verdict::judge(Kind::Main, &ended, self.run_limits.cpu_seconds, None, Some(false));
                 return Outcome { status: v.status, passed: 0, total: 1, message: format!("listing the tests failed: {}", v.message), time: ended.wall };
@@ -332,9 +336,10 @@ impl Executor {
 
 /// What is being run: the jail, the binary as seen inside, its environment and test kind.
 struct Run<'a> {
-    jail: &'a Jail,
+    jail: &'a Sandbox,
     path: &'a Path,
-    env: Option<(&'a str, &'a str)>,
+    /// PATH first, then the batch member's selector if any.
+    env: Vec<(&'a str, &'a str)>,
     kind: Kind,
 }
 
@@ -388,20 +393,6 @@ impl Outcome {
     }
 }
 
-/// A run the harness could not start (the jail failed to start, a process limit hit by someone
-/// else) is tried twice more before it becomes an `error`: never the program's verdict.
-fn retried<T>(mut attempt: impl FnMut() -> Result<T, String>) -> Result<T, String> {
-    let mut last = String::new();
-    for pause_ms in [0u64, 50, 250] {
-        std::thread::sleep(Duration::from_millis(pause_ms));
-        match attempt() {
-            Ok(done) => return Ok(done),
-            Err(e) => last = e,
-        }
-    }
-    Err(format!("{last} (after 3 attempts)"))
-}
-
 #[derive(Debug, Clone)]
 enum Binary {
     Ready { path: PathBuf, member: Option<usize>, build_time: Duration },
@@ -448,6 +439,13 @@ fn plan(programs: &[Program], size: usize, refused: &[Option<String>]) -> Vec<Ve
     }
     groups.extend(pending.into_iter().filter(|g| !g.is_empty()));
     groups
+}
+
+/// What a build sees of the host, read-only: the compiler's and linker's system directories (never
+/// /home, /root, /tmp, and of /etc only the alternatives symlinks, through which Debian's `cc`
+/// resolves to gcc). Runs see none of it: the binaries are static.
+fn build_mounts() -> Vec<Mount> {
+    crate::sandbox::system_dirs(&["/usr/bin", "/usr/lib", "/usr/lib64", "/usr/libexec", "/etc/alternatives"])
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

@@ -1,6 +1,6 @@
 //! From how a run ended to a status, test counts and a message.
 
-use super::jail::{End, Ended};
+use crate::sandbox::{End, Ended};
 use super::program::{Kind, Status};
 
 /// The verdict on one run of a program (one whole `main`/test binary run, or one stdin case).
@@ -25,6 +25,8 @@ pub fn judge(kind: Kind, ended: &Ended, cpu_limit_s: u64, expected: Option<&[u8]
     match ended.end {
         End::OutputLimit => verdict(Status::OutputLimit, passed, "stdout or stderr over the output limit".into()),
         End::WallTimeout => verdict(Status::Timeout, passed, "wall-clock limit".into()),
+        // Program runs are never given a cancel flag.
+        End::Cancelled => verdict(Status::Error, passed, "cancelled".into()),
         End::Signaled(sig) if sig == libc::SIGXCPU || (sig == libc::SIGKILL && ended.cpu.as_secs() >= cpu_limit_s) => {
             verdict(Status::Timeout, passed, "CPU-time limit".into())
         }
