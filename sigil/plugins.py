@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "sigil.tasks.builtin",
     "sigil.evaluation.stage",
     "sigil.report.stage",
+    "sigil.gate",
     "sigil.observe.metrics_jsonl",
     "sigil.observe.tensorboard",
     "sigil.observe.run_log",

@@ -142,13 +142,18 @@ def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
     return planned
 
 
-def stage_references(options: BaseModel) -> dict[str, str]:
-    """``options.<field>`` → stage name, for every option field marked ``StageRef`` that is set."""
-    references = {}
+def stage_references(options: BaseModel, prefix: str = "options") -> dict[str, str]:
+    """``options.<field>`` → stage name, for every option field marked ``StageRef`` that is set, also inside nested
+    option models and lists of them (``options.checks[0].stage``)."""
+    references: dict[str, str] = {}
     for name, field in type(options).model_fields.items():
         value = getattr(options, name)
         if isinstance(value, str) and any(isinstance(item, StageRef) for item in field.metadata):
-            references[f"options.{name}"] = value
+            references[f"{prefix}.{name}"] = value
+        for index, item in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(item, BaseModel):
+                where = f"{prefix}.{name}[{index}]" if isinstance(value, list) else f"{prefix}.{name}"
+                references |= stage_references(item, where)
     return references
 
 
