@@ -41,7 +41,9 @@ def verdicts(passing: int, compiling: int) -> list[HeldoutVerdict]:
     for i in range(PROBLEMS):
         status = "passed" if i < passing else "failed" if i < compiling else "compile_error"
         completion = f"    x + {i}\n}}\n" if i else f"    // {HOSTILE}\n    x\n}}\n"
-        out.append(HeldoutVerdict(f"heldout-{i:05d}", status, completion))
+        broken = status == "compile_error"
+        out.append(HeldoutVerdict(f"heldout-{i:05d}", status, completion, "type_mismatch" if broken else None,
+                                  ["E0308"] if broken else [], {} if broken else {"clippy::needless_return": 1}))
     return out
 
 
@@ -167,6 +169,9 @@ def test_report_stage_writes_a_self_contained_page(completed_run: Path):
     assert "config.resolved.yaml" in page and "test-learner" in page
     assert "seconds per stage" in page
     assert "E0308" in page
+    # what failed, by step: the held-out programs' error codes of each arm (12 of 20 fail to build at step 0)
+    codes = page.split("<h3>heldout_error_codes (learn)</h3>", 1)[1].split("</table>", 1)[0]
+    assert "<td>E0308</td>" + "".join(f'<td class="num">{n}</td>' for n in (12, 9, 6, 3)) in codes, codes
 
 
 def test_the_report_page_renders_in_a_real_browser(completed_run: Path, tmp_path: Path):

@@ -110,12 +110,19 @@ def test_heldout_problems_are_evaluated_before_and_after_every_round(tmp_path, c
     logged = metric_lines(run)
     assert [m["step"] for m in logged] == [0, 1, 2]
     assert logged[0]["heldout_problems"] == 3 and "heldout_pass_mcnemar_p" not in logged[0]
+    for m in logged:
+        # every held-out program that did not build is counted under its error kind
+        assert sum(m["heldout_error_types"].values()) == round(3 * (1 - m["heldout_compile_rate"]))
+        assert isinstance(m["heldout_error_codes"], dict) and isinstance(m["heldout_clippy_lints"], dict)
     for m in logged[1:]:
         assert m["heldout_problems"] == 3 and 0.0 <= m["heldout_compile_rate"] <= 1.0
+        assert isinstance(m["error_codes"], dict)  # the round's own samples
         assert m["heldout_pass_mcnemar_p"] <= 1.0 and len(m["heldout_pass_at_1_ci95"]) == 2
     for number in (0, 1, 2):
         verdicts = [json.loads(line) for line in (work / f"round-00{number}" / "heldout.jsonl").read_text().splitlines()]
         assert [v["problem"] for v in verdicts] == [p.name for p in resolve_suite("rust-tasks-heldout").problems[:3]]
+        assert all(isinstance(v["error_codes"], list) and "lints" in v for v in verdicts)
+        assert all(v["error_kind"] for v in verdicts if v["status"] == "compile_error")
     # the final metrics describe the model after the last round, the start ones the model before the first
     final = json.loads((run / "stages" / "rsft" / "stage.json").read_text())["metrics"]
     assert final["final_heldout_compile_rate"] == logged[2]["heldout_compile_rate"]

@@ -12,8 +12,9 @@ import dataclasses
 import json
 import math
 import random
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ class HeldoutVerdict:
     problem: str
     status: str
     completion: str
+    #: what the evaluator found (absent from verdict files written before they were kept: empty)
+    error_kind: str | None = None
+    error_codes: list[str] = field(default_factory=list)
+    lints: dict[str, int] = field(default_factory=dict)
 
     @property
     def compiled(self) -> bool:
@@ -66,7 +71,10 @@ def evaluate_heldout(heldout: PromptSet, run: SamplingRun, rsft: Any, seed: int,
              for s in samples]
     report = evaluate(bound, eval_config, seed=seed, run_tests=True)
     verdicts = [
-        HeldoutVerdict(s.item.problem, _status(detail), s.completion)
+        # a pre-filtered program (unbalanced delimiters, ...) has no compiler error: its filter reason stands in
+        HeldoutVerdict(s.item.problem, _status(detail), s.completion,
+                       detail["check"]["first_error_kind"] or detail["check"].get("reject_reason"),
+                       list(detail["check"]["error_codes"]), dict(detail["check"]["lints"]))
         for s, detail in zip(samples, report.samples, strict=True)
     ]
     with atomic_writer(path) as handle:
@@ -84,10 +92,19 @@ def _status(detail: dict[str, Any]) -> str:
 
 def heldout_metrics(verdicts: Sequence[HeldoutVerdict], baseline: Sequence[HeldoutVerdict] | None,
                     seed: int = 0) -> dict[str, Any]:
-    """Compile rate and pass@1 with bootstrap intervals; against ``baseline`` (same problems), McNemar's test."""
+    """Compile rate and pass@1 with bootstrap intervals; what failed (error kinds and codes of the programs that did
+    not build, clippy lints of those that did), as count mappings; against ``baseline`` (same problems), McNemar's
+    test."""
     compiled = [v.compiled for v in verdicts]
     passed = [v.passed for v in verdicts]
-    metrics: dict[str, Any] = {"heldout_problems": len(verdicts)}
+    failed = [v for v in verdicts if not v.compiled]
+    metrics: dict[str, Any] = {
+        "heldout_problems": len(verdicts),
+        "heldout_error_types": dict(Counter(v.error_kind or "unknown" for v in failed).most_common()),
+        "heldout_error_codes": dict(Counter(code for v in failed for code in v.error_codes).most_common()),
+        "heldout_clippy_lints": dict(sum((Counter({k: n for k, n in v.lints.items() if k.startswith("clippy::")})
+                                          for v in verdicts), Counter()).most_common()),
+    }
     for name, values in (("compile_rate", compiled), ("pass_at_1", passed)):
         low, high = bootstrap_interval(values, seed)
         metrics[f"heldout_{name}"] = round(sum(values) / len(values), 4) if values else 0.0

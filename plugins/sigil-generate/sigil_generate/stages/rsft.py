@@ -255,6 +255,9 @@ class RsftStage:
         }
         if "pass_rate" in checked.metrics:
             metrics["pass_rate"] = checked.metrics["pass_rate"]
+        # what went wrong in this round's samples, as count mappings (the report tabulates them by round)
+        for name in ("error_types", "error_codes", "clippy_lints"):
+            metrics[name] = checked.metrics.get(name, {})
         for name in ("train_loss", "steps"):
             if name in outcome_metrics:
                 metrics[name] = outcome_metrics[name]
