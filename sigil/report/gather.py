@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,15 @@ TARGETS: dict[str, tuple[str, float]] = {
 CURVE_METRICS: dict[str, str] = {
     "heldout_compile_rate": "held-out compile rate",
     "heldout_pass_at_1": "held-out pass@1",
+}
+#: Titles of the count mappings sigil's stages log at steps; any other mapping is titled by its metric name.
+COUNT_TITLES: dict[str, str] = {
+    "heldout_error_types": "held-out programs that did not build, by error kind",
+    "heldout_error_codes": "rustc error codes in held-out programs that did not build",
+    "heldout_clippy_lints": "clippy lints in held-out programs that built",
+    "error_types": "the step's own samples that did not build, by error kind",
+    "error_codes": "rustc error codes in the step's own samples",
+    "clippy_lints": "clippy lints in the step's own samples",
 }
 PAIRED_SUFFIX = "_mcnemar_p"
 LOSS_METRIC = "loss"
@@ -97,6 +107,10 @@ class Counts:
     stage: str
     metric: str
     by_step: dict[int, dict[str, int]]
+
+    @property
+    def title(self) -> str:
+        return COUNT_TITLES.get(self.metric, self.metric)
 
     def top_keys(self, limit: int = 12) -> list[str]:
         totals: dict[str, int] = {}
@@ -319,8 +333,9 @@ def count_tables(records: list[dict[str, Any]]) -> list[Counts]:
         for key, value in record.items():
             if is_counts(value):
                 tables.setdefault((str(record.get("stage")), key), {})[step] = {str(k): v for k, v in value.items()}
+    # a mapping that stayed empty at every step (no lints at all) is no table
     return [Counts(stage, metric, dict(sorted(by_step.items())))
-            for (stage, metric), by_step in sorted(tables.items())]
+            for (stage, metric), by_step in sorted(tables.items()) if any(by_step.values())]
 
 
 def losses(records: list[dict[str, Any]]) -> list[Loss]:
@@ -389,11 +404,19 @@ def pick(path: Path, run_dir: Path, parse: Any) -> list[Example]:
         chosen = passed if example.passed else failed
         if len(chosen) < EXAMPLES_PER_KIND:
             example.source = str(path.relative_to(run_dir))
-            example.text = example.text[:EXAMPLE_CHARS] + ("\n…" if len(example.text) > EXAMPLE_CHARS else "")
+            example.text = shorten(example.text)
             chosen.append(example)
         if len(passed) >= EXAMPLES_PER_KIND and len(failed) >= EXAMPLES_PER_KIND:
             break
     return passed + failed
+
+
+def shorten(text: str) -> str:
+    """At most EXAMPLE_CHARS characters, runs of blank lines collapsed (a model's output can be 60 newlines)."""
+    text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n…\n\n", text.rstrip())
+    if not text.strip():
+        return "(empty or only whitespace)"
+    return text[:EXAMPLE_CHARS] + ("\n…" if len(text) > EXAMPLE_CHARS else "")
 
 
 # --- evaluation targets ----------------------------------------------------------------------------------------

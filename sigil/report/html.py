@@ -132,7 +132,7 @@ def counts_section(report: Report) -> list[str]:
     for counts in report.counts:
         steps = list(counts.by_step)
         rows = [[key, *(counts.by_step[s].get(key, 0) for s in steps)] for key in counts.top_keys()]
-        out.append(f"<h3>{escape(counts.metric)} ({escape(counts.stage)})</h3>")
+        out.append(f"<h3>{escape(counts.title)}: {escape(counts.stage)} <code>{escape(counts.metric)}</code></h3>")
         out.append(table(["key", *(f"step {s}" for s in steps)], rows) if rows else '<p class="note">none</p>')
     return out
 

@@ -100,7 +100,7 @@ def count_tables(report: Report) -> list[str]:
     lines: list[str] = []
     for table in report.counts:
         steps = list(table.by_step)
-        lines += ["", f"## {table.metric} by step ({table.stage})", "",
+        lines += ["", f"## {table.title} (`{table.metric}`, {table.stage}) by step", "",
                   "| key | " + " | ".join(f"step {s}" for s in steps) + " |", "| --- |" + " --- |" * len(steps)]
         for key in table.top_keys():
             lines.append(f"| {cell(key)} | " + " | ".join(str(table.by_step[s].get(key, 0)) for s in steps) + " |")

@@ -170,7 +170,7 @@ def test_report_stage_writes_a_self_contained_page(completed_run: Path):
     assert "seconds per stage" in page
     assert "E0308" in page
     # what failed, by step: the held-out programs' error codes of each arm (12 of 20 fail to build at step 0)
-    codes = page.split("<h3>heldout_error_codes (learn)</h3>", 1)[1].split("</table>", 1)[0]
+    codes = page.split("learn <code>heldout_error_codes</code></h3>", 1)[1].split("</table>", 1)[0]
     assert "<td>E0308</td>" + "".join(f'<td class="num">{n}</td>' for n in (12, 9, 6, 3)) in codes, codes
 
 
@@ -320,3 +320,15 @@ def decode_png_zlib(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
         pixels += [(line[x], line[x + 1], line[x + 2]) for x in range(0, stride, bpp)]
         previous = line
     return width, height, pixels
+
+
+def test_examples_collapse_blank_output(tmp_path: Path):
+    """A model that writes 60 newlines is shown as such, not as a screen of empty box."""
+    (tmp_path / "manifest.json").write_text(json.dumps({"status": "completed", "stages": {}}))
+    verdicts_dir = tmp_path / "work" / "anything" / "round-002"
+    verdicts_dir.mkdir(parents=True)
+    lines = [{"problem": "p1", "status": "compile_error", "completion": "\n" * 60},
+             {"problem": "p2", "status": "passed", "completion": "a\n\n\n\n\nb\n"}]
+    (verdicts_dir / VERDICTS).write_text("".join(json.dumps(line) + "\n" for line in lines))
+    shown = {e.name: (e.passed, e.text) for e in gather(tmp_path).examples}
+    assert shown == {"p1": (False, "(empty or only whitespace)"), "p2": (True, "a\n\n…\n\nb")}
