@@ -2,7 +2,9 @@
 
 ``rust-tasks-train`` (RSFT prompts; its references are the pretraining corpus, read with the data source
 ``suite:rust-tasks-train``) and ``rust-tasks-heldout`` (evaluation only, i.i.d. with the training split and
-sharing no task text with it). Both come from seed :data:`SEED`; see :mod:`sigil.tasks`.
+sharing no task text with it). Both come from seed :data:`SEED`; see :mod:`sigil.tasks`. ``rust-mixed-train``
+is the hand-written ``rust-practical-train`` followed by ``rust-tasks-train``: the RSFT prompts of the GPU-scale
+config, whose held-out set is ``rust-practical-eval``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sigil.functional.problems import Suite
+from sigil.functional.suite_lookup import resolve_suite
 from sigil.hookspecs import Register, hookimpl
 from sigil.tasks import TaskSplits, as_suite, task_splits
 
@@ -31,8 +34,16 @@ def heldout_suite() -> Suite:
     return as_suite("rust-tasks-heldout", default_splits().heldout)
 
 
+def mixed_train_suite() -> Suite:
+    # generate.prompts names one suite: this is how an RSFT run practises on both kinds of task. The hand-written
+    # problems come first, so `generate.limit` keeps all of them and trims the generated ones.
+    return as_suite("rust-mixed-train", resolve_suite("rust-practical-train").problems + default_splits().train)
+
+
 @hookimpl
 def register_suites(register: Register) -> None:
-    """``rust-tasks-train`` (3,000 generated tasks) and ``rust-tasks-heldout`` (400, i.i.d., no shared text)."""
+    """``rust-tasks-train`` (3,000 generated tasks), ``rust-tasks-heldout`` (400, i.i.d., no shared text) and
+    ``rust-mixed-train`` (``rust-practical-train`` followed by ``rust-tasks-train``: RSFT prompts at scale)."""
     register("rust-tasks-train", train_suite)
     register("rust-tasks-heldout", heldout_suite)
+    register("rust-mixed-train", mixed_train_suite)

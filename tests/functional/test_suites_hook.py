@@ -16,8 +16,9 @@ from sigil.functional.suite_lookup import resolve_suite
 def test_hook_register_suites() -> None:
     registered: dict[str, Any] = {}
     builtin_suites.register_suites(register=registered.__setitem__)
-    assert list(registered) == ["sigil-basic"]
+    assert list(registered) == ["sigil-basic", "rust-practical-train", "rust-practical-eval"]
     assert len(load_suite(registered["sigil-basic"])) >= 40
+    assert len(load_suite(registered["rust-practical-train"])) + len(load_suite(registered["rust-practical-eval"])) >= 100
 
 
 def test_resolve_suite_by_path(tmp_path: Path) -> None:
