@@ -29,3 +29,16 @@ def test_shipped_config_is_valid(repo_plugins, path: Path):
     assert plan_stages(config, str(path))
     text = path.read_text()
     assert text.startswith("#") and f"sigil run configs/{path.name}" in text  # the command that runs it
+
+
+def test_rsft_at_scale_fine_tunes_like_the_phase_configs_and_keeps_on_tests(repo_plugins):
+    """llama8b-rsft.yml: each round's fine-tune is the phase configs' QLoRA; it keeps on tests and holds out the
+    practical evaluation suite, whose prompts RSFT never samples (the held-out check runs when the stage plans)."""
+    path = Path(__file__).resolve().parents[1] / "configs" / "llama8b-rsft.yml"
+    config, phase = load_config(path), load_config(path.with_name("llama8b-phase1.yml"))
+    assert "rsft" in [planned.spec.type for planned in plan_stages(config, str(path))]
+    assert path.read_text().splitlines()[0] == "# sigil run configs/llama8b-rsft.yml"
+    assert config.model_name.startswith("meta-llama/Llama-3.1-8B") and config.train.adapter == "qlora"
+    assert config.lora == phase.lora and config.bnb_4bit == phase.bnb_4bit
+    assert config.rsft.require_tests_pass and config.rsft.heldout == "rust-practical-eval"
+    assert config.generate.prompts == "rust-mixed-train"
