@@ -13,6 +13,7 @@ from typing import Any
 from sigil.report.gather import CURVE_METRICS, Report, evaluations, target_verdicts
 from sigil.report.svg import Line, bar_chart, line_chart
 
+SIGNIFICANT = 0.01  # the issue's bar for a gain to count
 STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1f; background: #fff;
        max-width: 1160px; margin: 0 auto; padding: 18px 24px 60px; }
@@ -32,6 +33,7 @@ pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; paddin
       font: 12.5px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; word-break: break-all; }
 .sample { margin: 8px 0 14px; } .sample .head { font-size: 13px; } .passed { color: #1a7f37; font-weight: 600; }
 .failed { color: #b42318; font-weight: 600; } .note { color: #555; font-size: 13px; }
+tr.sig td { font-weight: 700; }
 """
 
 
@@ -117,10 +119,11 @@ def paired_section(report: Report) -> list[str]:
         return []
     rows = [[r.stage, r.step, r.name, r.gained, r.lost,
              f"{r.p_value:.3g}" if isinstance(r.p_value, (int, float)) else str(r.p_value)] for r in report.paired]
+    marks = ["sig" if isinstance(r.p_value, (int, float)) and r.p_value < SIGNIFICANT else "" for r in report.paired]
     return ["<h2>Paired tests against the starting model</h2>",
             '<p class="note">Problems gained (right only after) and lost (right only before); exact two-sided '
-            "McNemar p on the discordant pairs.</p>",
-            table(["stage", "step", "metric", "gained", "lost", "McNemar p"], rows)]
+            f"McNemar p on the discordant pairs (bold: p &lt; {SIGNIFICANT}).</p>",
+            table(["stage", "step", "metric", "gained", "lost", "McNemar p"], rows, marks)]
 
 
 def counts_section(report: Report) -> list[str]:

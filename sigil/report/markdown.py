@@ -70,6 +70,10 @@ def render_markdown(report: Report) -> str:
             lines += [f"- {key}: {value}" for key, value in list(scalars.items())[:20]]
             for key, items in texts.items():
                 lines += [f"- {key}:", *(f"  - {item}" for item in items)]
+    if report.config_text:
+        fence = "````" if "```" in report.config_text else "```"
+        lines += ["", "## Config", "", "<details><summary>config.resolved.yaml</summary>", "", f"{fence}yaml",
+                  report.config_text.rstrip(), fence, "", "</details>"]
     return "\n".join(lines) + "\n"
 
 

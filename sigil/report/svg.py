@@ -12,6 +12,7 @@ from html import escape
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 WIDTH, HEIGHT = 540, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 150, 28, 40
+LEGEND_ROWS = 12  # what fits beside the plot; the rest are named in the tables below each chart
 
 
 @dataclass
@@ -93,8 +94,11 @@ def line_chart(title: str, lines: list[Line], x_label: str, y_range: tuple[float
             parts += [f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{stroke}"><title>{escape(line.name)}: '
                       f"{fmt(x)} → {y:.4g}</title></circle>" for x, y in line.points]
         legend_y = TOP + 12 + index * 18
-        parts.append(f'<rect x="{WIDTH - RIGHT + 12}" y="{legend_y - 9}" width="14" height="4" fill="{stroke}"/>')
-        parts.append(f'<text x="{WIDTH - RIGHT + 32}" y="{legend_y - 3}">{escape(line.name[:20])}</text>')
+        if index < LEGEND_ROWS:
+            parts.append(f'<rect x="{WIDTH - RIGHT + 12}" y="{legend_y - 9}" width="14" height="4" fill="{stroke}"/>')
+            parts.append(f'<text x="{WIDTH - RIGHT + 32}" y="{legend_y - 3}">{escape(line.name[:20])}</text>')
+        elif index == LEGEND_ROWS:
+            parts.append(f'<text x="{WIDTH - RIGHT + 12}" y="{legend_y - 3}">… {len(lines) - LEGEND_ROWS} more</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 

@@ -166,6 +166,9 @@ def test_report_stage_writes_a_self_contained_page(completed_run: Path):
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     # paired tests, the resolved config, stage timings, the evaluation's verdicts
     assert "McNemar" in page and "heldout_pass" in page
+    # 9 gained, 0 lost: p = 2/2^9 < 0.01, shown bold; the control arm's rows are not
+    assert '<tr class="sig"><td>learn</td><td class="num">3</td><td>heldout_pass</td>' in page
+    assert '<tr class="sig"><td>arm-gold</td>' not in page
     assert "config.resolved.yaml" in page and "test-learner" in page
     assert "seconds per stage" in page
     assert "E0308" in page
@@ -210,6 +213,7 @@ def test_final_training_loss_is_the_last_logged_loss(completed_run: Path):
     assert [(loss.stage, loss.final) for loss in report.losses] == [("sft", 0.4321)]
     markdown = (completed_run / "stages/summary/report.md").read_text()
     assert "| sft | 0.4321 | 30 | 2.5 | 0.4321 | 3 |" in markdown, markdown
+    assert "## Config" in markdown and "type: test-trainer" in markdown
     assert ">0.4321<" in (completed_run / "stages/summary/report.html").read_text()
 
 
