@@ -5,11 +5,12 @@ Key names follow the reference system so its configs load unchanged; sigil's own
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sigil.config.section import Section
+from sigil.config.section import NotFingerprinted, Section
+from sigil.ray_backend import RayConfig, ray_missing
 
 #: What ``exclude_low_quality`` can drop a file for (sigil.data.checks.low_quality.MARKERS).
 LowQualityMarker = Literal["debug_print", "todo_macro", "todo_comment", "unsafe", "allow"]
@@ -23,6 +24,13 @@ class ColumnMap(Section):
     prompt: str = Field(default="prompt", description="Instruction/prompt (prompt/completion training).")
     gen: str = Field(default="gen", description="Completion for the prompt.")
     text: str = Field(default="text", description="Fallback text column used when `content` is absent.")
+
+
+class DataRayConfig(RayConfig):
+    """The Ray cluster and sharding of the record-scope filters."""
+
+    shard_size: int = Field(default=1024, ge=1, description="Records per Ray task (filtering a record costs far "
+                            "less than checking a sample: larger shards amortise the per-task overhead).")
 
 
 class DatasetConfig(Section):
@@ -155,6 +163,23 @@ class DatasetConfig(Section):
         ge=1,
         description="sigil: filter processes; default: all cores once there are 5000+ records, else 1.",
     )
+
+    # where the filters run, not what they keep: the same decisions record by record, so outside the fingerprint
+    backend: Annotated[Literal["local", "ray"], NotFingerprinted()] = Field(
+        default="local",
+        description="sigil: where record-scope filters run: `local` (processes, see workers) or `ray` (records "
+        "sharded over a Ray cluster; the same kept/dropped decisions; docs/data.md). `ray` needs `sigil[ray]`.",
+    )
+    ray: Annotated[DataRayConfig, NotFingerprinted()] = Field(
+        default_factory=DataRayConfig, description="sigil: the Ray cluster and sharding (dataset.backend: ray)."
+    )
+
+    @field_validator("backend")
+    @classmethod
+    def _ray_installed(cls, backend: str) -> str:
+        if backend == "ray" and (missing := ray_missing()):
+            raise ValueError(missing)
+        return backend
 
     @field_validator("names", mode="before")
     @classmethod

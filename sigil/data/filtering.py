@@ -1,5 +1,5 @@
-"""Running the filters: record-scope ones over chunks (in worker processes for large inputs), then the
-corpus-scope ones over everything that survived, in this process.
+"""Running the filters: record-scope ones over chunks (in worker processes for large inputs, or on a Ray cluster
+with ``dataset.backend: ray``), then the corpus-scope ones over everything that survived, in this process.
 
 Each record ends as its final (possibly rewritten) self or as ``(filter name, reason)``. Workers send back only
 what changed (dropped or rewritten records), so unchanged records are not pickled twice.
@@ -18,6 +18,7 @@ from sigil.data.filters import Filter
 from sigil.data.records import Drop, Record
 from sigil.errors import SigilError
 from sigil.observe.progress import track
+from sigil.ray_backend import RayConfig
 
 #: Most records per chunk sent to a worker: large enough to amortise pickling, small enough to balance load.
 CHUNK_SIZE = 256
@@ -90,24 +91,32 @@ def worker_count(configured: int | None, records: int) -> int:
 
 
 def filter_records(
-    filters: Sequence[NamedFilter], records: list[Record], workers: int, progress: bool = True
+    filters: Sequence[NamedFilter],
+    records: list[Record],
+    workers: int,
+    progress: bool = True,
+    ray: RayConfig | None = None,
 ) -> list[Record | Dropped]:
-    """Record-scope filters (in ``workers`` processes when > 1), then corpus-scope ones here."""
+    """Record-scope filters (on Ray shards with ``ray``, else in ``workers`` processes when > 1), then corpus-scope
+    ones here."""
     record_scope = [named for named in filters if named.filter.scope == "record"]
     corpus_scope = [named for named in filters if named.filter.scope == "corpus"]
     # several chunks per worker even for small inputs, so that every worker gets work
-    size = max(1, min(CHUNK_SIZE, -(-len(records) // (4 * workers))))
+    size = max(1, min(CHUNK_SIZE, -(-len(records) // (4 * workers)))) if ray is None else ray.shard_size
     chunks = [records[start : start + size] for start in range(0, len(records), size)]
     results: list[Record | Dropped] = []
-    if workers > 1 and len(chunks) > 1 and record_scope:
+    if ray is not None and record_scope:
+        from sigil.ray_backend import map_shards
+
+        shards, _ = map_shards(filter_chunk, record_scope, chunks, ray, "dataset.ray", "filtering (ray)")
+        for chunk, changed in zip(chunks, shards, strict=True):
+            results.extend(_merged(chunk, changed))
+    elif workers > 1 and len(chunks) > 1 and record_scope:
         context = multiprocessing.get_context()
         with context.Pool(min(workers, len(chunks)), initializer=_init_worker, initargs=(record_scope,)) as pool:
             changes = pool.imap(_filter_chunk, chunks)
             for chunk, changed in zip(chunks, _tracked(changes, len(chunks), progress)):
-                merged: list[Record | Dropped] = list(chunk)
-                for index, outcome in changed:
-                    merged[index] = outcome
-                results.extend(merged)
+                results.extend(_merged(chunk, changed))
     else:
         for chunk in _tracked(chunks, len(chunks), progress):
             results.extend(apply_filters(record_scope, chunk))
@@ -119,13 +128,27 @@ def filter_records(
     return results
 
 
+def _merged(chunk: list[Record], changed: list[tuple[int, Record | Dropped]]) -> list[Record | Dropped]:
+    merged: list[Record | Dropped] = list(chunk)
+    for index, outcome in changed:
+        merged[index] = outcome
+    return merged
+
+
 def _tracked(items: Iterable[Any], total: int, progress: bool) -> Iterable[Any]:
     return track(items, "filtering", total=total) if progress else items
 
 
-# --- worker side: the filters arrive once per process, then chunks stream through
+# --- worker side (a pool process or a Ray worker): only what changed goes back
 
 
+def filter_chunk(filters: Sequence[NamedFilter], chunk: list[Record]) -> list[tuple[int, Record | Dropped]]:
+    """``apply_filters`` on one chunk, as ``(position, outcome)`` for the records dropped or rewritten."""
+    outcomes = apply_filters(filters, chunk)
+    return [(index, outcome) for index, (record, outcome) in enumerate(zip(chunk, outcomes)) if outcome is not record]
+
+
+#: A pool process's filters: they arrive once per process, then chunks stream through.
 _WORKER_FILTERS: list[NamedFilter] = []
 
 
@@ -134,5 +157,4 @@ def _init_worker(filters: list[NamedFilter]) -> None:
 
 
 def _filter_chunk(chunk: list[Record]) -> list[tuple[int, Record | Dropped]]:
-    outcomes = apply_filters(_WORKER_FILTERS, chunk)
-    return [(index, outcome) for index, (record, outcome) in enumerate(zip(chunk, outcomes)) if outcome is not record]
+    return filter_chunk(_WORKER_FILTERS, chunk)

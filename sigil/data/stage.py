@@ -64,6 +64,10 @@ class DataStage:
         # --- filters first: a filter that cannot be built (missing scorer) fails before any reading
         filters = build_filters(ctx.config)
         stats = Stats(filters=[named.name for named in filters])
+        if dataset.backend == "ray":  # and a Ray cluster that cannot be joined, too
+            from sigil.ray_backend import connect
+
+            connect(dataset.ray, "dataset.ray")
 
         # --- read every source (max_records each); inputs a source skipped are counted as filtered
         records: list[Record] = []
@@ -81,9 +85,9 @@ class DataStage:
                     records.append(dataclasses.replace(item, id=record_id(name, index, item.path)))
         ctx.log.info("read %d records from %d sources", len(records), len(dataset.names))
 
-        # --- filter: record-scope in worker processes for large inputs, then corpus-scope here
+        # --- filter: record-scope in worker processes for large inputs (or on Ray), then corpus-scope here
         workers = worker_count(dataset.workers, len(records))
-        outcomes = filter_records(filters, records, workers)
+        outcomes = filter_records(filters, records, workers, ray=dataset.ray if dataset.backend == "ray" else None)
         kept: dict[str, list[Record]] = {name: [] for name in dataset.names}
         for record, outcome in zip(records, outcomes):
             if isinstance(outcome, Record):
@@ -149,6 +153,7 @@ class DataStage:
                 "train_lines": train_lines,
                 "validation": total.validation,
                 "workers": workers,
+                "backend": dataset.backend,
                 # the report lists these (the most frequent drop reasons, each with example paths)
                 "dropped_top": stats.top_reasons(),
             },

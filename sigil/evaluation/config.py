@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sigil.config.section import Section
+from sigil.config.section import NotFingerprinted, Section
+from sigil.ray_backend import RayConfig, ray_missing
 
 #: Limits whose default lives in one place, the native evaluator (``sigil_evaluator.Evaluator`` and
 #: ``run_programs``): unset here means "the wheel's default", so Python and Rust cannot disagree.
@@ -134,6 +135,22 @@ class EvalConfig(Section):
     )
     save_errors: bool = Field(default=False, description="Write failing samples with their first error.")
     functional: FunctionalConfig = Field(default_factory=FunctionalConfig, description="pass@k on problem suites.")
+    # where the work runs, not what it finds: the same results sample by sample, so outside the fingerprint
+    backend: Annotated[Literal["local", "ray"], NotFingerprinted()] = Field(
+        default="local",
+        description="`local` (this machine) or `ray` (samples sharded over a Ray cluster, each worker running the "
+        "same evaluator; results identical sample by sample; docs/evaluation.md). `ray` needs `sigil[ray]`.",
+    )
+    ray: Annotated[RayConfig, NotFingerprinted()] = Field(
+        default_factory=RayConfig, description="The Ray cluster and sharding (eval.backend: ray)."
+    )
+
+    @field_validator("backend")
+    @classmethod
+    def _ray_installed(cls, backend: str) -> str:
+        if backend == "ray" and (missing := ray_missing()):
+            raise ValueError(missing)
+        return backend
 
     @field_validator("sandbox")
     @classmethod

@@ -67,10 +67,14 @@ def evaluate_file(
     ``out_dir`` (None: write nothing). Returns the report, the files written (artifact name → file name) and the
     malformed lines that were skipped.
 
-    The evaluator is built first, so a bad ``eval`` setting (lints, deps, cache directory) is an error before
-    the file is read."""
+    The evaluator is built first (and the Ray cluster joined), so a bad ``eval`` setting (lints, deps, cache
+    directory, Ray address) is an error before the file is read."""
     config = pipeline.eval
     evaluator = make_evaluator(config)
+    if config.backend == "ray":  # a wrong address is one error line before the file is read
+        from sigil.ray_backend import connect
+
+        connect(config.ray, "eval.ray")
     functional = config.functional
     suite = None
     if functional.enabled and functional.suite:
@@ -164,7 +168,6 @@ def _evaluator(native: Any, config: EvalConfig) -> Any:
     )
 
 
-@scratch_dir()  # compilers' and jails' temporary directories: removed however evaluation ends
 def evaluate(
     samples: list[Sample],
     config: EvalConfig,
@@ -180,13 +183,71 @@ def evaluate(
     With ``run_tests`` (default: ``eval.functional.enabled``) every sample bound to a problem is also run against
     its tests: its details get ``tests`` (the verdict) and the metrics a ``pass_at_k`` block. ``evaluator`` is
     one :func:`make_evaluator` already built for ``config``.
-    """
-    native = evaluator_module()
-    clock = time.monotonic()
 
+    ``eval.backend`` says where the per-sample work (:func:`evaluate_shard`) runs: here on every sample, or on a
+    Ray cluster one shard at a time; the aggregate is computed here either way.
+    """
+    clock = time.monotonic()
     check_scorers(config.scorers)
     if run_tests is None:
         run_tests = config.functional.enabled
+
+    # --- per sample: extract, pre-filter, check, score, test
+    distributed: dict[str, Any] = {}
+    if config.backend == "ray":
+        shard, distributed = _evaluate_on_ray(samples, config, pipeline, run_tests)
+    else:
+        shard = evaluate_shard(samples, config, pipeline=pipeline, run_tests=run_tests, evaluator=evaluator)
+
+    # --- aggregate
+    details, verdicts = shard.details, shard.verdicts
+    metrics, per_problem = aggregate(details, seed=seed)
+    tested = [(sample.problem, verdict) for sample, verdict in zip(samples, verdicts, strict=True) if verdict]
+    if run_tests and shard.tests_isolation is not None:
+        metrics["pass_at_k"] = pass_at_k_block(
+            [name for name, _ in tested], [verdict for _, verdict in tested], config.functional.k,
+            shard.tests_isolation,
+        )
+    metrics.update(
+        isolation=shard.isolation,
+        toolchain=shard.toolchain,
+        edition=config.edition,
+        verdict=config.verdict,
+        crate_type=config.crate_type,
+        lint_set="clippy defaults" + (" + pedantic" if config.pedantic else "") + (f" + {config.lints}" if config.lints else ""),
+        scorers=list(config.scorers),
+        backend=config.backend,
+        **distributed,
+        check_seconds=round(shard.check_seconds, 3),
+        duration_s=round(time.monotonic() - clock, 3),
+        samples_per_s=round(len(samples) / max(time.monotonic() - clock, 1e-9), 2),
+    )
+    return EvalReport(metrics, details, per_problem)
+
+
+@dataclass
+class ShardResult:
+    """The per-sample part of an evaluation of some samples, in their order: each sample's details (code,
+    pre-filter reason, check, scores, test verdict) and how the checks ran."""
+
+    details: list[dict[str, Any]]
+    verdicts: list[SampleResult | None]
+    isolation: str
+    toolchain: str
+    tests_isolation: str | None
+    #: seconds spent extracting, pre-filtering and checking (summed over shards on Ray)
+    check_seconds: float
+
+
+@scratch_dir()  # compilers' and jails' temporary directories: removed however evaluation ends
+def evaluate_shard(
+    samples: list[Sample], config: EvalConfig, *, pipeline: Any = None, run_tests: bool = False, evaluator: Any = None
+) -> ShardResult:
+    """Everything :func:`evaluate` does for each sample, on ``samples``: what the local backend runs on all of them
+    and each Ray worker on one shard. A sample's result depends on the sample alone (the evaluator checks each as
+    if alone; scorers and tests judge each sample), so any sharding gives the same details."""
+    native = evaluator_module()
+    clock = time.monotonic()
 
     # --- the code of each sample: a bound sample's whole program (what its tests build), else the model output's
     sources = [program if (program := sample.program) is not None else native.extract_code(sample.gen) for sample in samples]
@@ -236,7 +297,6 @@ def evaluate(
     if run_tests:
         verdicts, tests_isolation = test_samples(samples, checks, config)
 
-    # --- aggregate
     details = [
         {**sample.to_json(), "code": source, "filter_reason": reason, "check": check, "scores": score}
         for sample, source, reason, check, score in zip(samples, sources, reasons, checks, scores, strict=True)
@@ -244,25 +304,56 @@ def evaluate(
     for detail, verdict in zip(details, verdicts, strict=True):
         if verdict is not None:
             detail["tests"] = verdict.to_dict()
-    metrics, per_problem = aggregate(details, seed=seed)
-    tested = [(sample.problem, verdict) for sample, verdict in zip(samples, verdicts, strict=True) if verdict]
-    if run_tests and tests_isolation is not None:
-        metrics["pass_at_k"] = pass_at_k_block(
-            [name for name, _ in tested], [verdict for _, verdict in tested], config.functional.k, tests_isolation
-        )
-    metrics.update(
-        isolation=evaluator.isolation,
-        toolchain=evaluator.toolchain_version,
-        edition=config.edition,
-        verdict=config.verdict,
-        crate_type=config.crate_type,
-        lint_set="clippy defaults" + (" + pedantic" if config.pedantic else "") + (f" + {config.lints}" if config.lints else ""),
-        scorers=list(config.scorers),
-        check_seconds=round(check_seconds, 3),
-        duration_s=round(time.monotonic() - clock, 3),
-        samples_per_s=round(len(samples) / max(time.monotonic() - clock, 1e-9), 2),
-    )
-    return EvalReport(metrics, details, per_problem)
+    return ShardResult(details, verdicts, evaluator.isolation, evaluator.toolchain_version, tests_isolation,
+                       check_seconds)
+
+
+# --- the Ray backend: the same evaluate_shard, one shard per task (sigil.ray_backend)
+
+
+def _evaluate_on_ray(
+    samples: list[Sample], config: EvalConfig, pipeline: Any, run_tests: bool
+) -> tuple[ShardResult, dict[str, Any]]:
+    from sigil.ray_backend import map_shards
+
+    size = config.ray.shard_size
+    shards = [samples[start : start + size] for start in range(0, len(samples), size)]
+    parts, run = map_shards(_ray_shard, (config, pipeline, run_tests), shards, config.ray, "eval.ray",
+                            "checking samples (ray)")
+    for key in ("toolchain", "isolation", "tests_isolation"):  # one cluster, one toolchain: else not comparable
+        seen = {getattr(part, key) for part in parts if getattr(part, key) is not None}
+        if len(seen) > 1:
+            raise SigilError(f"eval.backend ray: the workers disagree on the {key}: {' vs '.join(sorted(seen))}")
+    first = parts[0] if parts else None
+    return ShardResult(
+        details=[detail for part in parts for detail in part.details],
+        verdicts=[verdict for part in parts for verdict in part.verdicts],
+        isolation=first.isolation if first else "",
+        toolchain=first.toolchain if first else "",
+        tests_isolation=next((part.tests_isolation for part in parts if part.tests_isolation), None),
+        check_seconds=sum(part.check_seconds for part in parts),
+    ), run.metrics()
+
+
+def _ray_shard(shared: tuple[EvalConfig, Any, bool], samples: list[Sample]) -> ShardResult:
+    """On a Ray worker: :func:`evaluate_shard` with this worker's evaluator. With ``eval.jobs`` unset a shard gets
+    as many compiler processes as the CPUs Ray reserved for it, not every core of the node."""
+    config, pipeline, run_tests = shared
+    if config.jobs is None:
+        config = config.model_copy(update={"jobs": config.ray.cpus_per_task})
+    return evaluate_shard(samples, config, pipeline=pipeline, run_tests=run_tests, evaluator=_worker_evaluator(config))
+
+
+#: A worker's evaluator, built once per process and config (toolchain discovery, sandbox and cache set-up).
+_WORKER_EVALUATOR: dict[str, Any] = {}
+
+
+def _worker_evaluator(config: EvalConfig) -> Any:
+    key = config.model_dump_json()
+    if key not in _WORKER_EVALUATOR:
+        _WORKER_EVALUATOR.clear()
+        _WORKER_EVALUATOR[key] = make_evaluator(config)
+    return _WORKER_EVALUATOR[key]
 
 
 # --- writing an evaluation's files: per-sample results, per-problem breakdown, errors, test verdicts

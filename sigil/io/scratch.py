@@ -38,6 +38,8 @@ PREFIX = "sigil-scratch-"
 _LOCK = ".owner.lock"
 #: This process's scratch directory while one is in use.
 _active: Path | None = None
+#: ``TMPDIR`` and ``tempfile.tempdir`` as they were before it.
+_before: tuple[str | None, str | None] = (None, None)
 #: A directory younger than this may belong to a process between creating it and locking it: left alone.
 _GRACE_S = 5.0
 
@@ -47,7 +49,7 @@ def scratch_dir(parent: str | Path | None = None) -> Iterator[Path]:
     """Make this process's temporary files live in a fresh directory in ``parent`` (default: the system
     temporary directory), and remove what killed processes left there (see the module). Re-entrant: inside
     another scratch directory of this process it yields that one."""
-    global _active
+    global _active, _before
     if _active is not None:
         yield _active
         return
@@ -57,7 +59,7 @@ def scratch_dir(parent: str | Path | None = None) -> Iterator[Path]:
     path.chmod(0o711)  # jailed programs (another uid) pass through to their binary; nobody else can list it
     lock = os.open(path / _LOCK, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
     fcntl.flock(lock, fcntl.LOCK_EX)
-    saved_env, saved_tempdir = os.environ.get("TMPDIR"), tempfile.tempdir
+    saved_env, saved_tempdir = _before = os.environ.get("TMPDIR"), tempfile.tempdir
     os.environ["TMPDIR"] = str(path)
     tempfile.tempdir = str(path)
     _active = path
@@ -73,6 +75,30 @@ def scratch_dir(parent: str | Path | None = None) -> Iterator[Path]:
         tempfile.tempdir = saved_tempdir
         shutil.rmtree(path, ignore_errors=True)
         os.close(lock)
+
+
+@contextlib.contextmanager
+def outside_scratch() -> Iterator[None]:
+    """The temporary directory as it was before this process's scratch directory, for the duration: for starting
+    processes that outlive the scratch directory (a local Ray cluster, whose session files and workers would
+    otherwise sit in a directory removed under them)."""
+    if _active is None:
+        yield
+        return
+    inside_env, inside_tempdir = os.environ.get("TMPDIR"), tempfile.tempdir
+    _set_tmpdir(*_before)
+    try:
+        yield
+    finally:
+        _set_tmpdir(inside_env, inside_tempdir)
+
+
+def _set_tmpdir(env: str | None, tempdir: str | None) -> None:
+    if env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = env
+    tempfile.tempdir = tempdir
 
 
 def remove_orphans(root: Path) -> list[Path]:

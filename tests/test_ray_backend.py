@@ -1,0 +1,212 @@
+"""The Ray backend on a real cluster: `ray start --head` on this machine with 2 CPUs (two worker processes), joined
+by address, torn down after. Results must equal the local backend's, sample by sample and record by record, also
+when a worker is killed mid-run; a bad address is one error line before any work."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import ray
+
+from sigil.cli import main
+from sigil.data.config import DatasetConfig
+from sigil.data.filtering import build_filters, filter_records
+from sigil.data.records import Record
+from sigil.data.sources import read_source
+from sigil.evaluation.config import EvalConfig
+from sigil.evaluation.evaluate import evaluate
+from sigil.evaluation.samples import Sample, read_samples
+from sigil.functional import resolve_suite
+
+pytestmark = pytest.mark.slow
+
+CLIPPY_DIRTY = 'fn main() {\n    let v = vec![1, 2, 3];\n    for i in 0..v.len() {\n        println!("{}", v[i]);\n    }\n}\n'
+TYPE_ERROR = 'fn main() {\n    let x: i32 = "s";\n    println!("{}", x);\n}\n'
+GOOD = '/// Adds.\nfn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nfn main() {\n    println!("{}", add(1, 2));\n}\n'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A Ray head with 2 CPUs in its own process group (ended by SIGTERM to it, then SIGKILL to the group)."""
+    port = free_port()
+    temp_dir = Path(f"/tmp/ray-sigil-test-{os.getpid()}")  # short: Ray's unix socket paths must fit 107 bytes
+    log = (tmp_path_factory.mktemp("ray") / "head.log").open("w")
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
+    head = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ray")), "start", "--head", "--block", "--port", str(port),
+         "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats", "--temp-dir", str(temp_dir)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    address = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert head.poll() is None and time.monotonic() < deadline, "ray start --head did not come up"
+                time.sleep(0.2)
+        yield address
+    finally:
+        ray.shutdown()
+        head.send_signal(signal.SIGTERM)
+        try:
+            head.wait(60)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(head.pid, signal.SIGKILL)  # whatever of the group outlived the head
+        except ProcessLookupError:
+            pass
+        log.close()
+        shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> list[Sample]:
+    """Compiling, compile errors, clippy warnings, pre-filtered, and problem samples whose tests pass or fail."""
+    tmp_path = tmp_path_factory.mktemp("samples")
+    rows = []
+    for problem in resolve_suite("sigil-basic").problems[:3]:
+        for index, completion in enumerate([problem.reference, problem.broken_completion()]):
+            rows.append({"problem": problem.name, "prompt": problem.prompt, "completion": completion, "sample": index})
+    path = tmp_path / "bound.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    bound = read_samples(path, suite=resolve_suite("sigil-basic"), bind_problems=True)
+    loose = [Sample(f"loose{i}", "p", gen, f"loose{i}", 0)
+             for i, gen in enumerate([GOOD, TYPE_ERROR, CLIPPY_DIRTY, "fn main(){}", f"```rust\n{GOOD}```"])]
+    return [sample for pair in itertools.zip_longest(bound, loose) for sample in pair if sample is not None]
+
+
+#: The fields that are wall-clock times: a check's, a test build's and run's (per sample and summed).
+WALL_CLOCK = {"duration_ms", "build_s", "run_s"}
+
+
+def comparable(value):
+    """A sample's details without wall-clock figures (the only thing allowed to differ between runs)."""
+    if isinstance(value, dict):
+        return {key: comparable(item) for key, item in value.items() if key not in WALL_CLOCK}
+    if isinstance(value, list):
+        return [comparable(item) for item in value]
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    return value
+
+
+def differences(left, right, path="") -> list[str]:
+    """Where two JSON-like values differ (for a readable failure)."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        return [d for key in sorted(set(left) | set(right), key=str)
+                for d in differences(left.get(key), right.get(key), f"{path}.{key}")]
+    if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
+        return [d for i, (a, b) in enumerate(zip(left, right)) for d in differences(a, b, f"{path}[{i}]")]
+    return [] if left == right else [f"{path}: {left!r} != {right!r}"[:300]]
+
+
+def ray_config(address: str, **ray_keys) -> EvalConfig:
+    return EvalConfig(cache_dir=None, backend="ray", ray={"address": address, **ray_keys})
+
+
+def test_a_bad_address_is_one_error_line_before_any_work(tmp_path, capsys):
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text("not json: the file must never be read\n")
+    out = tmp_path / "out"
+    port = free_port()  # nothing listens there
+    code = main(["eval", str(samples), "--output", str(out), "-o", "eval.backend=ray",
+                 "-o", f"eval.ray.address=127.0.0.1:{port}"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0
+    assert len(err) == 1 and err[0].startswith(f"error: eval.ray.address: no Ray cluster at 127.0.0.1:{port}"), err
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def local(samples):
+    """The local backend's report: what every Ray run must reproduce."""
+    return evaluate(samples, EvalConfig(cache_dir=None), seed=3, run_tests=True)
+
+
+def test_ray_results_equal_local_sample_by_sample(cluster, samples, local):
+    assert len(samples) == 11
+    distributed = evaluate(samples, ray_config(cluster, shard_size=3), seed=3, run_tests=True)
+
+    assert [d["id"] for d in distributed.samples] == [s.id for s in samples]  # input order
+    assert not differences(comparable(distributed.samples), comparable(local.samples))
+    # the batch is mixed: every kind of outcome is in it
+    statuses = {d["check"]["status"] for d in local.samples}
+    assert {"filtered", "error"} <= statuses and any(d["check"]["compiles"] for d in local.samples)
+    assert any(d["check"]["clippy_warnings"] for d in local.samples)
+    assert {d["tests"]["status"] for d in local.samples if "tests" in d} == {"passed", "failed"}
+    for key in ("compile_rate", "avg_clippy_warnings", "pass_at_k", "error_codes", "total_samples"):
+        assert comparable(distributed.metrics[key]) == comparable(local.metrics[key]), key
+    assert distributed.metrics["backend"] == "ray" and local.metrics["backend"] == "local"
+    # joined the cluster by its address, and both of its worker processes did work
+    assert ray.get_runtime_context().gcs_address.endswith(f":{cluster.rsplit(':', 1)[1]}")
+    assert distributed.metrics["ray_shards"] == 4 and distributed.metrics["ray_retries"] == 0
+    assert distributed.metrics["ray_workers"] == 2
+
+
+def test_a_killed_worker_costs_a_retry_and_counts_nothing_twice(cluster, samples, local):
+    killed: list[int] = []
+    stop = threading.Event()
+
+    def kill_one_busy_worker() -> None:
+        """SIGKILL the first worker process seen running a shard (its process title is ray::sigil_shard)."""
+        while not stop.is_set() and not killed:
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        title = (entry / "cmdline").read_bytes()
+                    except OSError:
+                        continue
+                    if title.startswith(b"ray::sigil_shard"):
+                        os.kill(int(entry.name), signal.SIGKILL)
+                        killed.append(int(entry.name))
+                        return
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_one_busy_worker)
+    killer.start()
+    try:
+        distributed = evaluate(samples, ray_config(cluster, shard_size=2, retries=2), seed=3, run_tests=True)
+    finally:
+        stop.set()
+        killer.join()
+    assert killed, "no worker was seen running a shard"
+    assert distributed.metrics["ray_retries"] >= 1
+    assert [d["id"] for d in distributed.samples] == [s.id for s in samples]  # each sample once, in order
+    assert not differences(comparable(distributed.samples), comparable(local.samples))
+    assert distributed.metrics["total_samples"] == len(samples)
+
+
+def test_ray_filters_keep_and_drop_what_local_filters_do(cluster):
+    dataset = DatasetConfig(names=["builtin:tiny-rust"], backend="ray", ray={"address": cluster, "shard_size": 16})
+    from sigil.config.loader import validate_config
+
+    config = validate_config({"dataset": dataset.model_dump()}, "test")
+    records = [item for item in read_source("builtin:tiny-rust", dataset) if isinstance(item, Record)]
+    filters = [named for named in build_filters(config) if named.filter.scope == "record"]
+    local = filter_records(filters, records, workers=1, progress=False)
+    distributed = filter_records(filters, records, workers=1, progress=False, ray=dataset.ray)
+    assert len(distributed) == len(records) > 100
+    assert distributed == local
+    assert any(isinstance(outcome, tuple) for outcome in local) and any(isinstance(o, Record) for o in local)
