@@ -56,6 +56,7 @@ PAIRED_SUFFIX = "_mcnemar_p"
 LOSS_METRIC = "loss"
 EXAMPLES_PER_KIND = 3
 EXAMPLE_CHARS = 1500
+EXAMPLES_SCANNED = 20_000
 HELDOUT_VERDICTS = "heldout.jsonl"
 
 
@@ -397,7 +398,9 @@ def pick(path: Path, run_dir: Path, parse: Any) -> list[Example]:
     """The first few that passed and the first few that failed in ``path`` (read until both are found)."""
     passed: list[Example] = []
     failed: list[Example] = []
-    for record in read_jsonl(path, skip_bad_lines=True, bad_lines=[]):
+    for index, record in enumerate(read_jsonl(path, skip_bad_lines=True, bad_lines=[])):
+        if index == EXAMPLES_SCANNED:  # a big file where one kind is rare: what was found is enough
+            break
         example = parse(record)
         if example is None:
             return []  # not a file of verdicts
