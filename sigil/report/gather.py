@@ -439,6 +439,16 @@ def target_verdicts(metrics: dict[str, Any]) -> list[tuple[str, Any, str, str]]:
     return rows
 
 
+def pass_at_k(metrics: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The scalar parts of an evaluation's ``pass_at_k`` (pass@1, pass@k, problems, samples), not its per-problem
+    breakdown."""
+    value = metrics.get("pass_at_k")
+    if not isinstance(value, dict):
+        return []
+    return [(key, item) for key, item in value.items()
+            if isinstance(item, (int, float, str)) and not isinstance(item, bool)]
+
+
 def evaluations(report: Report) -> dict[str, dict[str, Any]]:
     """Stages whose summary metrics carry a target metric (evaluations of samples), by name."""
     return {name: m for name, m in report.stage_metrics.items() if any(key in m for key in TARGETS)}

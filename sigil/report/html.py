@@ -10,7 +10,7 @@ import json
 from html import escape
 from typing import Any
 
-from sigil.report.gather import CURVE_METRICS, Report, evaluations, target_verdicts
+from sigil.report.gather import CURVE_METRICS, Report, evaluations, pass_at_k, target_verdicts
 from sigil.report.svg import Line, bar_chart, line_chart
 
 SIGNIFICANT = 0.01  # the bar for a gain to count
@@ -173,8 +173,9 @@ def evaluation_section(report: Report) -> list[str]:
             if isinstance(counts, dict) and counts:
                 top = sorted(counts.items(), key=lambda item: -item[1] if isinstance(item[1], (int, float)) else 0)[:12]
                 out.append(f"<h3>{escape(key)}</h3>" + table(["key", "count"], [[k, v] for k, v in top]))
-        if metrics.get("pass_at_k"):
-            out.append(f"<p>pass@k: {escape(json.dumps(metrics['pass_at_k']))}</p>")
+        if pass_at_k(metrics):
+            out.append("<h3>pass@k (tests run in the sandbox)</h3>" + table(["metric", "value"],
+                                                                         [list(row) for row in pass_at_k(metrics)]))
     return out
 
 

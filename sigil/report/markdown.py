@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sigil.report.gather import CURVE_METRICS, Report, evaluations, target_verdicts
+from sigil.report.gather import CURVE_METRICS, Report, evaluations, pass_at_k, target_verdicts
 
 
 def cell(value: Any) -> str:
@@ -55,8 +55,8 @@ def render_markdown(report: Report) -> str:
             f"- error types: {json.dumps(metrics.get('error_types', {}))}",
             f"- top clippy lints: {json.dumps(dict(list((metrics.get('clippy_lints') or {}).items())[:8]))}",
         ]
-        if metrics.get("pass_at_k"):
-            lines.append(f"- pass@k: {json.dumps(metrics['pass_at_k'])}")
+        if pass_at_k(metrics):
+            lines.append("- pass@k: " + ", ".join(f"{key} {value}" for key, value in pass_at_k(metrics)))
     evaluated = evaluations(report)
     for name, metrics in report.stage_metrics.items():
         if name in evaluated:

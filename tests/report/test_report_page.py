@@ -336,3 +336,13 @@ def test_examples_collapse_blank_output(tmp_path: Path):
     (verdicts_dir / VERDICTS).write_text("".join(json.dumps(line) + "\n" for line in lines))
     shown = {e.name: (e.passed, e.text) for e in gather(tmp_path).examples}
     assert shown == {"p1": (False, "(empty or only whitespace)"), "p2": (True, "a\n\n…\n\nb")}
+
+
+def test_pass_at_k_is_shown_without_its_per_problem_breakdown(tmp_path: Path):
+    pass_k = {"pass@1": 0.25, "problems": 8, "per_problem": {"sigil_gcd": {"n": 2, "c": 0}}}
+    (tmp_path / "manifest.json").write_text(json.dumps({"status": "completed", "stages": {
+        "judge": {"type": "whatever", "status": "completed", "metrics": {"compile_rate": 0.5, "pass_at_k": pass_k}}}}))
+    report = gather(tmp_path)
+    assert "- pass@k: pass@1 0.25, problems 8\n" in render_markdown(report)
+    page = render_html(report)
+    assert "<td>pass@1</td><td class=\"num\">0.25</td>" in page and "sigil_gcd" not in page
