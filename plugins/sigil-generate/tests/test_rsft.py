@@ -131,6 +131,11 @@ def test_heldout_problems_are_evaluated_before_and_after_every_round(tmp_path, c
     args = json.loads((work / "round-001" / "train-out" / "trainer_args.json").read_text())
     assert (args["sigil"]["epochs"], args["trainer"]["num_train_epochs"], args["trainer"]["max_steps"]) == (1.0, 1.0, -1)
     assert logged[1]["steps"] == args["sigil"]["steps"]  # the steps counted ahead are the steps transformers took
+    # the run report draws the held-out curves of this stage and tabulates what failed, by round
+    assert main(["report", str(run), "--html", str(tmp_path / "report.html")]) == 0
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("<title>rsft</title></polyline>") == 2 and "completed</div>" in page
+    assert "rsft <code>heldout_error_types</code>" in page
 
 
 def test_a_heldout_set_that_shares_prompts_with_training_is_refused_before_any_work(tmp_path, corpus, capsys):
