@@ -179,7 +179,8 @@ def map_shards(
             while queue and len(pending) < limit:
                 index = queue.popleft()
                 pending[task.remote(function, shared_ref, shards[index])] = index
-            done, _ = ray.wait(list(pending), num_returns=1)
+            ray.wait(list(pending), num_returns=1)  # block until one is done, then take every one that is
+            done, _ = ray.wait(list(pending), num_returns=len(pending), timeout=0)
             for ref in done:
                 index = pending.pop(ref)
                 try:

@@ -210,3 +210,19 @@ def test_ray_filters_keep_and_drop_what_local_filters_do(cluster):
     assert len(distributed) == len(records) > 100
     assert distributed == local
     assert any(isinstance(outcome, tuple) for outcome in local) and any(isinstance(o, Record) for o in local)
+
+
+def test_a_local_cluster_starts_outside_the_scratch_directory(tmp_path, monkeypatch):
+    """Processes that outlive an evaluation (a local Ray cluster started inside `sigil eval`) get the temporary
+    directory of before its scratch directory, which is removed when the evaluation ends."""
+    import tempfile
+
+    from sigil.io.scratch import outside_scratch, scratch_dir
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    before = tempfile.tempdir
+    with scratch_dir() as scratch:
+        assert os.environ["TMPDIR"] == str(scratch) == tempfile.gettempdir()
+        with outside_scratch():
+            assert os.environ["TMPDIR"] == str(tmp_path) and tempfile.tempdir == before
+        assert os.environ["TMPDIR"] == str(scratch) == tempfile.gettempdir()
