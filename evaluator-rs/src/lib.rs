@@ -11,7 +11,6 @@ pub mod diagnostics;
 pub mod evaluator;
 pub mod exec;
 pub mod extract;
-pub mod lexer;
 pub mod prefilter;
 pub mod result;
 pub mod sandbox;

@@ -2,8 +2,7 @@
 //! visibly truncated). Callers report both the strict rate (all samples) and the filtered rate.
 
 use crate::evaluator::CrateType;
-use crate::lexer::tokenize;
-use crate::shape::has_main;
+use crate::shape::{has_main, lexical_defect};
 
 /// Pre-filter thresholds and switches (the reference's `--pre-filter-*` flags).
 #[derive(Debug, Clone)]
@@ -34,7 +33,7 @@ pub fn prefilter(source: &str, cfg: &PrefilterConfig) -> Option<String> {
         return Some("too_few_lines".into());
     }
     if cfg.check_incomplete {
-        if let Some(defect) = tokenize(code).1 {
+        if let Some(defect) = lexical_defect(code) {
             return Some(defect.name().into());
         }
     }

@@ -5,13 +5,11 @@
 //! The rule behind `solo_reason` is written down, with the rustc/clippy behaviour behind each
 //! clause, in docs/evaluation.md ("Batching rule"). In short: a sample is batched only when
 //! nothing in it is read at crate scope. Lexical defects (unterminated literals, unbalanced
-//! delimiters) come from the lexer, which knows rustc's token grammar; everything else from the tree.
+//! delimiters: what the pre-filter drops as visibly truncated) are read on the same tree.
 
 use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser, Tree};
-
-use crate::lexer::{tokenize, LexDefect};
 
 /// How a sample is compiled when checked alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,6 +23,31 @@ impl CrateKind {
         match self {
             CrateKind::Bin => "bin",
             CrateKind::Lib => "lib",
+        }
+    }
+}
+
+/// The first lexical defect of a sample: what rustc's lexer would stop at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LexDefect {
+    UnterminatedString,
+    UnterminatedChar,
+    UnterminatedBlockComment,
+    /// A closing delimiter that does not match the innermost open one, or has none.
+    MismatchedDelimiter,
+    /// Delimiters still open at the end of the source (typical of truncated output).
+    UnclosedDelimiter,
+}
+
+impl LexDefect {
+    /// A stable, short name used as a pre-filter reason.
+    pub fn name(self) -> &'static str {
+        match self {
+            LexDefect::UnterminatedString => "unterminated_string",
+            LexDefect::UnterminatedChar => "unterminated_char",
+            LexDefect::UnterminatedBlockComment => "unterminated_comment",
+            LexDefect::MismatchedDelimiter => "mismatched_delimiter",
+            LexDefect::UnclosedDelimiter => "unclosed_delimiter",
         }
     }
 }
@@ -104,6 +127,12 @@ fn top_level_main(root: Node<'_>, src: &str) -> bool {
 struct Leaf<'s> {
     kind: &'s str,
     text: &'s str,
+    /// Source text error recovery skipped just before this token (trimmed; empty almost always).
+    skipped: &'s str,
+    /// Byte offset in the source.
+    start: usize,
+    /// An opaque token (literal, comment) that error recovery had to patch (a MISSING closing quote).
+    broken: bool,
     /// Inside an attribute (`#[...]`, `#![...]`, also in macro token trees).
     in_attr: bool,
     /// How many inline `mod m { ... }` bodies enclose it.
@@ -114,13 +143,13 @@ struct Leaf<'s> {
 
 /// Looks at a sample once and records everything batching needs to know.
 pub fn shape(src: &str, edition: &str) -> Shape {
-    let lex_defect = tokenize(src).1;
     let Some(tree) = parse(src) else {
-        return Shape { kind: CrateKind::Lib, lex_defect, syntax_error: true, solo_reason: Some("unparsable"), reads_file: None };
+        return Shape { kind: CrateKind::Lib, lex_defect: None, syntax_error: true, solo_reason: Some("unparsable"), reads_file: None };
     };
     let root = tree.root_node();
     let kind = if top_level_main(root, src) { CrateKind::Bin } else { CrateKind::Lib };
     let leaves = leaves(root, src);
+    let lex_defect = lexical_defect_of(&leaves, src);
     let file_read = file_read(root, &leaves);
     let reads_file = match file_read {
         Some(FileRead::Relative(why)) => Some(why),
@@ -137,16 +166,171 @@ pub fn shape(src: &str, edition: &str) -> Shape {
     Shape { kind, lex_defect, syntax_error: root.has_error(), solo_reason, reads_file }
 }
 
+/// The first lexical defect of `src`, read on its tree (the pre-filter's check for truncated output).
+pub fn lexical_defect(src: &str) -> Option<LexDefect> {
+    let tree = parse(src)?;
+    lexical_defect_of(&leaves(tree.root_node(), src), src)
+}
+
+/// What rustc's lexer would stop at: a quote, apostrophe or comment opener that error recovery left
+/// outside any literal or comment (as a token, or in text it skipped) is an unterminated one — the
+/// first in source order wins, as in rustc — else delimiters that do not pair up. A syntax error
+/// that is not lexical (`let x = ;`) is no defect: the pre-filter drops only visibly cut-off code.
+fn lexical_defect_of(leaves: &[Leaf<'_>], src: &str) -> Option<LexDefect> {
+    let mut delimiters: Vec<char> = Vec::new();
+    let mut mismatched = false;
+    // Whether closing `c` pairs with the innermost open delimiter.
+    let pairs = |c: char, stack: &mut Vec<char>| {
+        let want = match c {
+            ')' => '(',
+            ']' => '[',
+            _ => '{',
+        };
+        stack.pop() == Some(want)
+    };
+    let tail = leaves.last().map_or(src.trim(), |last| src[last.end()..].trim());
+    let pieces = leaves.iter().map(|l| (l.skipped, Some(l))).chain(std::iter::once((tail, None)));
+    let mut previous: Option<&Leaf<'_>> = None;
+    let mut closing_quote: Option<usize> = None;
+    let mut pieces = pieces.peekable();
+    while let Some((skipped, leaf)) = pieces.next() {
+        if let Some(defect) = unterminated_in(skipped) {
+            return Some(defect);
+        }
+        if !mismatched {
+            for c in skipped.chars() {
+                match c {
+                    '(' | '[' | '{' => delimiters.push(c),
+                    ')' | ']' | '}' => mismatched |= !pairs(c, &mut delimiters),
+                    _ => {}
+                }
+            }
+        }
+        let Some(leaf) = leaf else { break };
+        let next = pieces.peek().and_then(|&(skipped, next)| next.filter(|_| skipped.is_empty()));
+        match leaf.kind {
+            "\"" => return Some(LexDefect::UnterminatedString),
+            "string_literal" | "raw_string_literal" if leaf.broken => return Some(LexDefect::UnterminatedString),
+            "char_literal" if leaf.broken => return Some(LexDefect::UnterminatedChar),
+            "/*" => return Some(LexDefect::UnterminatedBlockComment),
+            "block_comment" if leaf.broken || !comment_closed(leaf.text) => return Some(LexDefect::UnterminatedBlockComment),
+            // The closing quote of a char literal error recovery split up (`'x'` as three tokens).
+            "'" if closing_quote == Some(leaf.start) => {}
+            // A `'` is a lifetime or label when a name follows right after it (`'a`), a char when
+            // the quote closes right after that (`'a'`); else, or after `b`, it opens an unterminated char.
+            "'" => {
+                let name = next.filter(|n| n.start == leaf.end() && !OPAQUE.contains(&n.kind) && ident(n).is_some());
+                let byte = previous.is_some_and(|p| p.text == "b" && p.end() == leaf.start);
+                match name {
+                    Some(n) if !byte => {
+                        if n.text.chars().count() == 1 && src[n.end()..].starts_with('\'') {
+                            closing_quote = Some(n.end());
+                        }
+                    }
+                    _ => return Some(LexDefect::UnterminatedChar),
+                }
+            }
+            "ERROR" => {
+                if let Some(defect) = unterminated_in(leaf.text) {
+                    return Some(defect);
+                }
+            }
+            "(" | "[" | "{" => delimiters.push(leaf.text.chars().next().unwrap_or('(')),
+            ")" | "]" | "}" if !mismatched => mismatched = !pairs(leaf.text.chars().next().unwrap_or(')'), &mut delimiters),
+            _ => {}
+        }
+        previous = Some(leaf);
+    }
+    if mismatched {
+        Some(LexDefect::MismatchedDelimiter)
+    } else if !delimiters.is_empty() {
+        Some(LexDefect::UnclosedDelimiter)
+    } else {
+        None
+    }
+}
+
+/// Whether a block comment's text closes every comment it opens (they nest in Rust).
+fn comment_closed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while i + 1 < bytes.len() {
+        match &bytes[i..i + 2] {
+            b"/*" => {
+                depth += 1;
+                i += 2;
+            }
+            b"*/" => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+                if depth == 0 {
+                    return i == bytes.len();
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// An unterminated literal or comment opener in text error recovery skipped.
+fn unterminated_in(text: &str) -> Option<LexDefect> {
+    let first = [("\"", LexDefect::UnterminatedString), ("'", LexDefect::UnterminatedChar), ("/*", LexDefect::UnterminatedBlockComment)]
+        .into_iter()
+        .filter_map(|(opener, defect)| text.find(opener).map(|at| (at, defect)))
+        .min_by_key(|&(at, _)| at);
+    first.map(|(_, defect)| defect)
+}
+
+/// The names in `src` used other than by invoking them (`assert_eq` in `macro_rules! assert_eq`
+/// or `use m as assert_eq`, not in `assert_eq!(..)`), in order. Text error recovery skipped is
+/// read word by word, so nothing the tree could not place is left out.
+pub fn uninvoked_names(src: &str) -> Vec<&str> {
+    let Some(tree) = parse(src) else { return skipped_uninvoked(src) };
+    let leaves = leaves(tree.root_node(), src);
+    let mut names = Vec::new();
+    for (i, leaf) in leaves.iter().enumerate() {
+        names.extend(skipped_uninvoked(leaf.skipped));
+        if leaf.kind == "ERROR" {
+            names.extend(skipped_uninvoked(leaf.text));
+        } else if let Some(name) = ident(leaf).filter(|_| !OPAQUE.contains(&leaf.kind)) {
+            if leaves.get(i + 1).is_none_or(|next| next.text != "!" || !next.skipped.is_empty()) {
+                names.push(name);
+            }
+        }
+    }
+    names.extend(skipped_uninvoked(leaves.last().map_or("", |last| &src[last.end()..])));
+    names
+}
+
+/// The words of raw text not followed by `!`.
+fn skipped_uninvoked(text: &str) -> Vec<&str> {
+    let is_word = |c: char| c == '_' || c.is_alphanumeric();
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(is_word) {
+        let tail = &rest[start..];
+        let len = tail.find(|c: char| !is_word(c)).unwrap_or(tail.len());
+        if !tail[len..].trim_start().starts_with('!') {
+            out.push(&tail[..len]);
+        }
+        rest = &tail[len..];
+    }
+    out
+}
+
 /// The tree's tokens in source order (comments and literals as one opaque token each).
 fn leaves<'s>(root: Node<'_>, src: &'s str) -> Vec<Leaf<'s>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Leaf<'s>> = Vec::new();
     // (node, in_attr, mod_depth, top); an explicit stack because hostile samples nest deeply.
     let mut stack = vec![(root, false, 0usize, false)];
     while let Some((node, in_attr, mod_depth, top)) = stack.pop() {
         let kind = node.kind();
         if node.child_count() == 0 || OPAQUE.contains(&kind) {
             if !node.is_missing() {
-                out.push(Leaf { kind, text: &src[node.byte_range()], in_attr, mod_depth, top });
+                let range = node.byte_range();
+                let from = out.last().map_or(0, |l| l.end()).min(range.start);
+                out.push(Leaf { kind, text: &src[range.clone()], skipped: src[from..range.start].trim(), start: range.start, broken: node.has_error(), in_attr, mod_depth, top });
             }
             continue;
         }
@@ -166,6 +350,12 @@ fn leaves<'s>(root: Node<'_>, src: &'s str) -> Vec<Leaf<'s>> {
         stack.extend(pushed.into_iter().rev());
     }
     out
+}
+
+impl Leaf<'_> {
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
 }
 
 fn ident<'s>(leaf: &Leaf<'s>) -> Option<&'s str> {
@@ -398,6 +588,37 @@ mod tests {
         assert!(reads("#[path = \"x.rs\"] mod m;").is_some());
         assert!(reads("mod inner { pub fn f() {} }\nfn main() { let include = 1; }").is_none());
         assert!(reads("fn main() { println!(\"include_str!\"); }").is_none());
+    }
+
+    #[test]
+    fn lexical_defects() {
+        let defect = |s: &str| lexical_defect(s).map(LexDefect::name);
+        assert_eq!(defect("fn f(s: &'static str) -> &'a str { 'outer: loop { break 'outer; } }"), None);
+        assert_eq!(defect(r"fn f() { let c = 'x'; let d = '\''; let e = '\u{1F600}'; let f = b'\n'; let g = '{'; }"), None);
+        let src = r####"fn main() { let s = "}"; /* { /* nested } */ */ let r = r#"{"a": "}"}"#; // }
+        }"####;
+        assert_eq!(defect(src), None);
+        assert_eq!(defect("fn main() { let r#type = 1.5e-3 + 0x1F; let r = 1..2; }"), None);
+        assert_eq!(defect("fn main() {\n    let x = 5;\n"), Some("unclosed_delimiter"));
+        assert_eq!(defect("fn main() { let s = \"abc"), Some("unterminated_string"));
+        assert_eq!(defect("fn main() { /* abc"), Some("unterminated_comment"));
+        assert_eq!(defect("fn main() { /* a /* b */"), Some("unterminated_comment"));
+        assert_eq!(defect("fn main() { let x = (1, 2]; }"), Some("mismatched_delimiter"));
+        assert_eq!(defect("let r = r##\"abc\"#;"), Some("unterminated_string"));
+        assert_eq!(defect("fn main() { let c = '"), Some("unterminated_char"));
+        assert_eq!(defect("fn main() { let c = b'a"), Some("unterminated_char"));
+        assert_eq!(defect("fn main() {\n'    let x = 1;\n}\n"), Some("unterminated_char"));
+        // A syntax error that is not lexical is no defect.
+        assert_eq!(defect("fn main() { let x = ; }"), None);
+    }
+
+    #[test]
+    fn names_used_without_invoking_them() {
+        assert_eq!(uninvoked_names("fn main() { assert_eq!(1, 1); }"), vec!["fn", "main"]);
+        assert!(uninvoked_names("macro_rules! assert_eq { () => {} }").contains(&"assert_eq"));
+        assert!(uninvoked_names("use m as assert;").contains(&"assert"));
+        // Text error recovery skips is read word by word.
+        assert!(uninvoked_names("fn main() { let s = \"x; macro_rules! assert { () => {} }").contains(&"assert"));
     }
 
     #[test]

@@ -123,17 +123,9 @@ pub fn refusal(source: &str) -> Option<String> {
             return Some(format!("refused: the program uses `{word}`, which could run code around the test harness (see docs/functional.md, threat model)"));
         }
     }
-    use crate::lexer::Token;
-    let (tokens, _) = crate::lexer::tokenize(source);
-    for (i, token) in tokens.iter().enumerate() {
-        if let Token::Ident(name) = token {
-            let invoked = matches!(tokens.get(i + 1), Some(Token::Punct('!')));
-            if ASSERTIONS.contains(name) && !invoked {
-                return Some(format!("refused: the program redefines or renames `{name}!`, which its tests are written with (see docs/functional.md, threat model)"));
-            }
-        }
-    }
-    None
+    crate::shape::uninvoked_names(source).into_iter().find(|name| ASSERTIONS.contains(name)).map(|name| {
+        format!("refused: the program redefines or renames `{name}!`, which its tests are written with (see docs/functional.md, threat model)")
+    })
 }
 
 fn contains_word(text: &str, word: &str) -> bool {
