@@ -209,6 +209,8 @@ def map_shards(
 
     for _ in track(finished(), description, total=len(shards)):
         pass
+    log.info("ray: %d shards on %d worker processes, %d resubmitted after a lost worker", run.shards,
+             len(run.workers), run.retries)
     return [results[index] for index in range(len(shards))], run
 
 

@@ -21,10 +21,6 @@ import pytest
 import ray
 
 from sigil.cli import main
-from sigil.data.config import DatasetConfig
-from sigil.data.filtering import build_filters, filter_records
-from sigil.data.records import Record
-from sigil.data.sources import read_source
 from sigil.evaluation.config import EvalConfig
 from sigil.evaluation.evaluate import evaluate
 from sigil.evaluation.samples import Sample, read_samples
@@ -198,18 +194,23 @@ def test_a_killed_worker_costs_a_retry_and_counts_nothing_twice(cluster, samples
     assert distributed.metrics["total_samples"] == len(samples)
 
 
-def test_ray_filters_keep_and_drop_what_local_filters_do(cluster):
-    dataset = DatasetConfig(names=["builtin:tiny-rust"], backend="ray", ray={"address": cluster, "shard_size": 16})
-    from sigil.config.loader import validate_config
-
-    config = validate_config({"dataset": dataset.model_dump()}, "test")
-    records = [item for item in read_source("builtin:tiny-rust", dataset) if isinstance(item, Record)]
-    filters = [named for named in build_filters(config) if named.filter.scope == "record"]
-    local = filter_records(filters, records, workers=1, progress=False)
-    distributed = filter_records(filters, records, workers=1, progress=False, ray=dataset.ray)
-    assert len(distributed) == len(records) > 100
-    assert distributed == local
-    assert any(isinstance(outcome, tuple) for outcome in local) and any(isinstance(o, Record) for o in local)
+def test_the_data_stage_on_ray_keeps_and_drops_what_it_does_locally(cluster, tmp_path):
+    """The data stage through the real CLI on the built-in corpus: the same train, validation and dropped files."""
+    stages = {}
+    for backend in ("local", "ray"):
+        pipeline = tmp_path / f"{backend}.yaml"
+        pipeline.write_text(
+            f"misc: {{output_dir: {tmp_path / backend}}}\nstages: [{{name: data, type: data}}]\n"
+            f"dataset: {{names: ['builtin:tiny-rust'], validation_split: 0.1, backend: {backend}, "
+            f"ray: {{address: '{cluster}', shard_size: 16}}}}\n"
+        )
+        assert main(["run", str(pipeline)]) == 0
+        stages[backend] = tmp_path / backend / "stages" / "data"
+    assert json.loads((stages["ray"] / "stage.json").read_text())["metrics"]["backend"] == "ray"
+    for name in ("train.jsonl", "validation.jsonl", "dropped.jsonl", "stats.json"):
+        assert (stages["ray"] / name).read_text() == (stages["local"] / name).read_text(), name
+    dropped = (stages["local"] / "dropped.jsonl").read_text().splitlines()
+    assert len(dropped) > 10 and (stages["local"] / "train.jsonl").read_text()  # kept some, dropped some
 
 
 def test_a_local_cluster_starts_outside_the_scratch_directory(tmp_path, monkeypatch):
