@@ -194,6 +194,30 @@ def test_a_killed_worker_costs_a_retry_and_counts_nothing_twice(cluster, samples
     assert distributed.metrics["total_samples"] == len(samples)
 
 
+def hold(shared: float, shard: list[int]) -> tuple[float, float]:
+    """A shard that takes ``shared`` seconds: when it ran."""
+    start = time.time()
+    time.sleep(shared)
+    return start, time.time()
+
+
+def test_back_pressure_runs_no_more_than_max_in_flight_shards(cluster):
+    from ray import cloudpickle
+
+    from sigil.ray_backend import RayConfig, map_shards
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    try:
+        spans, run = map_shards(hold, 0.3, [[i] for i in range(4)], RayConfig(address=cluster, max_in_flight=1),
+                                "test", "holding")
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert run.shards == 4 and run.retries == 0
+    ordered = sorted(spans)
+    # two free CPUs, one shard at a time: each started after the previous ended
+    assert all(earlier[1] <= later[0] for earlier, later in zip(ordered, ordered[1:])), ordered
+
+
 def test_the_data_stage_on_ray_keeps_and_drops_what_it_does_locally(cluster, tmp_path):
     """The data stage through the real CLI on the built-in corpus: the same train, validation and dropped files."""
     stages = {}

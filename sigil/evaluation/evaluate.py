@@ -320,6 +320,9 @@ def _evaluate_on_ray(
     shards = [samples[start : start + size] for start in range(0, len(samples), size)]
     parts, run = map_shards(_ray_shard, (config, pipeline, run_tests), shards, config.ray, "eval.ray",
                             "checking samples (ray)")
+    for shard, part in zip(shards, parts, strict=True):  # every sample of a shard once, no more
+        if len(part.details) != len(shard):
+            raise SigilError(f"eval.backend ray: a shard of {len(shard)} samples came back with {len(part.details)}")
     for key in ("toolchain", "isolation", "tests_isolation"):  # one cluster, one toolchain: else not comparable
         seen = {getattr(part, key) for part in parts if getattr(part, key) is not None}
         if len(seen) > 1:
