@@ -35,6 +35,16 @@ _EXPORTS: dict[str, str] = {
     "StageResult": "sigil.pipeline.stage",
     "NoOptions": "sigil.pipeline.stage",
     "registry": "sigil.plugins",
+    "Kind": "sigil.plugins",
+    "Registry": "sigil.plugins",
+    "STAGES": "sigil.pipeline.stage",
+    "CONFIG_SECTIONS": "sigil.config.section",
+    "FILTERS": "sigil.data.filters",
+    "FilterFactory": "sigil.data.filters",
+    "SCORERS": "sigil.evaluation.scorers",
+    "SUITES": "sigil.functional.suite_lookup",
+    "TRAINERS": "sigil.training",
+    "GENERATORS": "sigil.generation",
     # data: records and filters
     "Record": "sigil.data.records",
     "Drop": "sigil.data.records",
@@ -83,30 +93,37 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
-    "Register",
-    "__version__",
-    "hookimpl",
+    "CONFIG_SECTIONS",
     "Completion",
     "ConfigError",
     "DEFAULT_PROMPT_TEMPLATE",
-    "PROMPT_FORMAT_FILE",
-    "PromptFormat",
     "DataError",
     "Drop",
     "EvalBatch",
     "EvalConfig",
+    "FILTERS",
     "Filter",
+    "FilterFactory",
+    "GENERATORS",
     "GenerationRequest",
     "Generator",
     "InputPath",
     "Job",
+    "Kind",
     "ModelRef",
     "NoOptions",
     "NotFingerprinted",
+    "PROMPT_FORMAT_FILE",
     "PipelineConfig",
     "PluginError",
     "Problem",
+    "PromptFormat",
     "Record",
+    "Register",
+    "Registry",
+    "SCORERS",
+    "STAGES",
+    "SUITES",
     "Sample",
     "SamplingSettings",
     "Scorer",
@@ -119,9 +136,11 @@ __all__ = [
     "StageResult",
     "StepProgress",
     "Suite",
+    "TRAINERS",
     "TrainOutcome",
     "TrainRequest",
     "Trainer",
+    "__version__",
     "append_jsonl_line",
     "assemble",
     "atomic_write_json",
@@ -130,6 +149,7 @@ __all__ = [
     "build_tiny_model",
     "evaluate",
     "format_eta",
+    "hookimpl",
     "is_tiny",
     "load_suite",
     "make_evaluator",
@@ -158,17 +178,17 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names above load on first use
     from sigil.config.schema import PipelineConfig
-    from sigil.config.section import InputPath, NotFingerprinted, Section, StageRef
-    from sigil.data.filters import Filter
+    from sigil.config.section import CONFIG_SECTIONS, InputPath, NotFingerprinted, Section, StageRef
+    from sigil.data.filters import FILTERS, Filter, FilterFactory
     from sigil.data.records import Drop, Record
     from sigil.errors import ConfigError, DataError, PluginError, SigilError
     from sigil.evaluation.config import EvalConfig
     from sigil.evaluation.evaluate import evaluate, make_evaluator
     from sigil.evaluation.samples import Sample
-    from sigil.evaluation.scorers import EvalBatch, Scorer
+    from sigil.evaluation.scorers import SCORERS, EvalBatch, Scorer
     from sigil.functional.problems import Problem, Suite, assemble, load_suite, truncate_at_stop
-    from sigil.functional.suite_lookup import resolve_suite
-    from sigil.generation import Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
+    from sigil.functional.suite_lookup import SUITES, resolve_suite
+    from sigil.generation import GENERATORS, Completion, GenerationRequest, Generator, Job, ModelRef, SamplingSettings
     from sigil.io import (
         append_jsonl_line,
         atomic_write_json,
@@ -179,12 +199,13 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
         write_jsonl,
     )
     from sigil.observe.progress import StepProgress, format_eta
-    from sigil.pipeline.stage import NoOptions, Stage, StageContext, StageOutput, StageResult
-    from sigil.plugins import registry
+    from sigil.pipeline.stage import STAGES, NoOptions, Stage, StageContext, StageOutput, StageResult
+    from sigil.plugins import Kind, Registry, registry
     from sigil.tiny import build_tiny_model, is_tiny, parse_spec
     from sigil.training import (
         DEFAULT_PROMPT_TEMPLATE,
         PROMPT_FORMAT_FILE,
+        TRAINERS,
         PromptFormat,
         Trainer,
         TrainOutcome,

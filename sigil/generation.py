@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from sigil.plugins import Kind
 from sigil.training import PromptFormat
 
 
@@ -125,3 +126,7 @@ class Generator(Protocol):
         The same request gives the same completions, whether earlier jobs were done in this call or a killed one.
         """
         ...
+
+
+#: ``registry(GENERATORS)``: the registered generators.
+GENERATORS: Kind[Generator] = Kind("generators")

@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Generic, TypeVar, cast, overload
 
 import pluggy
 
@@ -64,25 +64,46 @@ COMPONENT_KINDS: tuple[str, ...] = (
 # --------------------------------------------------------------------------------------------------------------
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Entry:
+class Entry(Generic[T]):
     """One registered component."""
 
     name: str
-    component: Any
+    component: T
     plugin: str
     #: The config sections or dotted keys the component reads (part of the fingerprint of stages using it).
     reads: tuple[str, ...] = ()
 
 
-class Registry:
+class Kind(Generic[T]):
+    """A component kind and the type its components follow: ``registry(TRAINERS).get(name)`` is a ``Trainer``.
+
+    Each kind is declared beside its protocol (``TRAINERS`` in :mod:`sigil.training`, ``SCORERS`` in
+    :mod:`sigil.evaluation.scorers`, ...), so the kernel names no component type. The type is what the hook's
+    documentation promises; pluggy cannot check what a plugin registers, so a component that breaks its
+    protocol fails where it is used, naming the plugin that supplied it where the caller checks.
+    """
+
+    def __init__(self, name: str) -> None:
+        if name not in COMPONENT_KINDS:
+            raise ValueError(f"unknown component kind {name!r}; known: {', '.join(COMPONENT_KINDS)}")
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Kind({self.name!r})"
+
+
+class Registry(Generic[T]):
     """An ordered name → component map for one kind of component ("filter", "stage", ...)."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self._entries: dict[str, Entry] = {}
+        self._entries: dict[str, Entry[T]] = {}
 
-    def add(self, name: str, component: object, plugin: str, reads: Sequence[str] = ()) -> None:
+    def add(self, name: str, component: T, plugin: str, reads: Sequence[str] = ()) -> None:
         """Add a component; a name that is already taken is an error naming both plugins."""
         if not isinstance(name, str) or not name:
             raise PluginError(f"plugin {plugin!r} registered a {self.kind} without a name")
@@ -98,7 +119,7 @@ class Registry:
             )
         self._entries[name] = Entry(name, component, plugin, tuple(reads))
 
-    def get(self, name: str) -> Any:
+    def get(self, name: str) -> T:
         """The component called ``name``; an unknown name is an error listing close matches."""
         try:
             return self._entries[name].component
@@ -111,14 +132,14 @@ class Registry:
         known = ", ".join(self._entries) or "none"
         return f"unknown {self.kind} {name!r}{hint}; known: {known}"
 
-    def entry(self, name: str) -> Entry:
+    def entry(self, name: str) -> Entry[T]:
         self.get(name)
         return self._entries[name]
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries
 
-    def __iter__(self) -> Iterator[Entry]:
+    def __iter__(self) -> Iterator[Entry[T]]:
         return iter(self._entries.values())
 
     def __len__(self) -> int:
@@ -218,17 +239,29 @@ def plugin_load_failures() -> list[str]:
     return list(_state.failures)
 
 
-def registry(kind: str) -> Registry:
+@overload
+def registry(kind: Kind[T]) -> Registry[T]: ...
+
+
+@overload
+def registry(kind: str) -> Registry[object]: ...
+
+
+def registry(kind: Kind[T] | str) -> Registry[T] | Registry[object]:
     """Collect one kind of component from every plugin, recording which plugin supplied each.
+
+    Pass the typed kind (``registry(SCORERS)``) to get components of its protocol's type; a kind named by a
+    string (what a stage's ``uses`` returns) gives plain objects, enough for names and ``reads``.
 
     Each plugin's ``register_<kind>`` implementation is called on its own (in pluggy's call order) so that
     the registry knows whom each component came from and can name both plugins on a duplicate.
     """
-    if kind not in COMPONENT_KINDS:
-        raise ValueError(f"unknown component kind {kind!r}")
+    name = kind.name if isinstance(kind, Kind) else kind
+    if name not in COMPONENT_KINDS:
+        raise ValueError(f"unknown component kind {name!r}")
     load_plugins()
-    result = Registry(kind.removesuffix("s").replace("_", " "))
-    hook_name = f"register_{kind}"
+    result: Registry[object] = Registry(name.removesuffix("s").replace("_", " "))
+    hook_name = f"register_{name}"
     hook_impls = getattr(pm.hook, hook_name).get_hookimpls()
     plugins = [impl.plugin for impl in hook_impls]
     for impl in reversed(hook_impls):  # pluggy calls the last-registered first, tryfirst/trylast respected
@@ -239,7 +272,8 @@ def registry(kind: str) -> Registry:
             result.add(name, component, _plugin, reads)
 
         caller(register=register)
-    return result
+    # The one place a component's type is taken on trust: the hook's documented contract (see Kind).
+    return cast("Registry[T]", result) if isinstance(kind, Kind) else result
 
 
 def hook() -> pluggy.HookRelay:

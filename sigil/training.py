@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast, get_args
 
+from sigil.plugins import Kind
+
 #: How an instruct prompt is rendered for a tokenizer without a chat template. Training and generation both use
 #: it, so a model is sampled in exactly the format it was fine-tuned on.
 DEFAULT_PROMPT_TEMPLATE = "### Instruction:\n{prompt}\n\n### Response:\n"
@@ -138,3 +140,7 @@ class Trainer(Protocol):
     def train(self, request: TrainRequest) -> TrainOutcome:
         """Train, write the adapter (or model), ``trainer_args.json`` and the model card under ``request.output_dir``."""
         ...
+
+
+#: ``registry(TRAINERS)``: the registered trainers.
+TRAINERS: Kind[Trainer] = Kind("trainers")

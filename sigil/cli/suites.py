@@ -17,9 +17,10 @@ def register_commands(cli: click.Group) -> None:
     def list_suites() -> None:
         """List registered suites with their problem counts."""
         from sigil.functional import resolve_suite
+        from sigil.functional.suite_lookup import SUITES
         from sigil.plugins import registry
 
-        for entry in registry("suites"):
+        for entry in registry(SUITES):
             click.echo(f"{entry.name}  {len(resolve_suite(entry.name))} problems  ({entry.plugin})")
 
     @suites.command()

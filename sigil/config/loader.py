@@ -171,11 +171,12 @@ def set_value(raw: dict[str, Any], key: str, value: Any, what: str | None = None
 
 def config_model() -> type[CoreConfig]:
     """The full config model: the core keys plus every section registered by an installed plugin."""
+    from sigil.config.section import CONFIG_SECTIONS
     from sigil.plugins import registry
 
     sections: dict[str, Any] = {}
     # sorted: entry points load in whatever order site-packages lists them, and docs/config.md must not churn
-    for entry in sorted(registry("config_sections"), key=lambda entry: entry.name):
+    for entry in sorted(registry(CONFIG_SECTIONS), key=lambda entry: entry.name):
         model = entry.component
         if entry.name in CoreConfig.model_fields:
             raise ConfigError(f"plugin {entry.plugin!r} registers config section {entry.name!r}, a core key")

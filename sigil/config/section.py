@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from sigil.plugins import Kind
+
 
 class Section(BaseModel):
     """A config section: strict (unknown keys are errors), validated on assignment.
@@ -35,6 +37,10 @@ class Section(BaseModel):
                 if str(value) in _text_choices(field.annotation):
                     data = {**data, name: str(value)}
         return data
+
+
+#: ``registry(CONFIG_SECTIONS)``: the registered section models.
+CONFIG_SECTIONS: Kind[type[Section]] = Kind("config_sections")
 
 
 class NotFingerprinted:

@@ -42,10 +42,11 @@ class NamedFilter:
 
 def build_filters(config: PipelineConfig) -> list[NamedFilter]:
     """Every enabled registered filter, in registration order; misbehaving factories are a PluginError."""
+    from sigil.data.filters import FILTERS
     from sigil.plugins import registry
 
     built = []
-    for entry in registry("filters"):
+    for entry in registry(FILTERS):
         instance = entry.component(config)
         if instance is None:
             continue

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sigil.data.records import Drop, Record
+from sigil.plugins import Kind
+
+if TYPE_CHECKING:
+    from sigil.config.schema import PipelineConfig
 
 
 class Filter(Protocol):
@@ -21,3 +26,10 @@ class Filter(Protocol):
     def apply(self, records: list[Record]) -> list[Record | Drop]:
         """One verdict per record, in order: the record to keep (the same or rewritten) or a :class:`Drop`."""
         ...
+
+
+#: What ``register_filters`` registers: ``factory(config)`` gives the filter, or ``None`` when the config turns it off.
+FilterFactory = Callable[["PipelineConfig"], Filter | None]
+
+#: ``registry(FILTERS)``: the registered filter factories.
+FILTERS: Kind[FilterFactory] = Kind("filters")

@@ -49,16 +49,17 @@ class DataStage:
     @classmethod
     def uses(cls, config: CoreConfig, options: NoOptions) -> dict[str, list[str]]:
         """Every registered filter runs (each decides from its config whether it is on)."""
+        from sigil.data.filters import FILTERS
         from sigil.plugins import registry
 
-        return {"filters": registry("filters").names()}
+        return {"filters": registry(FILTERS).names()}
 
     @classmethod
     def inputs_fingerprint(cls, config: CoreConfig, options: NoOptions) -> list[str]:
         """Changed source files re-run the stage even when the config is unchanged."""
         return [source_fingerprint(name) for name in config.dataset.names]
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[NoOptions]) -> StageResult:
         dataset = ctx.config.dataset
 
         # --- filters first: a filter that cannot be built (missing scorer) fails before any reading

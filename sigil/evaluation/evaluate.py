@@ -20,7 +20,7 @@ from sigil.evaluation.config import EvalConfig
 from sigil.evaluation.functional import test_samples
 from sigil.evaluation.metrics import aggregate, quality_score
 from sigil.evaluation.samples import Sample, read_samples, subsample
-from sigil.evaluation.scorers import EvalBatch
+from sigil.evaluation.scorers import SCORERS, EvalBatch
 from sigil.functional.check import pass_at_k_block
 from sigil.functional.results import SampleResult
 from sigil.io import atomic_write_json, staged_files, write_jsonl
@@ -135,7 +135,7 @@ def filtered_check(reason: str) -> dict[str, Any]:
 
 def check_scorers(names: list[str]) -> None:
     """Every configured scorer must be registered (fails before any work starts)."""
-    scorers = registry("scorers")
+    scorers = registry(SCORERS)
     for name in names:
         if name not in scorers:
             raise SigilError(f"eval.scorers: {scorers.unknown_message(name)}")
@@ -284,7 +284,7 @@ def evaluate_shard(
     # --- scorers, in the configured order
     batch = EvalBatch(samples, sources, checks, config.idiomatic_weights, config.jobs, pipeline, config)
     scores: list[dict[str, float]] = [{} for _ in samples]
-    scorers = registry("scorers")
+    scorers = registry(SCORERS)
     for name in config.scorers:
         for index, values in enumerate(scorers.get(name).score(batch)):
             scores[index].update(values)

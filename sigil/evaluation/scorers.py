@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from sigil.evaluation.samples import Sample
+from sigil.plugins import Kind
 
 
 @dataclass
@@ -126,3 +127,7 @@ class SelfTestsScorer:
                 "self_tests_fraction": result.tests_passed / result.tests_total,
             }
         return scores
+
+
+#: ``registry(SCORERS)``: the registered scorers.
+SCORERS: Kind[Scorer] = Kind("scorers")

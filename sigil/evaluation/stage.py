@@ -37,7 +37,7 @@ class EvaluateStage:
     def uses(cls, config: CoreConfig, options: EvaluateOptions) -> dict[str, list[str]]:
         return {"scorers": list(config.eval.scorers)}
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[EvaluateOptions]) -> StageResult:
         if ctx.options.samples:
             path = ctx.options.samples
         else:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sigil.errors import SigilError
 from sigil.functional.problems import Suite, load_suite
+from sigil.plugins import Kind, registry
 
 
 def resolve_suite(spec: str) -> Suite:
@@ -17,12 +17,10 @@ def resolve_suite(spec: str) -> Suite:
     """
     if Path(spec).is_file():
         return load_suite(spec)
-    from sigil.plugins import registry
-
-    suites = registry("suites")
+    suites = registry(SUITES)
     if spec not in suites:
         raise SigilError(f"suite {spec!r}: not a file, and {suites.unknown_message(spec)}")
-    component: Any = suites.get(spec)
+    component = suites.get(spec)
     if callable(component):
         loaded = component()
         if not isinstance(loaded, Suite):
@@ -33,3 +31,6 @@ def resolve_suite(spec: str) -> Suite:
 
 #: What ``register_suites`` may register besides a path.
 SuiteLoader = Callable[[], Suite]
+
+#: ``registry(SUITES)``: each suite's file, or a loader.
+SUITES: Kind[str | Path | SuiteLoader] = Kind("suites")

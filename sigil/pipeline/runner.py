@@ -27,7 +27,7 @@ from sigil.pipeline.distributed import (
 )
 from sigil.pipeline.fingerprint import component_reads, config_payload, config_value, digest, fingerprint_data
 from sigil.pipeline.rundir import RunDir, now
-from sigil.pipeline.stage import StageContext, StageOutput, StageResult
+from sigil.pipeline.stage import STAGES, StageContext, StageOutput, StageResult
 from sigil.plugins import hook, registry
 
 log = logging.getLogger("sigil.run")
@@ -108,7 +108,7 @@ class Selection:
 
 def plan_stages(config: CoreConfig, source: str) -> list[PlannedStage]:
     """Resolve every stage before any work starts, so that a config error costs nothing."""
-    stages = registry("stages")
+    stages = registry(STAGES)
     planned = []
     for index, spec in enumerate(config.stages):
         if spec.type not in stages:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from sigil.config.section import Section
 from sigil.errors import ConfigError
+from sigil.plugins import Kind
 
 if TYPE_CHECKING:
     from sigil.config.schema import CoreConfig, StageSpec
@@ -33,7 +34,10 @@ class Stage(Protocol):
     # Optional: ``distributed = True`` when every rank of a multi-process launch (torchrun) must run the stage
     # together (training); other stages run on rank 0 alone (see sigil.pipeline.distributed).
 
-    def run(self, ctx: StageContext) -> StageResult:
+    # ``StageContext[Any]``: the runner hands each stage options validated by its own ``Options`` model, a link
+    # made at run time. Each stage writes ``def run(self, ctx: StageContext[MyOptions])``, so mypy checks every
+    # option it reads.
+    def run(self, ctx: StageContext[Any]) -> StageResult:
         """Do the work, writing artifacts under ``ctx.out_dir``."""
         ...
 
@@ -45,6 +49,10 @@ class Stage(Protocol):
     # Optional: ``@classmethod def inputs_fingerprint(cls, config, options) -> JSON-able`` describing the
     # content of external inputs the markers cannot see. Prefer marking the option or config field that names
     # a file with ``InputPath``: the runner then hashes the file's content itself.
+
+
+#: ``registry(STAGES)``: the registered stage types.
+STAGES: Kind[type[Stage]] = Kind("stages")
 
 
 @dataclass(frozen=True)
@@ -76,13 +84,20 @@ class StageResult:
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
+#: A stage's options model (``Stage.Options``).
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+
+
 @dataclass
-class StageContext:
-    """Everything a running stage may use. Stages write only under ``out_dir`` and ``work_dir``."""
+class StageContext(Generic[OptionsT]):
+    """Everything a running stage may use. Stages write only under ``out_dir`` and ``work_dir``.
+
+    ``StageContext[MyOptions]``: ``options`` is the stage entry's ``options:``, validated by ``MyOptions``.
+    """
 
     spec: StageSpec
     config: CoreConfig
-    options: Any
+    options: OptionsT
     run_dir: Path
     #: Fresh, private directory; renamed into place only when the stage completes.
     out_dir: Path

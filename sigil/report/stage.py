@@ -17,7 +17,7 @@ class ReportStage:
     config_keys = ()
     version = "2"
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[NoOptions]) -> StageResult:
         report = gather(ctx.run_dir, writing_stage=ctx.name)
         atomic_write_text(ctx.out_dir / "report.md", render_markdown(report))
         atomic_write_text(ctx.out_dir / "report.html", render_html(report))

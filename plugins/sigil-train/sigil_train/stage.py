@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from sigil import Section, SigilError, StageContext, StageRef, StageResult, registry
+from sigil import TRAINERS, Section, SigilError, StageContext, StageRef, StageResult, registry
 from sigil_train.config.sections import config_length
 from sigil_train.trainer.protocol import TrainRequest
 
@@ -42,7 +42,7 @@ class SftStage:
     def uses(cls, config: Any, options: SftOptions) -> dict[str, list[str]]:
         return {"trainers": [options.trainer]}
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[SftOptions]) -> StageResult:
         # --- starting point: an earlier stage's adapter (options.warm_start) or train.load_from, passed explicitly
         warm_start: Path | None = Path(ctx.config.train.load_from) if ctx.config.train.load_from else None
         if ctx.options.warm_start:
@@ -53,7 +53,7 @@ class SftStage:
         data = ctx.input("dataset", ("data",))
         train_path = data.artifact("train")
         validation_path = data.artifact("validation") if "validation" in data.artifacts else None
-        trainer = registry("trainers").get(ctx.options.trainer)
+        trainer = registry(TRAINERS).get(ctx.options.trainer)
         request = TrainRequest(
             config=ctx.config,
             ctx=ctx,

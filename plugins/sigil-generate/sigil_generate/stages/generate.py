@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigil import NoOptions, StageContext, StageResult, atomic_write_json, registry
+from sigil import GENERATORS, NoOptions, StageContext, StageResult, atomic_write_json, registry
 from sigil_generate.model import model_ref, resolve_base
 from sigil_generate.prompts import load_prompts
 from sigil_generate.stages.inputs import adapter_input, cache_dir, tiny_texts
@@ -29,13 +29,13 @@ class GenerateStage:
     def check(cls, config: Any, options: NoOptions) -> None:
         """The prompts and the generator exist: checked before any stage of the run starts."""
         load_prompts(config.generate.prompts, config.generate.limit)
-        registry("generators").get(config.generate.generator)
+        registry(GENERATORS).get(config.generate.generator)
 
     @classmethod
     def uses(cls, config: Any, options: NoOptions) -> dict[str, list[str]]:
         return {"generators": [config.generate.generator]}
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[NoOptions]) -> StageResult:
         section = ctx.config.generate  # type: ignore[attr-defined]  # a plugin section, added at load time
 
         # --- prompts
@@ -59,7 +59,7 @@ class GenerateStage:
 
         # --- sample, resumable sample by sample; the generator loads (or serves) the model itself
         run = SamplingRun(
-            generator=registry("generators").get(section.generator),
+            generator=registry(GENERATORS).get(section.generator),
             generator_name=section.generator,
             model=ref,
             options=section,

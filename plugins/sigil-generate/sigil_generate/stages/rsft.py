@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from sigil import (
+    GENERATORS,
+    TRAINERS,
     NoOptions,
     SigilError,
     StageContext,
@@ -62,8 +64,8 @@ class RsftStage:
             check_tests_possible(config.eval, prompts.is_suite)
         if config.rsft.heldout:
             check_heldout(load_prompts(config.rsft.heldout, config.rsft.heldout_limit), prompts)
-        registry("trainers").get(config.rsft.trainer)
-        registry("generators").get(config.generate.generator)
+        registry(TRAINERS).get(config.rsft.trainer)
+        registry(GENERATORS).get(config.generate.generator)
 
     @classmethod
     def uses(cls, config: Any, options: NoOptions) -> dict[str, list[str]]:
@@ -74,12 +76,12 @@ class RsftStage:
             "trainers": [config.rsft.trainer],
         }
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[NoOptions]) -> StageResult:
         config: Any = ctx.config  # plugin sections are added to the config model at load time
         rsft, section = config.rsft, config.generate
         prompts = load_prompts(section.prompts, section.limit)
-        trainer = registry("trainers").get(rsft.trainer)
-        generator = registry("generators").get(section.generator)
+        trainer = registry(TRAINERS).get(rsft.trainer)
+        generator = registry(GENERATORS).get(section.generator)
 
         # --- starting point: the latest sft/rsft adapter, or the base model
         source = adapter_input(ctx)

@@ -39,7 +39,7 @@ class SftDataStage:
             if path is not None and not Path(path).is_file():
                 raise ConfigError(f"options.{key}: {path}: no such file")
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[SftDataOptions]) -> StageResult:
         artifacts, metrics = {}, {}
         for key in ("train", "validation"):
             path = getattr(ctx.options, key)

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sigil import EvalConfig, Problem, Sample, SigilError, evaluate, make_evaluator, registry
+from sigil import SCORERS, EvalConfig, Problem, Sample, SigilError, evaluate, make_evaluator, registry
 from sigil_train.config.sections import REWARD_COMPONENTS
 
 
@@ -46,7 +46,7 @@ def reward_scorers(weights: dict[str, float]) -> list[str]:
 
 def check_reward_scorers(weights: dict[str, float]) -> None:
     """Every scorer a reward names must be registered (called before any stage runs)."""
-    scorers = registry("scorers")
+    scorers = registry(SCORERS)
     for name in reward_scorers(weights):
         if name not in scorers:
             raise SigilError(f"grpo.rewards: {scorers.unknown_message(name)}")

@@ -69,7 +69,7 @@ class GrpoStage:
         """The scorers whose metrics are rewards (their ``reads`` join the fingerprint)."""
         return {"scorers": reward_scorers(config.grpo.rewards)}
 
-    def run(self, ctx: StageContext) -> StageResult:
+    def run(self, ctx: StageContext[GrpoOptions]) -> StageResult:
         from sigil_train.grpo.trainer import GrpoRequest, train_grpo
 
         config: Any = ctx.config
