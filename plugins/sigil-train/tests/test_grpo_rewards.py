@@ -60,8 +60,8 @@ def test_rewards_are_the_evaluators_verdicts(eval_config, monkeypatch):
 
     # the evaluator on its own, the same samples: the verdicts the rewards must equal
     samples = [Sample(str(i), p.prompt, c, p.name, i, c, p) for i, (p, c) in enumerate(BATCH)]
-    report = evaluate(samples, EvalConfig(cache_dir=None, scorers=["compile", "clippy", "idiomatic"]), seed=1,
-                      run_tests=True)
+    standalone = EvalConfig(cache_dir=None, scorers=["compile", "clippy", "idiomatic"], prefilter={"enabled": False})
+    report = evaluate(samples, standalone, seed=1, run_tests=True)
     for index, (detail, value) in enumerate(zip(report.samples, got, strict=True)):
         compiles = detail["check"]["compiles"]
         verdict = detail["tests"]
@@ -83,6 +83,15 @@ def test_rewards_are_the_evaluators_verdicts(eval_config, monkeypatch):
     assert logged["rewards/compile_zero_std_groups"] == pytest.approx(2 / 3)  # (pass, error) varies
     assert logged["rewards/tests_zero_std_groups"] == pytest.approx(0.0)
     assert reward.stats.calls == 1 and reward.stats.completions == len(BATCH)
+
+
+def test_the_compile_reward_is_the_compilers_not_the_prefilters(eval_config):
+    """A short program the pre-filter would drop (fewer than eval.prefilter.min_lines) still compiles and passes:
+    its compile reward says so, consistent with its tests reward."""
+    short = Problem(name="one", prompt="fn one() -> i32 {", tests=" }\nfn main() { assert_eq!(one(), 1); }")
+    reward = EvaluatorReward({"one": short}, EvalConfig(cache_dir=None, prefilter={"min_lines": 50}),
+                             {"compile": 1.0, "tests": 1.0}, clippy_cap=10, group_size=2, seed=1)
+    assert reward(prompts=["", ""], completions=[" 1", " 2"], problem=["one", "one"]) == [2.0, 1.0]
 
 
 def test_a_registered_scorer_metric_is_a_reward(eval_config):

@@ -11,7 +11,8 @@ from sigil.pipeline.runner import plan_stages
 
 CONFIG_DIR = Path(__file__).resolve().parents[3] / "configs"
 #: The configs this plugin ships (others in configs/ belong to other plugins and are tested there).
-TRAINING = [CONFIG_DIR / name for name in ("tiny-sft.yml", "llama8b-phase1.yml", "llama8b-phase2.yml")]
+TRAINING = [CONFIG_DIR / name for name in ("tiny-sft.yml", "tiny-grpo.yml", "llama8b-phase1.yml",
+                                                 "llama8b-phase2.yml")]
 
 
 @pytest.mark.parametrize("path", TRAINING, ids=[path.name for path in TRAINING])

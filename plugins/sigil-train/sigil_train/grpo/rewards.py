@@ -106,7 +106,7 @@ class EvaluatorReward:
 
     :param problems: the prompt set's problems by name (the dataset's ``problem`` column names them).
     :param eval_config: the ``eval`` section: sandbox, cache, limits, idiomatic weights; its scorers are replaced by
-        :func:`reward_scorers`.
+        :func:`reward_scorers` and its pre-filter is off (every verdict is the compiler's or the harness's).
     :param weights: ``grpo.rewards``; ``clippy_cap``: ``grpo.clippy_cap``.
     :param group_size: ``grpo.num_generations``: consecutive completions of one prompt (for the zero-variance share).
     :param pipeline: the full config, for plugin scorers that read their own section.
@@ -118,7 +118,12 @@ class EvaluatorReward:
     def __init__(self, problems: dict[str, Problem], eval_config: EvalConfig, weights: dict[str, float],
                  clippy_cap: int, group_size: int, seed: int, pipeline: Any = None) -> None:
         self.problems = problems
-        self.eval_config = eval_config.model_copy(update={"scorers": reward_scorers(weights)})
+        # no pre-filter: its heuristics would make `compile` 0 for a program the harness still builds and tests (and
+        # a pre-filtered program is built by the harness one by one, not checked in a batch: 2x slower, measured)
+        self.eval_config = eval_config.model_copy(update={
+            "scorers": reward_scorers(weights),
+            "prefilter": eval_config.prefilter.model_copy(update={"enabled": False}),
+        })
         self.weights = {key: weight for key, weight in weights.items() if weight}
         self.clippy_cap = clippy_cap
         self.group_size = group_size
