@@ -66,6 +66,9 @@ def test_grpo_runs_resumes_and_logs_its_rewards(tmp_path: Path, pipeline: Path):
     assert (stage["steps"], stage["resumed_from_step"]) == (2, 1)
     assert stage["reward_calls"] == 1 and stage["completions_verified"] == 2  # one evaluator call for step 2's group
     assert 0 < stage["reward_time_share"] < 1 and stage["reward_completions_per_s"] > 0
+    # first/last over the whole run: step 1 (before the interrupt) and step 2
+    rewards_logged = {m["step"]: m["reward"] for m in logged(run, "grpo") if "reward" in m}
+    assert (stage["first_reward"], stage["last_reward"]) == (rewards_logged[1], rewards_logged[2])
 
     args = json.loads((run / "stages" / "grpo" / "trainer_args.json").read_text())
     trainer = args["trainer"]
@@ -97,6 +100,8 @@ def test_grpo_runs_resumes_and_logs_its_rewards(tmp_path: Path, pipeline: Path):
     assert main(["run", str(pipeline), "--from", "grpo"]) == 0
     again = json.loads((run / "stages" / "grpo" / "stage.json").read_text())["metrics"]
     assert (again["steps"], again["resumed_from_step"], again["reward_calls"]) == (2, 2, 0)
+    # its summary still holds the run's rewards, read from the checkpoint's log
+    assert again["first_reward"] == stage["first_reward"] and again["last_reward"] == stage["last_reward"]
 
 
 def test_grpo_config_is_checked_before_any_stage_runs(tmp_path: Path, pipeline: Path, capsys):

@@ -54,7 +54,7 @@ class GrpoStage:
     #: prompts, sampling, loss and reward weights (grpo), the evaluator that judges (eval), the cache of tiny models
     #: (dataset) and the seed (misc).
     config_keys = ("model_name", "dataset", "misc", "train", "lora", "bnb_4bit", "grpo", "eval")
-    version = "1"
+    version = "2"  # 2: rewards judged with the pre-filter off
     distributed = True
 
     @classmethod

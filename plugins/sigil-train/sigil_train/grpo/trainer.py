@@ -8,6 +8,7 @@ key, the finished-run shortcut, the metrics callback, ``trainer_args.json``.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Callable
@@ -201,9 +202,18 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
             "train_runtime_s": float(result.metrics.get("train_runtime", 0.0)),
             "resumed_from_step": checkpoint_step(resume_from),
             **{key: value for key, value in summary.items() if key != "eval_losses"},
-            **reward_summary(metrics_cb.history, reward.stats, timing_cb),
+            **reward_summary(logged_history(trainer, resume_from if finished else None), reward.stats, timing_cb),
         }
     return outcome
+
+
+def logged_history(trainer: Any, finished_checkpoint: Path | None) -> list[dict[str, Any]]:
+    """Every step's logged metrics of the whole run: transformers' ``log_history`` (a resumed run's includes the steps
+    before the checkpoint); a finished run taken from its checkpoint reads the checkpoint's."""
+    if finished_checkpoint is not None:
+        state = json.loads((finished_checkpoint / "trainer_state.json").read_text())
+        return list(state.get("log_history", []))
+    return list(trainer.state.log_history)
 
 
 def reward_summary(history: list[dict[str, Any]], stats: RewardStats, timing: RewardTimeCallback) -> dict[str, Any]:
