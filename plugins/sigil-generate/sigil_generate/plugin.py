@@ -24,8 +24,10 @@ def register_generators(register: Register) -> None:
 
 @sigil.hookimpl
 def register_stages(register: Register) -> None:
+    from sigil_generate.stages.control import RsftControlStage
     from sigil_generate.stages.generate import GenerateStage
     from sigil_generate.stages.rsft import RsftStage
 
     register("generate", GenerateStage)
     register("rsft", RsftStage)
+    register("rsft-control", RsftControlStage)

@@ -62,7 +62,7 @@ def evaluate_heldout(heldout: PromptSet, run: SamplingRun, rsft: Any, seed: int,
     """
     path = out_dir / VERDICTS
     if path.exists():
-        return [HeldoutVerdict(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
+        return read_verdicts(path)
     settings = dataclasses.replace(sampling_settings(run.options, seed, True, trained=run.model.prompt_format), temperature=rsft.heldout_temperature)
     samples = sample_prompts(heldout, 1, settings, run)
     # the one evaluate-with-tests path: each sample bound to its problem, so the program compile-checked is the
@@ -81,6 +81,11 @@ def evaluate_heldout(heldout: PromptSet, run: SamplingRun, rsft: Any, seed: int,
         for verdict in verdicts:
             handle.write(json.dumps(dataclasses.asdict(verdict)) + "\n")
     return verdicts
+
+
+def read_verdicts(path: Path) -> list[HeldoutVerdict]:
+    """The verdicts a held-out evaluation saved."""
+    return [HeldoutVerdict(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
 
 
 def _status(detail: dict[str, Any]) -> str:

@@ -18,20 +18,21 @@ from sigil_generate.stages.sampling import GeneratedSample
 SOURCE = "rsft"
 
 
-def training_records(samples: list[GeneratedSample], chat_template: bool, round_number: int) -> list[dict[str, Any]]:
-    """One record per kept sample."""
+def training_records(samples: list[GeneratedSample], chat_template: bool, round_number: int,
+                     source: str = SOURCE) -> list[dict[str, Any]]:
+    """One record per kept sample (``source``: what the records are, e.g. a control arm's ``gold``)."""
     records = []
     for sample in samples:
-        record_id = f"rsft-r{round_number}/{sample.id}"
+        record_id = f"{source}-r{round_number}/{sample.id}"
         if chat_template:
-            records.append({"id": record_id, "source": SOURCE, "path": None, "task": "instruct",
+            records.append({"id": record_id, "source": source, "path": None, "task": "instruct",
                             "content": sample.completion, "prompt": sample.item.prompt})
         elif sample.item.suite_problem is not None:
             # the whole program the verdict was about (prompt + completion + tests): the shape a suite's
             # reference programs have in a pretraining corpus (data source ``suite:NAME``)
-            records.append({"id": record_id, "source": SOURCE, "path": None, "task": "code",
+            records.append({"id": record_id, "source": source, "path": None, "task": "code",
                             "content": assemble(sample.item.suite_problem, sample.completion), "prompt": None})
         else:
-            records.append({"id": record_id, "source": SOURCE, "path": None, "task": "code",
+            records.append({"id": record_id, "source": source, "path": None, "task": "code",
                             "content": sample.item.prompt + sample.completion, "prompt": None})
     return records

@@ -1,1 +1,1 @@
-"""Stage types of this plugin: ``generate`` and ``rsft``."""
+"""Stage types of this plugin: ``generate``, ``rsft`` and its control arms ``rsft-control``."""
