@@ -22,6 +22,8 @@ class Filter(Protocol):
 
     name: str
     scope: Literal["record", "corpus"]
+    # Optional: ``setting: str``, the config key(s) that control the filter (``"dataset.dedup"``); the data stage
+    # names it in the warning it prints when the filter drops a large share of a source.
 
     def apply(self, records: list[Record]) -> list[Record | Drop]:
         """One verdict per record, in order: the record to keep (the same or rewritten) or a :class:`Drop`."""

@@ -14,6 +14,7 @@ import itertools
 from typing import Any
 
 from sigil.config.schema import CoreConfig
+from sigil.data.checks.duplicates import NEAR_DUPLICATE as NEAR_REASON
 from sigil.data.config import DatasetConfig
 from sigil.data.filtering import READ_FILTER, build_filters, filter_records, worker_count
 from sigil.data.mixing import combine, hold_out, weight_tasks
@@ -26,6 +27,9 @@ from sigil.hookspecs import Register, hookimpl
 from sigil.io import atomic_write_json, atomic_write_text
 from sigil.observe.progress import track
 from sigil.pipeline.stage import NoOptions, StageContext, StageResult
+
+#: The reason under which near-deduplication's drops are counted (the built-in filter is registered as "duplicates").
+NEAR_DUPLICATE = f"duplicates: {NEAR_REASON}"
 
 
 def record_id(source: str, index: int, path: str | None) -> str:
@@ -64,7 +68,8 @@ class DataStage:
 
         # --- filters first: a filter that cannot be built (missing scorer) fails before any reading
         filters = build_filters(ctx.config)
-        stats = Stats(filters=[named.name for named in filters])
+        settings = {named.name: setting for named in filters if (setting := getattr(named.filter, "setting", None))}
+        stats = Stats(filters=[named.name for named in filters], settings=settings)
         if dataset.backend == "ray":  # and a Ray cluster that cannot be joined, too
             from sigil.ray_backend import connect
 
@@ -153,6 +158,9 @@ class DataStage:
                 "train": total.train,
                 "train_lines": train_lines,
                 "validation": total.validation,
+                # near-deduplication can quietly drop much of a template corpus: its count and share, always
+                "near_duplicates": total.reasons[NEAR_DUPLICATE],
+                "near_duplicate_share": total.reason_share().get(NEAR_DUPLICATE, 0.0),
                 "workers": workers,
                 "backend": dataset.backend,
                 # the report lists these (the most frequent drop reasons, each with example paths)

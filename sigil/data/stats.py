@@ -5,7 +5,8 @@ For every source: ``read = passed + filtered`` and ``passed = train + validation
 
 Each filter's share of what was read is reported too, in files and in characters, and a filter that drops at
 least :data:`LOUD_SHARE` of a source is a warning: near-deduplication quietly dropping 39% of a template corpus
-is something to be told, not to find out.
+is something to be told, not to find out. The warning names the setting that controls the filter when the filter
+declares one (its ``setting``), and each reason's share of the files read is in ``stats.json`` (``reason_share``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-#: A filter dropping at least this share of a source's files or characters is reported as a warning.
-LOUD_SHARE = 0.25
+#: A filter dropping more than this share of a source's files or characters is reported as a warning.
+LOUD_SHARE = 0.20
 #: Dropped paths kept per reason as examples for the report.
 EXAMPLES = 3
 
@@ -64,6 +65,10 @@ class SourceStats:
             for name, count in files.most_common()
         }
 
+    def reason_share(self) -> dict[str, float]:
+        """Per reason: the share of the files read that it dropped."""
+        return {reason: round(count / self.read, 4) if self.read else 0.0 for reason, count in self.reasons.most_common()}
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -76,6 +81,7 @@ class SourceStats:
             "not_sampled": self.not_sampled,
             "read_chars": self.read_chars,
             "dropped_share": self.dropped_share(),
+            "reason_share": self.reason_share(),
             "examples": {reason: self.examples[reason] for reason, _ in self.reasons.most_common() if reason in self.examples},
         }
 
@@ -86,6 +92,8 @@ class Stats:
 
     filters: list[str]
     sources: dict[str, SourceStats] = field(default_factory=dict)
+    #: Filter name → the config that controls it (named in the warnings).
+    settings: dict[str, str] = field(default_factory=dict)
 
     def source(self, name: str) -> SourceStats:
         if name not in self.sources:
@@ -165,15 +173,18 @@ class Stats:
         ]
 
     def warnings(self) -> list[str]:
-        """One line per filter that dropped at least LOUD_SHARE of a source's files or characters."""
+        """One line per filter that dropped more than LOUD_SHARE of a source's files or characters."""
         lines = []
         for stats in self.sources.values():
             for name, share in stats.dropped_share().items():
-                if max(share["files"], share["chars"]) >= LOUD_SHARE:
+                if max(share["files"], share["chars"]) > LOUD_SHARE:
+                    reasons = ", ".join(f"{reason.split(': ', 1)[1]} {count}" for reason, count in
+                                        stats.reasons.most_common() if reason.split(": ", 1)[0] == name)
+                    setting = self.settings.get(name)
+                    advice = f"to keep more, change {setting}" if setting else "docs/data.md names the setting that controls it"
                     lines.append(
-                        f"filter {name!r} dropped {share['files']:.0%} of the files and {share['chars']:.0%} of the "
-                        f"characters of {stats.source}; see dropped.jsonl for which and why, and docs/data.md for "
-                        f"the setting that controls it"
+                        f"filter {name!r} dropped {share['files']:.0%} of the files ({reasons}) and {share['chars']:.0%} of "
+                        f"the characters of {stats.source}; {advice}; dropped.jsonl says which and why"
                     )
         return lines
 

@@ -313,3 +313,32 @@ def test_a_filter_dropping_a_large_share_is_reported(tmp_path: Path, run_data, c
     share = json.loads((stage / "stats.json").read_text())["total"]["dropped_share"]["duplicates"]
     assert share["files"] >= 0.5
     assert "filter 'duplicates' dropped 90% of the files" in capsys.readouterr().err
+
+
+def test_near_dedup_drops_are_counted_and_a_large_share_names_dataset_dedup(tmp_path: Path, run_data, capsys) -> None:
+    """Issue 12: near-deduplication silently dropped 39% of a template corpus. The stats now count its drops and
+    their share, and a share over 20% is a one-line warning naming the setting to change."""
+    # 10 template files differing in a comment: 9 near duplicates of the first; plus 15 distinct files
+    rows = [{"content": LIB.format(n=100) * 3 + f"// variant {n}\n", "path": f"src/t{n}.rs"} for n in range(10)]
+    rows += [{"content": LIB.format(n=n) + f"pub fn only_{n}() -> u64 {{ {n} * {n + 1} }}\n" * 3, "path": f"src/u{n}.rs"}
+             for n in range(15)]
+    source = jsonl(tmp_path / "templates.jsonl", rows)
+    stage = run_data(f"  names: ['local:{source}']\n  validation_split: 0.0")
+    metrics = json.loads((stage / "stage.json").read_text())["metrics"]
+    total = json.loads((stage / "stats.json").read_text())["total"]
+    near = total["reasons"]["duplicates: near duplicate"]
+    assert metrics["near_duplicates"] == near and near >= 9
+    assert metrics["near_duplicate_share"] == total["reason_share"]["duplicates: near duplicate"] == round(near / 25, 4)
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "filter 'duplicates' dropped" in line]
+    assert len(warnings) == 1 and "change dataset.dedup" in warnings[0]
+    assert f"near duplicate {near}" in warnings[0]
+
+
+def test_a_small_near_dedup_share_is_counted_without_a_warning(tmp_path: Path, run_data, capsys) -> None:
+    rows = [{"content": LIB.format(n=100) * 3 + f"// variant {n}\n", "path": f"src/t{n}.rs"} for n in range(2)]
+    rows += [{"content": LIB.format(n=n) + f"pub fn only_{n}() -> u64 {{ {n} * {n + 1} }}\n" * 3, "path": f"src/u{n}.rs"}
+             for n in range(15)]
+    stage = run_data(f"  names: ['local:{jsonl(tmp_path / 'few.jsonl', rows)}']\n  validation_split: 0.0")
+    metrics = json.loads((stage / "stage.json").read_text())["metrics"]
+    assert metrics["near_duplicates"] == 1 and metrics["near_duplicate_share"] == round(1 / 17, 4)
+    assert "dataset.dedup" not in capsys.readouterr().err

@@ -92,6 +92,10 @@ def lsh_bands(threshold: float) -> tuple[int, int]:
     return best
 
 
+#: The drop reason of a near (not exact) duplicate.
+NEAR_DUPLICATE = "near duplicate"
+
+
 @dataclass
 class DuplicatesFilter:
     """Drops exact duplicates (``mode="exact"``) or exact and near duplicates (``mode="near"``)."""
@@ -100,6 +104,8 @@ class DuplicatesFilter:
     threshold: float = 0.85
     name: str = "duplicates"
     scope: Literal["record", "corpus"] = "corpus"
+    #: Named when it drops a large share: a template corpus loses much of itself to near-deduplication.
+    setting: str = "dataset.dedup ('exact' or 'none') or dataset.near_dup_threshold"
 
     def apply(self, records: list[Record]) -> list[Record | Drop]:
         verdicts: list[Record | Drop] = []
@@ -125,7 +131,7 @@ class DuplicatesFilter:
                     )
                     if match is not None:
                         estimate = similarity(sig, kept_signatures[match])
-                        verdicts.append(Drop("near duplicate", f"of {kept_names[match]} (~{estimate:.2f})"))
+                        verdicts.append(Drop(NEAR_DUPLICATE, f"of {kept_names[match]} (~{estimate:.2f})"))
                         continue
                     index = len(kept_signatures)
                     kept_signatures.append(sig)
