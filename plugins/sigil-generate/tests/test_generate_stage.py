@@ -164,3 +164,34 @@ def test_samples_come_from_the_latest_sft_adapter(tmp_path, prompts_file, corpus
     assert base_info["adapter"] is None and base_info["base_model"] == tuned["base_model"]
     # a large learning rate on the adapter changes greedy completions
     assert [r["gen"] for r in samples_of(run, "base")] != [r["gen"] for r in samples_of(run, "tuned")]
+
+
+@pytest.mark.slow
+def test_a_moved_run_directory_resumes_an_interrupted_round_without_resampling(tmp_path, prompts_file, corpus, caplog):
+    """Issue 9: the progress key held the adapter's absolute path, so moving the run directory discarded every
+    sample of an interrupted round and sampled it again."""
+    stages = [
+        {"name": "data", "type": "fixture_data", "options": {"train": str(corpus)}},
+        {"name": "sft", "type": "sft", "inputs": {"dataset": "data"}},
+        {"name": "gen", "type": "generate"},
+    ]
+    train = {"adapter": "lora", "max_steps": 1, "micro_batch_size": 2, "grad_accum": 1,
+             "dataloader_num_workers": 0, "tokenize_workers": 1, "eval_every": 0, "save_every": 100}
+
+    def pipeline(run_dir):
+        return write_pipeline(tmp_path / "p.yaml", stages, train=train, lora={"r": 4, "alpha": 8},
+                              generate={"prompts": str(prompts_file), "limit": 2, "n": 2, "batch_size": 2},
+                              misc={"output_dir": str(run_dir), "seed": 7})
+
+    assert main(["run", str(pipeline(tmp_path / "run"))]) == 0
+    # interrupted after the first two samples, the second marked so a re-sample would show
+    progress = tmp_path / "run" / "work" / "gen" / "progress.jsonl"
+    lines = progress.read_text().splitlines()
+    marked = {**json.loads(lines[2]), "completion": "kept from before the move"}
+    progress.write_text("\n".join([lines[0], lines[1], json.dumps(marked)]) + "\n")
+    (tmp_path / "run").rename(tmp_path / "moved")
+    caplog.clear()
+    assert main(["run", str(pipeline(tmp_path / "moved")), "--only", "gen"]) == 0
+    assert "resuming with 2 of 4 samples done" in caplog.text
+    rows = samples_of(tmp_path / "moved")
+    assert rows[1]["completion"] == "kept from before the move"

@@ -2,7 +2,8 @@
 
 Each completion is appended to a progress file in the stage's work directory as soon as the generator yields it,
 keyed by (problem, sample), under a key of everything the completions depend on (jobs, sampling settings, the
-model reference, the generator and the settings it names, e.g. ``generate.dtype``/``device``/``engine``). A re-run
+model by content (a local directory by the digest of its files, never by its path: a moved run directory resumes),
+the generator and the settings it names, e.g. ``generate.dtype``/``device``/``engine``). A re-run
 after a kill generates only the jobs that are missing; the generator's determinism (per-batch or per-job seeds)
 makes the result the same as an uninterrupted run, and a job already recorded is never recorded twice.
 """
@@ -152,12 +153,47 @@ def progress_key(jobs: list[Job], settings: SamplingSettings, run: SamplingRun) 
     payload = {
         "jobs": [[j.problem, j.prompt, j.sample, list(j.stop)] for j in jobs],
         "settings": settings.to_json(),
-        "model": run.model.to_json(),
+        "model": model_identity(run.model),
         "generator": run.generator_name,
         "generator_settings": run.generator.identity(run.options),
         **run.extra_key,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def model_identity(model: ModelRef) -> dict[str, Any]:
+    """``model`` as the completions depend on it: each local directory (base, adapter, merged model) by the digest
+    of its files rather than by where it is, so a moved run directory resumes its progress, and an adapter
+    rewritten in place does not reuse samples of the old one. Hub names stay names."""
+    identity = model.to_json()
+    for name in ("base", "adapter", "merged"):
+        value = identity.get(name)
+        if value and Path(value).is_dir():
+            identity[name] = {"files_sha256": directory_digest(Path(value))}
+    return identity
+
+
+#: (directory, (relative path, size, mtime) of every file) → digest: a round's sampling, its held-out check and
+#: the next round name the same base, which a full model's gigabytes make worth hashing once.
+_DIGESTS: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
+
+
+def directory_digest(directory: Path) -> str:
+    """sha256 over the relative path and content of every file under ``directory``, in sorted order."""
+    files = sorted(path for path in directory.rglob("*") if path.is_file())
+    stats = tuple((path.relative_to(directory).as_posix(), stat.st_size, stat.st_mtime_ns)
+                  for path in files for stat in [path.stat()])
+    memo = (str(directory.resolve()), stats)
+    if memo not in _DIGESTS:
+        digest = hashlib.sha256()
+        for path, (relative, _, _) in zip(files, stats, strict=True):
+            digest.update(relative.encode() + b"\0")
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+            digest.update(b"\0")
+        _DIGESTS[memo] = digest.hexdigest()
+    return _DIGESTS[memo]
 
 
 def _resume(path: Path, key: str, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
