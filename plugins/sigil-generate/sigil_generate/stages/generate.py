@@ -1,6 +1,6 @@
 """The ``generate`` stage: sample ``generate.n`` completions per prompt from the base model or a trained adapter.
 
-Reads top to bottom: prompts → model reference (latest sft/rsft adapter, or the base) → sample (resumable per
+Reads top to bottom: prompts → model reference (latest sft/rsft/grpo adapter, or the base) → sample (resumable per
 sample; the generator loads or serves the model) → write.
 """
 

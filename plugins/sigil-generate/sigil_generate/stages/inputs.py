@@ -9,11 +9,11 @@ from pathlib import Path
 from sigil import ConfigError, StageContext, StageOutput, read_jsonl
 
 #: Stage types whose ``adapter`` artifact a generating stage samples from.
-ADAPTER_STAGES = ("sft", "rsft")
+ADAPTER_STAGES = ("sft", "rsft", "grpo")
 
 
 def adapter_input(ctx: StageContext) -> StageOutput | None:
-    """The stage whose adapter to sample from: ``inputs.model`` if named, else the latest sft/rsft stage, else
+    """The stage whose adapter to sample from: ``inputs.model`` if named, else the latest sft/rsft/grpo stage, else
     None (the base model)."""
     try:
         return ctx.input("model", ADAPTER_STAGES)
