@@ -80,6 +80,10 @@ def require_ray(key: str) -> None:
 
 # --- joining or starting the cluster
 
+_NOT_YET = object()
+#: The address this process joined (None: the local cluster it started), once it has.
+_joined: Any = _NOT_YET
+
 
 def connect(config: RayConfig, key: str) -> Any:
     """The ``ray`` module, connected: to ``config.address``, or to a local cluster started here. Idempotent (one
@@ -87,10 +91,15 @@ def connect(config: RayConfig, key: str) -> Any:
     require_ray(key)
     import ray
 
+    global _joined
     address = config.address
     if address:
         _check_reachable(address, key)
-    if ray.is_initialized():
+    if ray.is_initialized():  # joined by sigil, or by the caller's own ray.init()
+        if _joined is not _NOT_YET and _joined != address:
+            # eval.ray and dataset.ray naming different clusters: the second would silently run on the first
+            raise ConfigError(f"{key}.address: this process already joined {_joined or 'a local cluster'} and "
+                              f"joins one cluster only (asked for {address or 'a local cluster'})")
         return ray
     options: dict[str, Any] = {"logging_level": logging.WARNING, "configure_logging": False}
     if not address:
@@ -103,6 +112,7 @@ def connect(config: RayConfig, key: str) -> Any:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         where = f"join the Ray cluster at {address}" if address else "start a local Ray cluster"
         raise ConfigError(f"{key}.address: cannot {where}: {first}") from None
+    _joined = address
     resources = ray.cluster_resources()
     log.info("ray: %s, %d CPUs on %d nodes", address or "local cluster", int(resources.get("CPU", 0)),
              len([node for node in ray.nodes() if node.get("Alive")]))
@@ -110,7 +120,7 @@ def connect(config: RayConfig, key: str) -> Any:
 
 
 def _check_reachable(address: str, key: str) -> None:
-    """A TCP connection to ``host:port`` within seconds: ray.init itself retries a wrong address for minutes."""
+    """A TCP connection to ``host:port`` within seconds: ray.init keeps retrying an address nobody answers on."""
     if address == "auto":
         return
     host, _, port = address.removeprefix("ray://").rpartition(":")

@@ -218,6 +218,16 @@ def test_back_pressure_runs_no_more_than_max_in_flight_shards(cluster):
     assert all(earlier[1] <= later[0] for earlier, later in zip(ordered, ordered[1:])), ordered
 
 
+def test_one_process_joins_one_cluster(cluster):
+    from sigil.errors import ConfigError
+    from sigil.ray_backend import RayConfig, connect
+
+    connect(RayConfig(address=cluster), "eval.ray")
+    with pytest.raises(ConfigError, match=rf"dataset.ray.address: this process already joined {cluster} and joins "
+                                          r"one cluster only \(asked for a local cluster\)"):
+        connect(RayConfig(), "dataset.ray")
+
+
 def test_the_data_stage_on_ray_keeps_and_drops_what_it_does_locally(cluster, tmp_path):
     """The data stage through the real CLI on the built-in corpus: the same train, validation and dropped files."""
     stages = {}

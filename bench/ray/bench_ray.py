@@ -9,7 +9,9 @@ Measured on this machine, with a local Ray cluster that this script starts (``ev
   - serialization: bytes and (de)serialization time of a real shard's input (samples) and output (ShardResult),
     with Ray's serializer and through the object store (``ray.put`` + ``ray.get``);
   - local vs ray on the same samples (the evaluator benchmark's corpus, cache off), interleaved per repeat so
-    load hits both alike; every ray run is checked to equal the local one sample by sample.
+    load hits both alike; every ray run is checked to equal the local one sample by sample;
+  - the data stage's record-scope filters on the same files: one process, a pool of every core, and Ray
+    (``dataset.ray.shard_size``), interleaved; outcomes checked identical.
 Then a model of a real cluster from the measured per-sample cost and overheads (see ``model``).
 """
 
@@ -29,9 +31,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "evaluator"))
+sys.path.insert(0, str(HERE.parent / "data"))
 
+from bench_filtering import build_corpus  # noqa: E402
 from corpus import generate  # noqa: E402
 
+from sigil.config import validate_config  # noqa: E402
+from sigil.data.filtering import build_filters, filter_records  # noqa: E402
 from sigil.evaluation.config import EvalConfig  # noqa: E402
 from sigil.evaluation.evaluate import evaluate, evaluate_shard  # noqa: E402
 from sigil.evaluation.samples import Sample  # noqa: E402
@@ -123,6 +129,33 @@ def serialization(ray: Any, shard: list[Sample], result: Any, rounds: int) -> di
     return out
 
 
+# --- filtering
+
+
+def filtering(files: int, repeats: int) -> dict[str, Any]:
+    """Record-scope filters over the same files: 1 process, a pool of every core, Ray with the default shards."""
+    from sigil.data.config import DataRayConfig
+
+    records, _ = build_corpus(files, 60)
+    record_scope = [f for f in build_filters(validate_config({}, "bench_ray")) if f.filter.scope == "record"]
+    cores = os.cpu_count() or 1
+    ways: dict[str, Any] = {"1 process": (1, None), f"{cores} processes": (cores, None), "ray": (1, DataRayConfig())}
+    seconds: dict[str, list[float]] = {name: [] for name in ways}
+    reference = None
+    for _ in range(repeats):
+        for name, (workers, ray_config) in ways.items():
+            start = time.perf_counter()
+            outcome = filter_records(record_scope, records, workers, progress=False, ray=ray_config)
+            seconds[name].append(time.perf_counter() - start)
+            reference = reference or outcome
+            if outcome != reference:
+                raise SystemExit(f"filtering with {name} differs from the first run")
+    return {"files": len(records), "megabytes": round(sum(len(r.content) for r in records) / 1e6, 1),
+            "shard_size": DataRayConfig().shard_size, "identical": True,
+            "seconds": {name: spread(values) for name, values in seconds.items()},
+            "files_per_s": {name: spread([len(records) / v for v in values]) for name, values in seconds.items()}}
+
+
 # --- the model
 
 
@@ -181,15 +214,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard-size", type=int, default=32)
     parser.add_argument("--latency-rounds", type=int, default=50)
     parser.add_argument("--empty-shards", type=int, default=500)
+    parser.add_argument("--filter-files", type=int, default=20_000, help="files for the filtering part (0: skip)")
     parser.add_argument("--model-n", type=int, default=100_000, help="samples in the modelled cluster run")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--model-only", action="store_true", help="recompute the model from --out's measurements")
+    parser.add_argument("--per-sample-cpu-s", type=float, help="with --model-only: also model this per-sample cost")
     args = parser.parse_args(argv)
     if args.model_only:
         record = json.loads(args.out.read_text())
         record["model_inputs"], record["model"] = model_of(record, args.model_n)
+        if args.per_sample_cpu_s:  # the same overheads with a per-sample cost measured elsewhere
+            inputs = {**record["model_inputs"], "per_sample_cpu_s": args.per_sample_cpu_s}
+            record["model_other_c"] = {"inputs": inputs, "model": model(
+                inputs["per_sample_cpu_s"], inputs["task_latency_s"], inputs["dispatch_s_per_shard"],
+                inputs["serialization_s_per_sample"], inputs["start_s"], inputs["warmup_s"], inputs["shard_size"],
+                inputs["model_n"], inputs["local_cores"])}
         args.out.write_text(json.dumps(record, indent=2) + "\n")
-        print(json.dumps(record["model_inputs"]), *record["model"], sep="\n")
+        print(json.dumps(record["model_inputs"]), *record["model"], json.dumps(record.get("model_other_c")), sep="\n")
         return 0
 
     record: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -232,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         if not same:
             raise SystemExit("ray results differ from local: see tests/test_ray_backend.py")
     record["compile_rate"] = local.metrics["compile_rate"]
+    if args.filter_files:
+        record["filtering"] = filtering(args.filter_files, args.repeats)
     record["wall_s"] = {name: spread(values) for name, values in runs.items()}
     record["samples_per_s"] = {name: spread([args.n / v for v in values]) for name, values in runs.items()}
 
