@@ -33,10 +33,13 @@ def test_shipped_config_is_valid(repo_plugins, path: Path):
 
 def test_rsft_at_scale_fine_tunes_like_the_phase_configs_and_keeps_on_tests(repo_plugins):
     """llama8b-rsft.yml: each round's fine-tune is the phase configs' QLoRA; it keeps on tests and holds out the
-    practical evaluation suite, whose prompts RSFT never samples (the held-out check runs when the stage plans)."""
+    practical evaluation suite, whose prompts RSFT never samples (the held-out check runs when the stage plans),
+    beside both control arms (the gold arm's check that every prompt has a reference runs then too)."""
     path = Path(__file__).resolve().parents[1] / "configs" / "llama8b-rsft.yml"
     config, phase = load_config(path), load_config(path.with_name("llama8b-phase1.yml"))
-    assert "rsft" in [planned.spec.type for planned in plan_stages(config, str(path))]
+    planned = plan_stages(config, str(path))
+    assert [p.spec.type for p in planned] == ["rsft", "rsft-control", "rsft-control", "report"]
+    assert [p.spec.options.get("arm") for p in planned if p.spec.type == "rsft-control"] == ["gold", "unfiltered"]
     assert path.read_text().splitlines()[0] == "# sigil run configs/llama8b-rsft.yml"
     assert config.model_name.startswith("meta-llama/Llama-3.1-8B") and config.train.adapter == "qlora"
     assert config.lora == phase.lora and config.bnb_4bit == phase.bnb_4bit
