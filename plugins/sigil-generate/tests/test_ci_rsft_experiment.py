@@ -1,0 +1,50 @@
+"""configs/ci-rsft-experiment.yaml end to end: the RSFT experiment at CI size (issue 12), with its control arms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sigil.cli import main
+
+pytestmark = [pytest.mark.torch, pytest.mark.slow]
+
+import sigil_evaluator  # noqa: E402,F401  (a hard dependency of sigil)
+
+CONFIG = Path(__file__).resolve().parents[3] / "configs" / "ci-rsft-experiment.yaml"
+ARMS = ("rsft", "gold", "unfiltered")
+HELDOUT = ("heldout_problems", "heldout_compile_rate", "heldout_compile_rate_ci95", "heldout_pass_at_1",
+           "heldout_pass_at_1_ci95")
+VERSUS_START = ("heldout_pass_gained", "heldout_pass_lost", "heldout_pass_mcnemar_p", "heldout_compile_gained",
+                "heldout_compile_lost", "heldout_compile_mcnemar_p")
+
+
+def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round(tmp_path):
+    config = yaml.safe_load(CONFIG.read_text())
+    assert CONFIG.read_text().startswith("# sigil run configs/ci-rsft-experiment.yaml\n")
+    assert [s["type"] for s in config["stages"]] == ["data", "sft", "rsft", "rsft-control", "rsft-control", "report"]
+    assert config["dataset"]["names"] == ["suite:rust-tasks-train"] and config["dataset"]["dedup"] == "none"
+    assert config["train"]["adapter"] == "full" and config["model_name"].startswith("sigil-tiny:")
+
+    run = tmp_path / "run"
+    assert main(["run", str(CONFIG), "-o", f"misc.output_dir={run}"]) == 0
+
+    lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    rounds = config["rsft"]["rounds"]
+    for arm in ARMS:
+        logged = {line["step"]: line for line in lines if line["stage"] == arm and "heldout_problems" in line}
+        assert sorted(logged) == list(range(rounds + 1)), arm  # the start, then every round
+        for step, metrics in logged.items():
+            assert all(name in metrics for name in HELDOUT), (arm, step)
+            assert metrics["heldout_problems"] == config["rsft"]["heldout_limit"]
+            assert all(name in metrics for name in VERSUS_START) == (step > 0), (arm, step)
+        summary = json.loads((run / "stages" / arm / "stage.json").read_text())["metrics"]
+        assert "start_heldout_pass_at_1" in summary and "final_heldout_pass_at_1" in summary
+    # the arms share their start; the report covers the run
+    starts = {arm: next(line for line in lines if line["stage"] == arm and line.get("step") == 0) for arm in ARMS}
+    assert len({json.dumps({k: v for k, v in m.items() if k.startswith("heldout_")}, sort_keys=True)
+                for m in starts.values()}) == 1
+    assert (run / "stages" / "report" / "report.html").exists()
