@@ -93,8 +93,7 @@ def connect(config: RayConfig, key: str) -> Any:
 
     global _joined
     address = config.address
-    if address:
-        _check_reachable(address, key)
+    check_reachable(config, key)
     if ray.is_initialized():  # joined by sigil, or by the caller's own ray.init()
         if _joined is not _NOT_YET and _joined != address:
             # eval.ray and dataset.ray naming different clusters: the second would silently run on the first
@@ -119,9 +118,11 @@ def connect(config: RayConfig, key: str) -> Any:
     return ray
 
 
-def _check_reachable(address: str, key: str) -> None:
-    """A TCP connection to ``host:port`` within seconds: ray.init keeps retrying an address nobody answers on."""
-    if address == "auto":
+def check_reachable(config: RayConfig, key: str) -> None:
+    """A TCP connection to ``config.address`` within seconds (ray.init keeps retrying an address nobody answers
+    on); stages call it from their ``check``, so a pipeline stops on a wrong address before its first stage."""
+    address = config.address
+    if not address or address == "auto":
         return
     host, _, port = address.removeprefix("ray://").rpartition(":")
     if not host or not port.isdigit():

@@ -141,6 +141,22 @@ def local(samples):
     return evaluate(samples, EvalConfig(cache_dir=None), seed=3, run_tests=True)
 
 
+@pytest.mark.parametrize("section", ["dataset", "eval"])
+def test_a_pipeline_with_a_bad_address_stops_before_its_first_stage(tmp_path, capsys, section):
+    port = free_port()
+    raw = {"misc": {"output_dir": str(tmp_path / "run")},
+           "stages": [{"name": "data", "type": "data"},
+                      {"name": "ev", "type": "evaluate", "options": {"samples": str(tmp_path / "none.jsonl")}}],
+           "dataset": {"names": ["builtin:tiny-rust"]}}
+    raw.setdefault(section, {}).update(backend="ray", ray={"address": f"127.0.0.1:{port}"})
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(json.dumps(raw))  # YAML reads JSON
+    assert main(["run", str(pipeline)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{section}.ray.address: no Ray cluster at 127.0.0.1:{port}" in err[0], err
+    assert not (tmp_path / "run" / "stages" / "data").exists()  # the data stage never ran
+
+
 def test_ray_results_equal_local_sample_by_sample(cluster, samples, local):
     assert len(samples) == 11
     distributed = evaluate(samples, ray_config(cluster, shard_size=3), seed=3, run_tests=True)

@@ -49,6 +49,10 @@ class DataStage:
     def check(cls, config: CoreConfig, options: NoOptions) -> None:
         for name in config.dataset.names:
             check_source(name)
+        if config.dataset.backend == "ray":
+            from sigil.ray_backend import check_reachable
+
+            check_reachable(config.dataset.ray, "dataset.ray")
 
     @classmethod
     def uses(cls, config: CoreConfig, options: NoOptions) -> dict[str, list[str]]:

@@ -28,6 +28,10 @@ class EvaluateStage:
     @classmethod
     def check(cls, config: CoreConfig, options: EvaluateOptions) -> None:
         check_scorers(config.eval.scorers)
+        if config.eval.backend == "ray":
+            from sigil.ray_backend import check_reachable
+
+            check_reachable(config.eval.ray, "eval.ray")
         if config.eval.functional.enabled and config.eval.functional.suite:
             from sigil.functional import resolve_suite
 
