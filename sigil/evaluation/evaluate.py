@@ -2,7 +2,9 @@
 sandboxed compile + clippy → scorers → tests → aggregate metrics → write the results.
 
 ``sigil eval`` and the pipeline's ``evaluate`` stage call :func:`evaluate_file`; RSFT's verification calls
-:func:`evaluate` on samples it holds: one path from samples to verdicts, tests included.
+:func:`evaluate` on samples it holds: one path from samples to verdicts, tests included. The per-sample steps are
+:func:`evaluate_shard`, which ``eval.backend`` runs here on every sample or on Ray workers one shard each
+(:mod:`sigil.ray_backend`); the aggregate is always computed here.
 """
 
 from __future__ import annotations
