@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from conftest import write_pipeline
+from sigil_generate.rsft.rounds import budget
+from sigil_generate.stages.control import check_same_budget
 
-from sigil import assemble
+from sigil import ConfigError, assemble
 from sigil.cli import main
+from sigil.config import load_config
 from sigil.functional import resolve_suite
 
 pytestmark = [pytest.mark.torch, pytest.mark.slow]
@@ -123,3 +127,18 @@ def test_a_control_arm_needs_a_heldout_set(tmp_path, corpus, capsys):
     path = write_pipeline(tmp_path / "p.yaml", stages, rsft={**RSFT, "heldout": None}, generate=GENERATE)
     assert main(["run", str(path)]) == 1
     assert "rsft-control: rsft.heldout is not set" in capsys.readouterr().err
+
+
+def test_a_control_arm_refuses_a_budget_other_than_the_rsft_stages(tmp_path, corpus):
+    path = pipeline(tmp_path, corpus)
+    secret = "generate.openai.api_key=sk-not-in-artifacts"
+    theirs = budget(load_config(path, [secret]))
+    same = budget(load_config(path, [secret]))
+    check_same_budget(SimpleNamespace(name="gold"), SimpleNamespace(name="rsft"), theirs, same)
+    other = budget(load_config(path, [secret, "rsft.train_steps=3", "train.lr=0.5"]))
+    with pytest.raises(ConfigError, match=r"differs from the rsft stage 'rsft' in rsft.train_steps, train.lr; "):
+        check_same_budget(SimpleNamespace(name="gold"), SimpleNamespace(name="rsft"), theirs, other)
+    # the keep rule is RSFT's own; and no setting's value is written into the rsft stage's start.json
+    check_same_budget(SimpleNamespace(name="gold"), SimpleNamespace(name="rsft"), theirs,
+                      budget(load_config(path, [secret, "rsft.max_per_prompt=1"])))
+    assert "sk-not-in-artifacts" not in json.dumps(theirs)

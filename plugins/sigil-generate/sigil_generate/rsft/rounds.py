@@ -54,14 +54,27 @@ def resolve_start(ctx: StageContext, source: StageOutput | None, prompts: Prompt
     return Start(source.name if source is not None else None, adapter, base)
 
 
-def budget(config: Any) -> dict[str, Any]:
-    """The settings a control arm must share with the rsft stage it mirrors (compared key by key)."""
-    return {
+def budget(config: Any) -> dict[str, str]:
+    """The settings a control arm must share with the rsft stage it mirrors: dotted key → a digest of its value
+    (compared key by key; digests, so no value, e.g. an API key, is written into an artifact)."""
+    settings = {
         "model_name": config.model_name,
-        "seed": config.misc.seed,
+        "misc": {"seed": config.misc.seed},
         "rsft": {key: getattr(config.rsft, key) for key in BUDGET_KEYS},
         **{name: getattr(config, name).model_dump(mode="json") for name in BUDGET_SECTIONS},
     }
+    return {key: hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:12]
+            for key, value in _flat(settings).items()}
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def prepare_work_dir(work_dir: Path, key: str, log: Any) -> None:

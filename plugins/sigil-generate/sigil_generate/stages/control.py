@@ -103,7 +103,7 @@ class RsftControlStage:
         # --- what the mirrored rsft stage did: its start, its budget, how many records each round added
         mirrored = ctx.input("rsft", ("rsft",))
         published = mirrored_start(ctx, mirrored)
-        check_same_budget(ctx, mirrored, published["budget"], json.loads(json.dumps(budget(config))))
+        check_same_budget(ctx, mirrored, published["budget"], budget(config))
         counts = [int(m["kept"]) for m in json.loads(mirrored.artifact("rounds").read_text())]
         start = resolve_start(ctx, ctx.upstream[published["stage"]] if published["stage"] else None, prompts)
         prepare_work_dir(ctx.work_dir, ctx.fingerprint, ctx.log)
@@ -198,22 +198,12 @@ def mirrored_start(ctx: StageContext, mirrored: StageOutput) -> dict[str, Any]:
     return published
 
 
-def check_same_budget(ctx: StageContext, mirrored: StageOutput, theirs: dict[str, Any], ours: dict[str, Any]) -> None:
+def check_same_budget(ctx: StageContext, mirrored: StageOutput, theirs: dict[str, str], ours: dict[str, str]) -> None:
     """Every budget setting equal to the rsft stage's (a stage ``overrides`` could make them differ)."""
-    differing = sorted(key for key in set(_flat(theirs)) | set(_flat(ours)) if _flat(theirs).get(key) != _flat(ours).get(key))
+    differing = sorted(key for key in set(theirs) | set(ours) if theirs.get(key) != ours.get(key))
     if differing:
         raise ConfigError(f"stage {ctx.name!r}: its config differs from the rsft stage {mirrored.name!r} in "
                           f"{', '.join(differing)}; a control arm trains with the same budget (give both the same overrides)")
-
-
-def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            flat.update(_flat(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def describe(metrics: dict[str, Any]) -> str:
