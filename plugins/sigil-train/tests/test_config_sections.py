@@ -38,6 +38,8 @@ def test_reference_names_are_accepted_as_aliases():
         ({"train": {"lr_scheduler": "cosin"}}, "unknown lr_scheduler"),
         ({"train": {"prefetch_factor": 4, "dataloader_num_workers": 0}}, "prefetch_factor needs"),
         ({"train": {"adapter": "lora", "upcast_non_quantized": True}}, "qlora only"),
+        ({"train": {"min_lr_ratio": 0.1, "lr_scheduler": "linear"}}, "floor of the cosine schedule"),
+        ({"train": {"adam_betas": [0.9, 1.5]}}, "adam_betas must lie in"),
         ({"lora": {"target_modules": ""}}, "at least one target module"),
         ({"bnb_4bit": {"quant_type": "int4"}}, "bnb_4bit.quant_type"),
         ({"bnb_4bit": {"compute_dtype": "half"}}, "bnb_4bit.compute_dtype"),
@@ -132,3 +134,24 @@ def test_the_request_step_count_wins_and_epochs_become_steps(tmp_path: Path):
         training_steps(request, rows=None, rows_per_micro_step=8, grad_accum=1)
     with pytest.raises(ValueError, match="exactly one"):
         TrainRequest(config=loaded, ctx=None, train_path=tmp_path, validation_path=None, phase=None, run_key="k")
+
+
+def test_cosine_floor_and_betas_reach_the_optimizer_and_schedule(tmp_path: Path):
+    # the tiny task model's recipe: AdamW (0.9, 0.95), cosine decaying to 10% of the peak, not to zero
+    import torch
+    from transformers.optimization import get_scheduler
+
+    loaded = config(train={"lr": 1e-3, "max_steps": 100, "warmup_steps": 5, "min_lr_ratio": 0.1,
+                           "adam_betas": [0.9, 0.95]})
+    args = trainer_arguments(loaded, 1, True, tmp_path, cuda=False)
+    assert (args["adam_beta1"], args["adam_beta2"]) == (0.9, 0.95)
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
+    schedule = get_scheduler(args["lr_scheduler_type"], optimizer, num_warmup_steps=5, num_training_steps=100,
+                             scheduler_specific_kwargs=args["lr_scheduler_kwargs"])
+    for _ in range(100):
+        optimizer.step()
+        schedule.step()
+    assert schedule.get_last_lr()[0] == pytest.approx(1e-4)
+    # without a floor the name means what it says: cosine to zero
+    plain = trainer_arguments(config(train={"max_steps": 10}), 1, True, tmp_path, cuda=False)
+    assert plain["lr_scheduler_type"] == "cosine" and plain["lr_scheduler_kwargs"] == {}

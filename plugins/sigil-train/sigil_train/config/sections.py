@@ -125,6 +125,16 @@ class TrainSection(Section):
         validation_alias=_alias("lr_scheduler", "lr_scheduler_type"),
         description=f"Learning-rate schedule: {', '.join(SCHEDULERS)}.",
     )
+    min_lr_ratio: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="sigil: the floor of the cosine schedule as a share of lr (0.1: decay to 10% of the peak, not "
+        "to zero); needs lr_scheduler cosine.",
+    )
+    adam_betas: tuple[float, float] = Field(
+        default=(0.9, 0.999), description="AdamW's (beta1, beta2); small models pretrained fast like (0.9, 0.95)."
+    )
     max_grad_norm: float = Field(default=1.0, ge=0, description="Gradient clipping norm (0 disables).")
     optim: str = Field(default="adamw_torch", description=f"Optimizer: {', '.join(OPTIMIZERS)}.")
     bf16: bool | Literal["auto"] = Field(
@@ -235,6 +245,10 @@ class TrainSection(Section):
                 self.__dict__["num_epochs"] = None
             else:
                 raise ValueError("max_steps and num_epochs both say how long to train; set one of them")
+        if self.min_lr_ratio and self.lr_scheduler != "cosine":
+            raise ValueError(f"min_lr_ratio is the floor of the cosine schedule; lr_scheduler is {self.lr_scheduler!r}")
+        if not all(0 <= beta < 1 for beta in self.adam_betas):
+            raise ValueError(f"adam_betas must lie in [0, 1): {list(self.adam_betas)}")
         if self.upcast_non_quantized and self.adapter != "qlora":
             raise ValueError("upcast_non_quantized applies to adapter: qlora only")
         return self

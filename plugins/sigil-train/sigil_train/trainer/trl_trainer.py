@@ -241,7 +241,11 @@ def shared_arguments(config: Any, checkpoints: Path, cuda: bool) -> dict[str, An
         output_dir=str(checkpoints),
         warmup_steps=train.warmup_steps,
         weight_decay=train.weight_decay,
-        lr_scheduler_type=train.lr_scheduler,
+        # a cosine floor is transformers' cosine_with_min_lr; 0 keeps the plain schedule the name says
+        lr_scheduler_type="cosine_with_min_lr" if train.min_lr_ratio and train.lr_scheduler == "cosine" else train.lr_scheduler,
+        lr_scheduler_kwargs={"min_lr_rate": train.min_lr_ratio} if train.min_lr_ratio and train.lr_scheduler == "cosine" else {},
+        adam_beta1=train.adam_betas[0],
+        adam_beta2=train.adam_betas[1],
         max_grad_norm=train.max_grad_norm,
         optim=train.optim,
         bf16=use_bf16(train),
