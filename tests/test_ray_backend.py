@@ -244,6 +244,48 @@ def test_one_process_joins_one_cluster(cluster):
         connect(RayConfig(), "dataset.ray")
 
 
+#: A program that reports the uid its jail runs as and when it ran, and holds the uid for a while.
+UID_PROGRAM = r"""
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+fn now() -> f64 { SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64() }
+fn main() {
+    let start = now();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let uid = status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1)).unwrap_or("?").to_string();
+    std::thread::sleep(Duration::from_secs(2));
+    println!("{} {} {}", uid, start, now());
+}
+"""
+
+
+def jail_uid(shared: None, shard: list[int]) -> tuple[str, float, float]:
+    """On a worker: run UID_PROGRAM in the sandbox as a test would; (uid, start, end) from its output."""
+    from sigil.evaluation.functional import run_tests
+
+    run = run_tests([{"source": UID_PROGRAM, "kind": "io", "cases": [{"input": "", "output": "-"}]}],
+                    EvalConfig(jobs=1, cache_dir=None))
+    got = run.results[0].message.split('got "', 1)[1].replace("\\n", " ").strip('" ').split()
+    return got[0], float(got[1]), float(got[2])
+
+
+def test_concurrent_workers_never_share_a_jail_uid(cluster):
+    """Root jails run as unprivileged uids locked per executor (evaluator-rs exec/uids.rs): two workers on one
+    machine running tests at the same time must hold different ones."""
+    if os.geteuid() != 0:
+        pytest.skip("not root: jails keep the caller's uid")
+    from ray import cloudpickle
+
+    from sigil.ray_backend import RayConfig, map_shards
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        (first, second), _ = map_shards(jail_uid, None, [[0], [1]], RayConfig(address=cluster), "test", "uids")
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert first[1] < second[2] and second[1] < first[2], f"the two runs did not overlap: {first} {second}"
+    assert first[0] != second[0] and int(first[0]) >= 1000, (first, second)
+
+
 def test_the_data_stage_on_ray_keeps_and_drops_what_it_does_locally(cluster, tmp_path):
     """The data stage through the real CLI on the built-in corpus: the same train, validation and dropped files."""
     stages = {}
