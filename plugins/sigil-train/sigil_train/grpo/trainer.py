@@ -123,7 +123,7 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
         num_iterations=grpo.num_iterations,
         scale_rewards=grpo.scale_rewards,
         mask_truncated_completions=grpo.mask_truncated_completions,
-        # the group/zero-variance statistics of the reward need a group's completions side by side
+        # train.shuffle: the prompts' order, seeded by misc.seed (TRL keeps each group's completions side by side)
         shuffle_dataset=train.shuffle,
         log_completions=False,
     )
