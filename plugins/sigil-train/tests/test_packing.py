@@ -100,6 +100,34 @@ def test_packed_example_sees_nothing_of_its_neighbour(tiny):
     assert (leaky - logits_alone).abs().max() > 1e-3
 
 
+def test_packed_batch_turns_the_cache_off_on_a_model_whose_config_has_it_on(tiny):
+    # every loop that feeds batches as model(**batch) (training, evaluation, the benchmark) inherits the guard;
+    # a model in eval mode with use_cache on in its config is what an evaluation loop meets
+    model, _ = tiny
+    generator = torch.Generator().manual_seed(1)
+    a = torch.randint(3, 200, (19,), generator=generator).tolist()
+    b = torch.randint(3, 200, (13,), generator=generator).tolist()
+    collate = PackedCollator(pad_token_id=0)
+    packed = collate([{"input_ids": a + b, "labels": a + b, "seq_lengths": [len(a), len(b)]}])
+    alone = collate([{"input_ids": b, "labels": b, "seq_lengths": [len(b)]}])
+    assert packed["use_cache"] is False
+    assert PackedCollator(pad_token_id=0, layout="flat")([{"input_ids": a, "labels": a, "seq_lengths": [len(a)]}])[
+        "use_cache"] is False
+    before = model.config.use_cache
+    model.config.use_cache = True
+    try:
+        model.eval()
+        with torch.no_grad():
+            logits_packed = model(**packed).logits[0, len(a):]
+            logits_alone = model(**alone).logits[0]
+            # the negative control: the same packed row with the cache on leaks A into B
+            leaky = model(input_ids=packed["input_ids"], position_ids=packed["position_ids"]).logits[0, len(a):]
+    finally:
+        model.config.use_cache = before
+    torch.testing.assert_close(logits_packed, logits_alone, rtol=1e-4, atol=1e-4)
+    assert (leaky - logits_alone).abs().max() > 1e-3
+
+
 def test_tiny_model_build_is_deterministic_and_cached(tmp_path):
     texts = [r["content"] for r in records(30)]
     spec = parse_spec("sigil-tiny:llama,layers=1,hidden=32,heads=2,kv_heads=1,vocab=300")

@@ -12,6 +12,11 @@ Two layouts, picked by the attention kernel:
 
 In both, the label of each example's first token is ``IGNORE``: after the shift it would be predicted from
 the previous example's last token.
+
+Every batch carries ``use_cache=False``, so whatever passes it to a model as ``model(**batch)`` (TRL's and HF's
+training and evaluation loops, the benchmark) runs without a KV cache: transformers builds the block-diagonal
+mask from the position ids only when no cache is passed, and with one (the default of most models' configs,
+``use_cache: true``, whenever the caller does not say otherwise) every example attends to the ones before it.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ class PackedCollator:
             labels[index, :length] = torch.as_tensor(row["labels"])
             position_ids[index] = _positions(row["seq_lengths"], width)
         labels[position_ids == 0] = IGNORE
-        return {"input_ids": input_ids, "labels": labels, "position_ids": position_ids}
+        return {"input_ids": input_ids, "labels": labels, "position_ids": position_ids, "use_cache": False}
 
     def _flat(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         lengths = [length for row in rows for length in row["seq_lengths"]]
@@ -67,6 +72,7 @@ class PackedCollator:
             "cu_seq_lens_k": cu_seq_lens,
             "max_length_q": max(lengths),
             "max_length_k": max(lengths),
+            "use_cache": False,
         }
 
 
