@@ -1,6 +1,9 @@
 """QLoRA/LoRA training speed: the plain-HF baseline and sigil's variants, in one process, on one GPU.
 
-    python bench/train/bench_qlora.py                 # every variant, results under $OUT (or bench-out/)
+    python bench/train/bench_qlora.py --set R         # the re-measurement: baseline, best QLoRA and bf16 LoRA,
+                                                      # each torch.compile variant twice; 5 warm-up + 40 timed steps
+    python bench/train/bench_qlora.py                 # set A (levers one by one), results under $OUT (or bench-out/)
+    python bench/train/bench_qlora.py --report results.jsonl   # the table again, from a results file
     python bench/train/bench_qlora.py --parity 120    # loss parity: sigil's bf16 path vs PEFT's fp32 upcast
     python bench/train/bench_qlora.py --tiny          # CPU smoke run of the script itself (tiny model)
 
@@ -8,6 +11,12 @@ Model: Llama-3.1-8B's shape, random init (no download), saved once to .bench-cac
 ``from_pretrained`` (with ``BitsAndBytesConfig`` for QLoRA), as a user's run would. Sequence length 2048.
 Useful tokens are real (non-padding) input tokens; MFU counts 4N FLOPs per token on the H100's 989 TFLOP/s.
 Every variant appends one JSON line to results.jsonl as soon as it finishes, so a cut-off run keeps its numbers.
+
+Timing: the first ``--warmup`` optimizer steps are untimed (allocator warm-up, autotuning, compilation); each timed
+step lasts from the end of the step before it to its own end (device synchronised). Tokens are those of the batches
+the timed steps consumed, nothing else (the data loader collates a batch ahead: counting the collator's running
+total at step ends would be off by one batch). Throughput is reported per window of ``--window`` timed steps:
+median and range over the windows, plus the whole timed span.
 """
 
 from __future__ import annotations
@@ -35,8 +44,10 @@ from synthetic_data import chunked_examples, random_documents, rust_corpus, trun
 from transformers import TrainerCallback  # noqa: E402
 
 SEQ = 2048
-#: Steps left out of the timing (allocator warm-up, kernel autotuning, flex/compile compilation).
-WARMUP_STEPS = 4
+#: Steps left out of the timing (allocator warm-up, kernel autotuning, flex/compile compilation): steps 1-5.
+WARMUP_STEPS = 5
+#: Timed steps per throughput window.
+WINDOW_STEPS = 5
 PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
@@ -46,33 +57,32 @@ PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "
 
 
 class CountingCollator:
-    """Wraps a collator and counts the real (non-padding) input tokens of every batch it builds."""
+    """Wraps a collator and records, per batch in the order built, its real (non-padding) input tokens and width.
+
+    With one micro-batch per optimizer step, step k consumes the k-th batch built (the loader's look-ahead only
+    builds later batches earlier), so per-step tokens are ``batches[k]``, whatever was prefetched.
+    """
 
     def __init__(self, inner: Any, count: Any) -> None:
-        self.inner, self.count, self.tokens = inner, count, 0
+        self.inner, self.count = inner, count
+        self.batches: list[tuple[int, int]] = []
 
     def __call__(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         batch = self.inner(rows)
-        self.tokens += int(self.count(rows))
+        self.batches.append((int(self.count(rows)), int(batch["input_ids"].shape[1])))
         return batch
 
 
 class StepTimer(TrainerCallback):
-    """Wall time and cumulative useful tokens at the end of every optimizer step (device synchronised)."""
+    """Wall time at the end of every optimizer step (device synchronised)."""
 
-    def __init__(self, collator: CountingCollator) -> None:
-        self.collator, self.marks = collator, []
+    def __init__(self) -> None:
+        self.ends: list[float] = []
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if torch.cuda.is_available():
             torch.cuda.synchronize()
-        self.marks.append((time.perf_counter(), self.collator.tokens))
-
-    def tokens_per_s(self, skip: int) -> tuple[float, list[float]]:
-        marks = self.marks[skip:]
-        step_times = [b[0] - a[0] for a, b in zip(marks, marks[1:])]
-        tokens = marks[-1][1] - marks[0][1]
-        return tokens / (marks[-1][0] - marks[0][0]), step_times
+        self.ends.append(time.perf_counter())
 
 
 def gpu_reset() -> None:
@@ -82,8 +92,17 @@ def gpu_reset() -> None:
         torch.cuda.reset_peak_memory_stats()
 
 
+#: Bytes of models held on the GPU but not trained by the running variant (set R keeps both bases loaded).
+IDLE_BYTES = 0
+
+
 def peak_gib() -> float:
-    return torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else 0.0
+    """Peak allocated memory of this variant, less the idle models' bytes."""
+    return (torch.cuda.max_memory_allocated() - IDLE_BYTES) / 2**30 if torch.cuda.is_available() else 0.0
+
+
+def allocated() -> int:
+    return torch.cuda.memory_allocated() if torch.cuda.is_available() else 0
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -182,12 +201,14 @@ def run_sigil(base: Any, name: str, rows: list[dict], mb: int, ckpt: str, steps:
     from trl import SFTConfig, SFTTrainer
 
     gpu_reset()
+    if compile_model:  # each compile run starts from dynamo's empty caches (inductor's on-disk ones stay warm)
+        torch._dynamo.reset()
     base.set_attn_implementation(attn)
     set_checkpointing(base, ckpt, fraction)
     model = lora(base, dropout=dropout)
     collator = CountingCollator(PackedCollator(pad_token_id=0, layout="rows"),
                                 lambda batch: sum(sum(r["seq_lengths"]) for r in batch))
-    timer = StepTimer(collator)
+    timer = StepTimer()
     with tempfile.TemporaryDirectory() as tmp:
         args = SFTConfig(
             output_dir=tmp, max_steps=steps, per_device_train_batch_size=mb, gradient_accumulation_steps=1,
@@ -202,7 +223,7 @@ def run_sigil(base: Any, name: str, rows: list[dict], mb: int, ckpt: str, steps:
         if ckpt == "selective":
             set_checkpointing(model.get_base_model(), "selective", fraction)
         trainer.train()
-    result = summarise(name, timer, mb)
+    result = summarise(name, timer, collator, mb)
     del trainer
     model.unload()
     return result
@@ -230,7 +251,7 @@ def run_baseline(base: Any, name: str, examples: list[dict], mb: int, steps: int
         return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
     collator = CountingCollator(pad, lambda batch: sum(len(r["input_ids"]) for r in batch))
-    timer = StepTimer(collator)
+    timer = StepTimer()
     with tempfile.TemporaryDirectory() as tmp:
         args = TrainingArguments(
             output_dir=tmp, max_steps=steps, per_device_train_batch_size=mb, gradient_accumulation_steps=1,
@@ -241,16 +262,34 @@ def run_baseline(base: Any, name: str, examples: list[dict], mb: int, steps: int
         trainer = Trainer(model=model, args=args, data_collator=collator, train_dataset=Dataset.from_list(examples),
                           callbacks=[timer])
         trainer.train()
-    result = summarise(name, timer, mb)
+    result = summarise(name, timer, collator, mb)
     del trainer
     model.unload()
     return result
 
 
-def summarise(name: str, timer: StepTimer, mb: int) -> dict[str, Any]:
-    tokens_per_s, step_times = timer.tokens_per_s(skip=WARMUP_STEPS)
-    return {"variant": name, "micro_batch": mb, "tokens_per_s": round(tokens_per_s, 1),
-            "step_s": [round(t, 3) for t in step_times], "peak_gib": round(peak_gib(), 2)}
+def summarise(name: str, timer: StepTimer, collator: CountingCollator, mb: int) -> dict[str, Any]:
+    """Tokens/s over the timed steps (after ``WARMUP_STEPS``), whole span and per window of ``WINDOW_STEPS``."""
+    ends = timer.ends
+    if len(ends) <= WARMUP_STEPS or len(collator.batches) < len(ends):
+        raise RuntimeError(f"{len(ends)} steps ({len(collator.batches)} batches built): none left after "
+                           f"{WARMUP_STEPS} warm-up steps")
+    timed = range(WARMUP_STEPS, len(ends))
+    seconds = [ends[k] - ends[k - 1] for k in timed]
+    tokens = [collator.batches[k][0] for k in timed]
+    windows = [sum(tokens[i:i + WINDOW_STEPS]) / sum(seconds[i:i + WINDOW_STEPS])
+               for i in range(0, len(seconds) - WINDOW_STEPS + 1, WINDOW_STEPS)]
+    ordered = sorted(windows)
+    median = (ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2]) / 2 if ordered else None
+    return {"variant": name, "micro_batch": mb, "warmup_steps": WARMUP_STEPS, "timed_steps": len(seconds),
+            "timed_tokens": sum(tokens), "tokens_per_s": round(sum(tokens) / sum(seconds), 1),
+            "window_steps": WINDOW_STEPS, "window_tokens_per_s": [round(w, 1) for w in windows],
+            "median_window_tokens_per_s": round(median, 1) if median else None,
+            "min_window_tokens_per_s": round(ordered[0], 1) if ordered else None,
+            "max_window_tokens_per_s": round(ordered[-1], 1) if ordered else None,
+            "step_s": [round(t, 3) for t in seconds], "widths": [collator.batches[k][1] for k in timed],
+            "warmup_step_s": [round(ends[k] - ends[k - 1], 3) for k in range(1, WARMUP_STEPS)],
+            "peak_gib": round(peak_gib(), 2)}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -259,6 +298,7 @@ def summarise(name: str, timer: StepTimer, mb: int) -> dict[str, Any]:
 
 
 def bench(args: argparse.Namespace, out: Path) -> None:
+    started = time.monotonic()
     config = llama_config(args.tiny)
     n_params = parameter_count(config)
     path = saved_model(args.tiny)
@@ -278,6 +318,9 @@ def bench(args: argparse.Namespace, out: Path) -> None:
         print(json.dumps(result), flush=True)
 
     def attempt(name: str, fn: Any, *a: Any, **k: Any) -> None:
+        if args.budget_s and time.monotonic() - started > args.budget_s:  # leave time for the table
+            record({"variant": name, "error": f"skipped: {args.budget_s:.0f} s budget spent"})
+            return
         try:
             record(fn(*a, name=name, **k))
         except Exception as exc:  # an OOM or an unsupported kernel is a result too
@@ -292,6 +335,10 @@ def bench(args: argparse.Namespace, out: Path) -> None:
     def wanted(name: str) -> bool:
         return only is None or name in only
 
+    if args.set == "R":
+        bench_set_r(args, path, rows, padded, attempt)
+        report(results, out)
+        return
     if args.set in ("B", "C"):
         (bench_set_b if args.set == "B" else bench_set_c)(args, path, rows, padded, steps, attempt)
         report(results, out)
@@ -375,18 +422,68 @@ def bench_set_c(args: argparse.Namespace, path: Path, rows: list[dict], padded: 
     gpu_reset()
 
 
-def report(results: list[dict[str, Any]], out: Path) -> None:
+def bench_set_r(args: argparse.Namespace, path: Path, rows: list[dict], padded: list[dict], attempt: Any) -> None:
+    """The re-measurement (issue 17): the baseline with enough timed steps to show its spread, set B's best QLoRA
+    and bf16 LoRA, and each torch.compile variant ``--repeats`` times. Both bases stay loaded (about 22 GiB
+    together), so the repeats alternate without reloading; each variant's peak excludes the idle base."""
+    global IDLE_BYTES
+    steps, compiled_steps = WARMUP_STEPS + args.timed, WARMUP_STEPS + args.compile_timed
+    before = allocated()
+    qbase = load(path, quantized=torch.cuda.is_available())
+    qbytes = allocated() - before
+    bbase = load(path, quantized=False)
+    bbytes = allocated() - before - qbytes
+    # Liger's kernels are Triton: the CPU smoke run (--tiny) goes without them
+    best = dict(mb=3, ckpt="none", liger=torch.cuda.is_available(), dropout=0.0)
+    IDLE_BYTES = bbytes
+    attempt("qlora-baseline-hf-padded-mb4", run_baseline, qbase, examples=padded, mb=4, steps=steps)
+    recast_bf16(qbase)
+    attempt("qlora-sigil-mb3-nockpt-liger-drop0", run_sigil, qbase, rows=rows, steps=steps, **best)
+    IDLE_BYTES = qbytes
+    attempt("lora-bf16-sigil-mb3-nockpt-liger-drop0", run_sigil, bbase, rows=rows, steps=steps, **best)
+    # compile runs alternate QLoRA / bf16; a repeat in this process finds inductor's caches warm (stated in the table)
+    for repeat in range(1, args.repeats + 1):
+        IDLE_BYTES = bbytes
+        attempt(f"qlora-sigil-mb3-nockpt-liger-drop0-compile-run{repeat}", run_sigil, qbase, rows=rows,
+                steps=compiled_steps, compile_model=True, **best)
+        IDLE_BYTES = qbytes
+        attempt(f"lora-bf16-sigil-mb3-nockpt-liger-drop0-compile-run{repeat}", run_sigil, bbase, rows=rows,
+                steps=compiled_steps, compile_model=True, **best)
+    IDLE_BYTES = 0
+    del qbase, bbase
+    gpu_reset()
+
+
+def report(results: list[dict[str, Any]], out: Path | None) -> None:
+    """The table: median and range of the per-window tokens/s, the whole timed span, and the ratio of medians to the
+    same run's baseline (in brackets: the variant's median over the baseline's fastest and slowest window)."""
     baseline = next((r for r in results if r["variant"].startswith("qlora-baseline") and "tokens_per_s" in r), None)
-    lines = ["| variant | mb | useful tok/s | x baseline | MFU (4N) | peak GiB |", "| --- | --- | --- | --- | --- | --- |"]
+
+    def median(r: dict[str, Any]) -> float:
+        return r.get("median_window_tokens_per_s") or r["tokens_per_s"]
+
+    lines = ["| variant | mb | timed steps | tok/s median of windows | window range | tok/s whole span | "
+             "x baseline (median) | slowest step s | MFU (4N, median) | peak GiB |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         if "error" in r:
-            lines.append(f"| {r['variant']} | | error: {r['error'][:80]} | | | |")
+            lines.append(f"| {r['variant']} | | | error: {r['error'][:80]} | | | | | | |")
             continue
-        ratio = f"{r['tokens_per_s'] / baseline['tokens_per_s']:.2f}" if baseline else "n/a"
-        lines.append(f"| {r['variant']} | {r['micro_batch']} | {r['tokens_per_s']:,.0f} | {ratio} | "
-                     f"{100 * r['mfu_4n']:.1f}% | {r['peak_gib']:.1f} |")
+        ratio = "n/a"
+        if baseline:
+            ratio = f"{median(r) / median(baseline):.2f}"
+            if baseline.get("max_window_tokens_per_s") and r is not baseline:
+                ratio += (f" ({median(r) / baseline['max_window_tokens_per_s']:.2f}–"
+                          f"{median(r) / baseline['min_window_tokens_per_s']:.2f})")
+        spread = (f"{r['min_window_tokens_per_s']:,.0f}–{r['max_window_tokens_per_s']:,.0f}"
+                  if r.get("min_window_tokens_per_s") else "")
+        mfu_median = r["mfu_4n"] * median(r) / r["tokens_per_s"] if r.get("mfu_4n") else 0.0
+        lines.append(f"| {r['variant']} | {r['micro_batch']} | {r.get('timed_steps', len(r['step_s']))} | "
+                     f"{median(r):,.0f} | {spread} | {r['tokens_per_s']:,.0f} | {ratio} | {max(r['step_s']):.2f} | "
+                     f"{100 * mfu_median:.1f}% | {r['peak_gib']:.1f} |")
     table = "\n".join(lines)
-    (out / "table.md").write_text(table + "\n")
+    if out is not None:
+        (out / "table.md").write_text(table + "\n")
     print(table, flush=True)
 
 
@@ -467,14 +564,25 @@ def parity(args: argparse.Namespace, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiny", action="store_true", help="tiny model (CPU smoke run of this script)")
-    parser.add_argument("--steps", type=int, default=10, help="steps per variant (the first 4 are warm-up)")
-    parser.add_argument("--set", choices=["A", "B", "C"], default="A",
-                        help="variant set: A (levers one by one), B (combined), C (B's best with torch.compile)")
+    parser.add_argument("--steps", type=int, default=10,
+                        help=f"steps per variant in sets A-C (the first {WARMUP_STEPS} are warm-up)")
+    parser.add_argument("--set", choices=["A", "B", "C", "R"], default="A",
+                        help="variant set: A (levers one by one), B (combined), C (B's best with torch.compile), "
+                             "R (the re-measurement: baseline, B's best, compile variants repeated)")
+    parser.add_argument("--timed", type=int, default=40, help="set R: timed steps after the warm-up")
+    parser.add_argument("--compile-timed", type=int, default=40, help="set R: timed steps of the compile variants")
+    parser.add_argument("--repeats", type=int, default=2, help="set R: runs of each torch.compile variant")
+    parser.add_argument("--budget-s", type=float, default=0.0,
+                        help="start no variant after this many seconds (model build included; 0: no limit)")
+    parser.add_argument("--report", type=Path, help="print the table of a results.jsonl and exit")
     parser.add_argument("--only", default="", help="comma-separated variant names (the baseline always runs)")
     parser.add_argument("--compile", action="store_true", help="also try torch.compile")
     parser.add_argument("--parity", type=int, default=0, help="run the loss-parity check for N steps instead")
     parser.add_argument("--parity-seq", type=int, default=1024)
     args = parser.parse_args()
+    if args.report:
+        report([json.loads(line) for line in args.report.read_text().splitlines() if line.strip()], None)
+        return
     out = Path(os.environ.get("OUT") or ROOT / "bench-out")
     out.mkdir(parents=True, exist_ok=True)
     env = {"torch": torch.__version__, "cuda": torch.version.cuda,
