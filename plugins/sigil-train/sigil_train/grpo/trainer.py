@@ -25,10 +25,10 @@ from sigil_train.trainer.trl_trainer import (
     CHECKPOINTS,
     TRAINER_ARGS,
     checkpoint_step,
-    load_finished_checkpoint,
     prepare_checkpoints,
     resolve_base,
     shared_arguments,
+    train_or_finish,
     write_trainer_args,
 )
 
@@ -170,16 +170,7 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
     if trainer.is_world_process_zero():
         write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
 
-    # --- train (or take the finished run's weights from its last checkpoint)
-    try:
-        if finished:
-            assert resume_from is not None
-            log.info("%s is the last step of this run: its weights are the result, nothing left to train", resume_from)
-            result = load_finished_checkpoint(trainer, resume_from)
-        else:
-            result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
-    finally:
-        metrics_cb.progress.close()
+    result = train_or_finish(trainer, resume_from, finished, metrics_cb, log)
 
     # --- save: adapter (or full model), tokenizer, provenance
     adapter_dir = out_dir / ADAPTER_DIR

@@ -148,16 +148,7 @@ class TrlTrainer:
         if trainer.is_world_process_zero():
             write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
 
-        # --- train (or take the finished run's weights from its last checkpoint)
-        try:
-            if finished:
-                assert resume_from is not None
-                log.info("%s is the last step of this run: its weights are the result, nothing left to train", resume_from)
-                result = load_finished_checkpoint(trainer, resume_from)
-            else:
-                result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
-        finally:
-            metrics_cb.progress.close()  # a failed or interrupted run leaves no bar drawn over its error
+        result = train_or_finish(trainer, resume_from, finished, metrics_cb, log)
         evaluated_last = eval_rows is not None and trainer.state.global_step % train.eval_every == 0
         final_eval: dict[str, Any] = trainer.evaluate() if eval_rows is not None and not evaluated_last else {}
         if evaluated_last:
@@ -295,6 +286,19 @@ def training_steps(request: TrainRequest, rows: int | None, rows_per_micro_step:
                           "give steps instead")
     per_epoch = max(1, math.ceil(rows / rows_per_micro_step) // grad_accum)
     return max(1, math.ceil(request.epochs * per_epoch))
+
+
+def train_or_finish(trainer: Any, resume_from: Path | None, finished: bool, metrics_cb: Any, log: Any) -> Any:
+    """Train (resuming from ``resume_from``), or, when that checkpoint is the run's last step, take its weights;
+    the ``sft`` and ``grpo`` trainers' one way to run a transformers ``Trainer``."""
+    try:
+        if finished:
+            assert resume_from is not None
+            log.info("%s is the last step of this run: its weights are the result, nothing left to train", resume_from)
+            return load_finished_checkpoint(trainer, resume_from)
+        return trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+    finally:
+        metrics_cb.progress.close()  # a failed or interrupted run leaves no bar drawn over its error
 
 
 def load_finished_checkpoint(trainer: Any, checkpoint: Path) -> Any:
