@@ -587,11 +587,16 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     env = {"torch": torch.__version__, "cuda": torch.version.cuda,
            "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"}
-    for module in ("transformers", "peft", "trl", "bitsandbytes", "accelerate", "liger_kernel", "datasets"):
+    from importlib import metadata
+
+    # distribution metadata, not __version__: liger_kernel has none and read as "missing" in runs 1-4
+    for module, dist in (("transformers", "transformers"), ("peft", "peft"), ("trl", "trl"),
+                         ("bitsandbytes", "bitsandbytes"), ("accelerate", "accelerate"),
+                         ("liger_kernel", "liger-kernel"), ("datasets", "datasets")):
         try:
-            env[module] = __import__(module).__version__
-        except Exception as exc:  # noqa: BLE001 - record what is missing
-            env[module] = f"missing ({type(exc).__name__})"
+            env[module] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            env[module] = "missing"
     env["date"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     print(json.dumps(env), flush=True)
     (out / f"env{'-parity' if args.parity else ''}.json").write_text(json.dumps(env, indent=1) + "\n")
