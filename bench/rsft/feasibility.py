@@ -162,8 +162,10 @@ def sample(model, tokenizer, problems: list[Problem], *, n: int, temperature: fl
                     done[row] = True
                     continue
                 generated[row].append(t)
-                texts[row] = tokenizer.decode(generated[row])
-                if any(stop in texts[row] for stop in chunk[row][1].stop_tokens):
+                # append the token's text and look for a stop in the tail only: decoding the whole row every
+                # step made sampling quadratic in its length (the final text is decoded whole below)
+                texts[row] += tokenizer.decode([t])
+                if any(stop in texts[row][-(len(stop) + 24):] for stop in chunk[row][1].stop_tokens):
                     done[row] = True
             if bool(done.all()):
                 break
@@ -172,8 +174,8 @@ def sample(model, tokenizer, problems: list[Problem], *, n: int, temperature: fl
             step_pos = step_pos[:, -1:] + 1
         from sigil import truncate_at_stop
 
-        for (index, problem), text in zip(chunk, texts):
-            out[index].append(truncate_at_stop(text, problem.stop_tokens))
+        for (index, problem), ids_row in zip(chunk, generated):
+            out[index].append(truncate_at_stop(tokenizer.decode(ids_row), problem.stop_tokens))
     return out
 
 
