@@ -42,8 +42,11 @@ install-test: install ## install, plus test tools (and Chromium, which renders t
 	@command -v chromium >/dev/null || { $(call APT_INSTALL,chromium); }
 	$(PIP) -e '.[test]'
 
-demo: install ## Install everything and run the full demo pipeline on the tiny built-in model and corpus (CPU)
-	$(VENV)/bin/sigil run configs/demo.yaml
+# DEMO=configs/ci-rsft-experiment.yaml runs the same stages at CI size (about a minute; CI's install test uses it)
+DEMO ?= configs/demo.yaml
+
+demo: install ## Install everything and run the demo experiment: does RSFT teach a tiny model Rust, beside controls (CPU)
+	$(VENV)/bin/sigil run $(DEMO)
 
 test: install-test ## Install everything, lint, and run every test suite (Python and Rust)
 	$(MAKE) --no-print-directory lint test-rust test-python
