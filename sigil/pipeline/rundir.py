@@ -141,6 +141,7 @@ class RunDir:
 
     def start_manifest(self, seed: int, source: str) -> None:
         manifest = self.manifest()
+        manifest.pop("finished", None)  # an earlier run's end; a report written during this run must not show it
         manifest.update(
             started=now(),
             launch=time.time(),  # for the other ranks of a multi-process launch: results newer than this are ours

@@ -45,7 +45,8 @@ def render_html(report: Report) -> str:
         f"{escape(report.status.text)}</div>",
         '<div class="meta">'
         + escape(f"started {manifest.get('started')}"
-                 + (f", finished {manifest['finished']}" if manifest.get("finished") else "")
+                 + (" (report written during the run)" if manifest.get("status") == "running"
+                    else f", finished {manifest.get('finished')}")
                  + f"; config {manifest.get('config_file')}; seed {manifest.get('seed')}")
         + "<br>" + escape(", ".join(f"{k} {v}" for k, v in sorted((manifest.get("versions") or {}).items())))
         + "</div>",

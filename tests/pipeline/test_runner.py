@@ -245,3 +245,15 @@ def test_dotted_config_keys_in_fingerprints(plugin, write_yaml, tmp_path):
     assert CALLS == ["n"]
     run_pipeline(load_config(path, ["dataset.min_length=7"]), str(path))
     assert CALLS == ["n", "n"]
+
+
+def test_a_new_run_does_not_carry_the_last_runs_finish_time(tmp_path: Path):
+    """A report written during a run showed the previous (interrupted) run's end, earlier than this run's start."""
+    from sigil.pipeline.rundir import RunDir
+
+    run_dir = RunDir(tmp_path / "run")
+    run_dir.start_manifest(seed=1, source="a.yaml")
+    run_dir.update_manifest(status="interrupted", finished="2026-01-01T00:00:00+00:00")
+    run_dir.start_manifest(seed=1, source="a.yaml")
+    manifest = run_dir.manifest()
+    assert manifest["status"] == "running" and "finished" not in manifest
