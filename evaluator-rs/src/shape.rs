@@ -437,7 +437,14 @@ fn solo_reason(leaves: &[Leaf<'_>], root: Node<'_>, edition: &str) -> Option<&'s
     }
     // `use name;` at the crate root is what `clippy::single_component_path_imports` looks for;
     // in a batch it sits in a module, where the lint reads it differently.
-    let single = |n: Node<'_>| n.child_by_field_name("argument").is_some_and(|a| a.kind() == "identifier" || (a.kind() == "use_as_clause" && a.child_by_field_name("path").is_some_and(|p| p.kind() == "identifier")));
+    // (`use {a, b};` too: each name in a root-level brace group is such an import)
+    let one = |a: Node<'_>| a.kind() == "identifier" || (a.kind() == "use_as_clause" && a.child_by_field_name("path").is_some_and(|p| p.kind() == "identifier"));
+    let single = |n: Node<'_>| {
+        n.child_by_field_name("argument").is_some_and(|a| {
+            let mut c = a.walk();
+            one(a) || (a.kind() == "use_list" && a.named_children(&mut c).any(one))
+        })
+    };
     if items.iter().any(|n| n.kind() == "use_declaration" && single(*n)) {
         return Some("single-component import at the crate root");
     }
@@ -561,6 +568,10 @@ mod tests {
         assert_eq!(solo("#[used]\nstatic X: u8 = 0;"), Some("crate-global attribute"));
         assert_eq!(solo("fn __sigil_entry() {}"), Some("reserved name"));
         assert_eq!(shape("use std::io;\nfn main() {}", "2015").solo_reason, Some("edition 2015 path"));
+        // generic-array's impl_serde.rs: clippy's single_component_path_imports fires on a root-level
+        // brace group of single names alone, not inside a batch's module
+        assert_eq!(shape("use {A, B};\nfn main() {}", "2021").solo_reason, Some("single-component import at the crate root"));
+        assert_eq!(shape("use {std::io, std::fmt};\nfn main() {}", "2021").solo_reason, None);
         assert_eq!(shape("fn main() { let v = ::std::vec::Vec::<u8>::new(); }", "2015").solo_reason, Some("edition 2015 path"));
         assert_eq!(shape("fn main() { let v = std::vec::Vec::<u8>::new(); }", "2015").solo_reason, None);
     }
