@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sigil.functional.problems import Problem, Suite
 
@@ -89,6 +89,9 @@ class Drawn:
     reference: str
     tests: str
     stop: tuple[str, ...]
+    #: a plausible wrong body: the family's characteristic mistake (a compile error or a wrong answer), what a
+    #: scraped corpus holds beside correct code
+    flawed: str = ""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -102,7 +105,7 @@ def affine(rng: random.Random) -> Drawn:
     prompt = f"/// Return `x` times {a} {said}.\nfn {name}(x: i64) -> i64 {{\n"
     xs = _ints(rng, 3)
     tests = FN_TESTS_HEAD + _asserts([f"assert_eq!({name}({x}), {x * a + b});" for x in xs])
-    return Drawn(prompt, f"    x * {a} {op}\n", tests, FN_STOP)
+    return Drawn(prompt, f"    x * {a} {op}\n", tests, FN_STOP, flawed=f"    x * {a}\n")  # drops the offset
 
 
 def clamp(rng: random.Random) -> Drawn:
@@ -111,7 +114,7 @@ def clamp(rng: random.Random) -> Drawn:
     prompt = f"/// Clamp `x` into the range {lo} to {hi}, both included.\nfn {name}(x: i64) -> i64 {{\n"
     xs = [lo - rng.randint(1, 9), rng.randint(lo, hi), hi + rng.randint(1, 9)]
     tests = FN_TESTS_HEAD + _asserts([f"assert_eq!({name}({x}), {min(max(x, lo), hi)});" for x in xs])
-    return Drawn(prompt, f"    x.clamp({lo}, {hi})\n", tests, FN_STOP)
+    return Drawn(prompt, f"    x.clamp({lo}, {hi})\n", tests, FN_STOP, flawed=f"    x.max({lo})\n")  # no upper bound
 
 
 def sum_above(rng: random.Random) -> Drawn:
@@ -125,7 +128,9 @@ def sum_above(rng: random.Random) -> Drawn:
     tests = FN_TESTS_HEAD + _asserts(
         [f"assert_eq!({name}({_slice(v)}), {sum(x for x in v if x > t)});" for v in cases]
     )
-    return Drawn(prompt, f"    v.iter().filter(|&&x| x > {t}).sum()\n", tests, FN_STOP)
+    # counts instead of summing
+    return Drawn(prompt, f"    v.iter().filter(|&&x| x > {t}).sum()\n", tests, FN_STOP,
+                 flawed=f"    v.iter().filter(|&&x| x > {t}).count() as i64\n")
 
 
 def count_char(rng: random.Random) -> Drawn:
@@ -135,7 +140,9 @@ def count_char(rng: random.Random) -> Drawn:
     if not any(c in text for text in texts):
         texts[0] += c  # every expected count 0 would let `Default::default()` pass (drawn without the rng)
     tests = FN_TESTS_HEAD + _asserts([f"assert_eq!({name}({_rust_str(s)}), {s.count(c)});" for s in texts])
-    return Drawn(prompt, f"    s.chars().filter(|&c| c == '{c}').count()\n", tests, FN_STOP)
+    # compares a &char with a char: E0277
+    return Drawn(prompt, f"    s.chars().filter(|&c| c == '{c}').count()\n", tests, FN_STOP,
+                 flawed=f"    s.chars().filter(|c| c == '{c}').count()\n")
 
 
 def scale_all(rng: random.Random) -> Drawn:
@@ -143,7 +150,8 @@ def scale_all(rng: random.Random) -> Drawn:
     prompt = f"/// Return every value of `v` multiplied by {k}.\nfn {name}(v: &[i64]) -> Vec<i64> {{\n"
     cases = [_ints(rng, rng.randint(1, 4)) for _ in range(2)] + [[]]
     tests = FN_TESTS_HEAD + _asserts([f"assert_eq!({name}({_slice(v)}), {_vec([x * k for x in v])});" for v in cases])
-    return Drawn(prompt, f"    v.iter().map(|x| x * {k}).collect()\n", tests, FN_STOP)
+    # no collect: an iterator where a Vec is due, E0308
+    return Drawn(prompt, f"    v.iter().map(|x| x * {k}).collect()\n", tests, FN_STOP, flawed=f"    v.iter().map(|x| x * {k})\n")
 
 
 def struct_method(rng: random.Random) -> Drawn:
@@ -156,7 +164,8 @@ def struct_method(rng: random.Random) -> Drawn:
     tests = METHOD_TESTS_HEAD + _asserts([
         f"assert_eq!({type_name} {{ {f1}: {a}, {f2}: {b} }}.{method}(), {a * k + b});" for a, b in pairs
     ])
-    return Drawn(prompt, f"        self.{f1} * {k} + self.{f2}\n", tests, METHOD_STOP)
+    # a field without self.: E0425
+    return Drawn(prompt, f"        self.{f1} * {k} + self.{f2}\n", tests, METHOD_STOP, flawed=f"        self.{f1} * {k} + {f2}\n")
 
 
 def enum_match(rng: random.Random) -> Drawn:
@@ -168,7 +177,9 @@ def enum_match(rng: random.Random) -> Drawn:
     arms = "".join(f"        {type_name}::{v} => {value},\n" for v, value in zip(variants, values))
     reference = f"    match x {{\n{arms}    }}\n"
     tests = FN_TESTS_HEAD + _asserts([f"assert_eq!({name}({type_name}::{v}), {value});" for v, value in zip(variants, values)])
-    return Drawn(prompt, reference, tests, FN_STOP)
+    # the last variant forgotten: a non-exhaustive match, E0004
+    flawed = f"    match x {{\n{arms.rsplit('        ', 1)[0]}    }}\n"
+    return Drawn(prompt, reference, tests, FN_STOP, flawed=flawed)
 
 
 def label(rng: random.Random) -> Drawn:
@@ -176,7 +187,8 @@ def label(rng: random.Random) -> Drawn:
     prompt = f"/// Return the text `{prefix}{sep}` followed by `n`, e.g. `{prefix}{sep}7` for 7.\nfn {name}(n: u32) -> String {{\n"
     ns = [rng.randint(0, 999) for _ in range(3)]
     tests = FN_TESTS_HEAD + _asserts([f"assert_eq!({name}({n}), {_rust_str(f'{prefix}{sep}{n}')});" for n in ns])
-    return Drawn(prompt, f'    format!("{prefix}{sep}{{}}", n)\n', tests, FN_STOP)
+    return Drawn(prompt, f'    format!("{prefix}{sep}{{}}", n)\n', tests, FN_STOP,
+                 flawed=f'    format!("{prefix}{{}}", n)\n')  # the separator dropped
 
 
 def parse_add(rng: random.Random) -> Drawn:
@@ -190,7 +202,9 @@ def parse_add(rng: random.Random) -> Drawn:
     tests = FN_TESTS_HEAD + _asserts(
         [f"assert_eq!({name}({_rust_str(str(n))}), Ok({n + k}));" for n in ns] + [f"assert!({name}({_rust_str(bad)}).is_err());"]
     )
-    return Drawn(prompt, f"    let n: i64 = s.parse()?;\n    Ok(n + {k})\n", tests, FN_STOP)
+    # unwrap instead of ?: panics on the bad input
+    return Drawn(prompt, f"    let n: i64 = s.parse()?;\n    Ok(n + {k})\n", tests, FN_STOP,
+                 flawed=f"    let n: i64 = s.parse().unwrap();\n    Ok(n + {k})\n")
 
 
 def word_counts(rng: random.Random) -> Drawn:
@@ -222,7 +236,8 @@ def word_counts(rng: random.Random) -> Drawn:
         "    }\n"
         "    counts\n"
     )
-    return Drawn(prompt, reference, tests, FN_STOP)
+    # counts start at 1, not 0
+    return Drawn(prompt, reference, tests, FN_STOP, flawed=reference.replace("or_insert(0)", "or_insert(1)"))
 
 
 def first_multiple(rng: random.Random) -> Drawn:
@@ -235,7 +250,9 @@ def first_multiple(rng: random.Random) -> Drawn:
         found = next((x for x in v if x % k == 0), None)
         lines.append(f"assert_eq!({name}({_slice(v)}), {'None' if found is None else f'Some({found})'});")
     tests = FN_TESTS_HEAD + _asserts(lines)
-    return Drawn(prompt, f"    v.iter().copied().find(|x| x % {k} == 0)\n", tests, FN_STOP)
+    # no copied(): an Option<&i64> where an Option<i64> is due, E0308
+    return Drawn(prompt, f"    v.iter().copied().find(|x| x % {k} == 0)\n", tests, FN_STOP,
+                 flawed=f"    v.iter().find(|&&x| x % {k} == 0)\n")
 
 
 def trait_impl(rng: random.Random) -> Drawn:
@@ -249,7 +266,9 @@ def trait_impl(rng: random.Random) -> Drawn:
     tests = METHOD_TESTS_HEAD + _asserts(
         [f"assert_eq!({type_name} {{ {field_name}: {x} }}.{method}(), {x * x - k});" for x in xs]
     )
-    return Drawn(prompt, f"        self.{field_name} * self.{field_name} - {k}\n", tests, METHOD_STOP)
+    # plus instead of minus
+    return Drawn(prompt, f"        self.{field_name} * self.{field_name} - {k}\n", tests, METHOD_STOP,
+                 flawed=f"        self.{field_name} * self.{field_name} + {k}\n")
 
 
 def display(rng: random.Random) -> Drawn:
@@ -268,7 +287,9 @@ def display(rng: random.Random) -> Drawn:
         for a, b in pairs
     ])
     reference = f'        write!(f, "{open_}{{}}{sep}{{}}{close}", self.{f1}, self.{f2})\n'
-    return Drawn(prompt, reference, tests, METHOD_STOP)
+    # the fields without self.: E0425
+    flawed = f'        write!(f, "{open_}{{}}{sep}{{}}{close}", {f1}, {f2})\n'
+    return Drawn(prompt, reference, tests, METHOD_STOP, flawed=flawed)
 
 
 def fizz(rng: random.Random) -> Drawn:
@@ -289,7 +310,9 @@ def fizz(rng: random.Random) -> Drawn:
         f"    if n % {p} == 0 {{\n        \"{w1}\".to_string()\n    }} else if n % {q} == 0 {{\n"
         f"        \"{w2}\".to_string()\n    }} else {{\n        n.to_string()\n    }}\n"
     )
-    return Drawn(prompt, reference, tests, FN_STOP)
+    # string literals where a String is due: E0308
+    flawed = f"    if n % {p} == 0 {{\n        \"{w1}\"\n    }} else if n % {q} == 0 {{\n        \"{w2}\"\n    }} else {{\n        n.to_string()\n    }}\n"
+    return Drawn(prompt, reference, tests, FN_STOP, flawed=flawed)
 
 
 def spread(rng: random.Random) -> Drawn:
@@ -308,7 +331,9 @@ def spread(rng: random.Random) -> Drawn:
         f"        _ => {k},\n"
         "    }\n"
     )
-    return Drawn(prompt, reference, tests, FN_STOP)
+    # unwraps: panics on the empty slice
+    flawed = f"    v.iter().max().unwrap() - v.iter().min().unwrap() + {k}\n"
+    return Drawn(prompt, reference, tests, FN_STOP, flawed=flawed)
 
 
 def replace_char(rng: random.Random) -> Drawn:
@@ -319,7 +344,8 @@ def replace_char(rng: random.Random) -> Drawn:
     tests = FN_TESTS_HEAD + _asserts(
         [f"assert_eq!({name}({_rust_str(s)}), {_rust_str(s.replace(c, d))});" for s in texts]
     )
-    return Drawn(prompt, f"    s.replace('{c}', \"{d}\")\n", tests, FN_STOP)
+    return Drawn(prompt, f"    s.replace('{c}', \"{d}\")\n", tests, FN_STOP,
+                 flawed=f"    s.replace('{d}', \"{c}\")\n")  # the two characters swapped
 
 
 #: Every family, drawn with equal probability.
@@ -402,8 +428,24 @@ def _problem(name: str, drawn: Drawn, family: str, split: str, seed: int) -> Pro
         stop_tokens=drawn.stop,
         test_kind="main",
         reference=drawn.reference,
-        extra={"family": family, "split": split, "seed": seed},
+        extra={"family": family, "split": split, "seed": seed, "flawed": drawn.flawed},
     )
+
+
+def scraped(problems: tuple[Problem, ...], share: float, seed: int) -> tuple[Problem, ...]:
+    """The tasks as a scraped corpus would hold them: a seeded ``share`` of them carry their family's flawed body
+    (:attr:`Drawn.flawed`) as the reference, the rest their correct one.
+
+    Why: a model pretrained on correct references only is weak because it is undertrained, and more training on
+    any correct data fixes that as well as RSFT does (measured: bench/RESULTS.md, issue 12). Real corpora also
+    hold wrong code, which more pretraining does not remove: a model learns to write the mistakes at the rate
+    they occur. Verification is what can select them out. The draw uses its own generator, so the tasks
+    themselves stay those of :func:`task_splits`.
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError("share must be within 0 and 1")
+    rng = random.Random(f"scraped-{seed}")
+    return tuple(replace(p, reference=p.extra["flawed"]) if rng.random() < share else p for p in problems)
 
 
 def reference_program(problem: Problem) -> str:

@@ -14,11 +14,13 @@ from functools import lru_cache
 from sigil.functional.problems import Suite
 from sigil.functional.suite_lookup import resolve_suite
 from sigil.hookspecs import Register, hookimpl
-from sigil.tasks import TaskSplits, as_suite, task_splits
+from sigil.tasks import TaskSplits, as_suite, scraped, task_splits
 
 SEED = 0
 TRAIN_TASKS = 3000
 HELDOUT_TASKS = 400
+#: the share of ``rust-tasks-scraped`` programs that carry their family's characteristic mistake
+SCRAPED_FLAWED_SHARE = 0.6
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +36,10 @@ def heldout_suite() -> Suite:
     return as_suite("rust-tasks-heldout", default_splits().heldout)
 
 
+def scraped_suite() -> Suite:
+    return as_suite("rust-tasks-scraped", scraped(default_splits().train, SCRAPED_FLAWED_SHARE, SEED))
+
+
 def mixed_train_suite() -> Suite:
     # generate.prompts names one suite: this is how an RSFT run practises on both kinds of task. The hand-written
     # problems come first, so `generate.limit` keeps all of them and trims the generated ones.
@@ -47,3 +53,4 @@ def register_suites(register: Register) -> None:
     register("rust-tasks-train", train_suite)
     register("rust-tasks-heldout", heldout_suite)
     register("rust-mixed-train", mixed_train_suite)
+    register("rust-tasks-scraped", scraped_suite)

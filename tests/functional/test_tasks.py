@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -13,8 +14,8 @@ from sigil.data.sources import read_source, source_fingerprint
 from sigil.functional.execution import ExecOptions
 from sigil.functional.suite_lookup import resolve_suite
 from sigil.functional.validate import validate_suite
-from sigil.tasks import FAMILIES, as_suite, reference_program, task_splits
-from sigil.tasks.builtin import default_splits
+from sigil.tasks import FAMILIES, as_suite, reference_program, scraped, task_splits
+from sigil.tasks.builtin import SCRAPED_FLAWED_SHARE, default_splits
 
 
 def test_same_seed_same_tasks_other_seed_other_tasks() -> None:
@@ -94,3 +95,35 @@ def test_tasks_once_vacuous_now_fail_their_broken_variant_in_the_sandbox() -> No
     assert len(picked) == len(names)
     report = validate_suite(as_suite("once-vacuous", picked), ExecOptions(jobs=2, run_timeout=5.0, run_cpu_seconds=3))
     assert report.ok, "\n".join(report.lines())
+
+
+def test_the_scraped_corpus_is_the_training_tasks_with_a_seeded_share_of_flawed_bodies() -> None:
+    train = resolve_suite("rust-tasks-train").problems
+    corpus = resolve_suite("rust-tasks-scraped").problems
+    assert [(p.name, p.prompt, p.tests) for p in corpus] == [(p.name, p.prompt, p.tests) for p in train]
+    flawed = [c for c, t in zip(corpus, train, strict=True) if c.reference != t.reference]
+    assert all(c.reference == c.extra["flawed"] for c in flawed)
+    assert abs(len(flawed) / len(train) - SCRAPED_FLAWED_SHARE) < 0.03
+    for family in FAMILIES:  # every family has both kinds, so a model learns both
+        kinds = {c.reference == t.reference for c, t in zip(corpus, train, strict=True) if c.extra["family"] == family}
+        assert kinds == {True, False}, family
+    assert scraped(train[:50], 0.6, 0) == scraped(train[:50], 0.6, 0)
+    assert scraped(train[:50], 0.0, 0) == train[:50]
+    records = list(read_source("suite:rust-tasks-scraped", DatasetConfig()))
+    assert [r.content for r in records[:20]] == [reference_program(p) for p in corpus[:20]]
+
+
+@pytest.mark.needs_executor
+def test_every_familys_flawed_body_fails_its_tests_in_the_sandbox() -> None:
+    """The scraped corpus's mistakes are mistakes: two tasks of every family, flawed body in place of the reference."""
+    splits = task_splits(11, 400, 0)
+    picked = tuple(replace(p, reference=p.extra["flawed"]) for family in FAMILIES
+                   for p in [q for q in splits.train if q.extra["family"] == family][:2])
+    report = validate_suite(as_suite("flawed", picked), ExecOptions(jobs=2, run_timeout=5.0, run_cpu_seconds=3),
+                            check_broken=False)
+    assert sorted(report.reference_failures) == sorted(p.name for p in picked)
+    compile_errors = {name.split("-", 2)[2] for name, why in report.reference_failures.items()
+                      if why.startswith("compile_error")}
+    # some mistakes do not build, the rest build and give wrong answers: both kinds of verdict have something to fix
+    assert compile_errors == {"count_char", "display", "enum_match", "first_multiple", "fizz", "scale_all",
+                              "struct_method"}
