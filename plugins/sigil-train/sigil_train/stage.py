@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from sigil import TRAINERS, Section, SigilError, StageContext, StageRef, StageResult, registry
-from sigil_train.config.sections import config_length
+from sigil_train.config.sections import check_fsdp, config_length
 from sigil_train.trainer.protocol import TrainRequest
 
 
@@ -30,13 +30,15 @@ class SftStage:
     #: every training/adapter/quantisation key (sequence length, packing, warm start), and misc (the seed).
     config_keys = ("model_name", "dataset", "train", "lora", "bnb_4bit", "misc")
     version = "1"
-    #: Under torchrun every rank trains (DDP); rank 0 alone writes the adapter, card and metrics.
+    #: Under torchrun every rank trains (DDP, or FSDP with train.distributed); rank 0 alone writes the adapter,
+    #: card and metrics.
     distributed = True
 
     @classmethod
     def check(cls, config: Any, options: SftOptions) -> None:
         if options.warm_start and config.train.load_from:
             raise SigilError("options.warm_start and train.load_from both name a starting point; keep one")
+        check_fsdp(config)
 
     @classmethod
     def uses(cls, config: Any, options: SftOptions) -> dict[str, list[str]]:

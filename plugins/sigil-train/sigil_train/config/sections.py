@@ -8,11 +8,11 @@ arguments are written to ``trainer_args.json`` by the ``sft`` stage, and tests c
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 
-from sigil import InputPath, NotFingerprinted, Section
+from sigil import InputPath, NotFingerprinted, Section, SigilError
 
 #: The seven projections of a Llama block: LoRA on all of them is the QLoRA paper's recipe.
 LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -164,6 +164,18 @@ class TrainSection(Section):
     clear_cache_every_n_steps: int = Field(
         default=0, ge=0, description="Empty the CUDA cache every N steps (0: never); fights fragmentation."
     )
+    # --- several GPUs (torchrun / accelerate launch; docs/distributed.md)
+    distributed: Literal["ddp", "fsdp"] = Field(
+        default="ddp",
+        description="sigil: how the processes of a multi-GPU launch share training. ddp: every GPU holds the whole "
+        "model; fsdp: parameters, gradients and optimizer state sharded across GPUs (FSDP2 through accelerate) for "
+        "models DDP cannot hold; needs CUDA GPUs and a torchrun/accelerate launch (qlora: bnb_4bit.quant_storage "
+        "and compute_dtype bfloat16).",
+    )
+    fsdp_cpu_offload: bool = Field(
+        default=False, description="sigil: distributed fsdp only; keep the sharded parameters and optimizer state in "
+        "CPU memory (fits larger models, slower steps)."
+    )
     # --- data loading
     dataloader_num_workers: int = Field(default=2, ge=0, description="Data loader worker processes.")
     pin_memory: bool = Field(default=True, description="Pin host memory of batches (faster host-to-GPU copies).")
@@ -251,6 +263,8 @@ class TrainSection(Section):
             raise ValueError(f"adam_betas must lie in [0, 1): {list(self.adam_betas)}")
         if self.upcast_non_quantized and self.adapter != "qlora":
             raise ValueError("upcast_non_quantized applies to adapter: qlora only")
+        if self.fsdp_cpu_offload and self.distributed != "fsdp":
+            raise ValueError("fsdp_cpu_offload applies to distributed: fsdp only")
         return self
 
 
@@ -293,6 +307,27 @@ class Bnb4bitSection(Section):
     quant_storage: Literal["uint8", "bfloat16"] = Field(
         default="uint8", description="sigil: storage dtype of packed weights (bfloat16 for FSDP)."
     )
+
+
+def check_fsdp(config: Any) -> None:
+    """The cross-section rules of ``train.distributed: fsdp``, for a stage's ``check`` (before any stage runs).
+
+    FSDP shards floating-point tensors only: bitsandbytes' 4-bit weights are sharded when packed into bfloat16
+    storage (``bnb_4bit.quant_storage``); packed in uint8, accelerate leaves them out of the sharding and every GPU
+    holds all of them. The storage must also be the dtype the rest of the model is loaded in (``compute_dtype``):
+    FSDP's mixed-precision cast to bfloat16 then leaves the packed bytes as they are.
+    """
+    train, bnb = config.train, config.bnb_4bit
+    if train.distributed != "fsdp" or train.adapter != "qlora":
+        return
+    if bnb.quant_storage != "bfloat16":
+        raise SigilError(f"train.distributed: fsdp with adapter qlora needs bnb_4bit.quant_storage: bfloat16 "
+                         f"(is {bnb.quant_storage}): FSDP shards only floating-point tensors")
+    if bnb.compute_dtype != "bfloat16":
+        raise SigilError(f"train.distributed: fsdp with adapter qlora needs bnb_4bit.compute_dtype: bfloat16 "
+                         f"(is {bnb.compute_dtype}), the dtype of the 4-bit storage")
+    if train.bf16 is False:
+        raise SigilError("train.distributed: fsdp with adapter qlora trains in bfloat16; train.bf16 is false")
 
 
 def config_length(train: TrainSection) -> tuple[int | None, float | None]:

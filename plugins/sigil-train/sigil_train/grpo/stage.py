@@ -61,6 +61,9 @@ class GrpoStage:
     def check(cls, config: Any, options: GrpoOptions) -> None:
         if options.warm_start and config.train.load_from:
             raise SigilError("options.warm_start and train.load_from both name a starting point; keep one")
+        if config.train.distributed == "fsdp":
+            # the GRPO trainer passes no FSDP arguments: its ranks would each hold the whole model, as with ddp
+            raise SigilError("train.distributed: fsdp is wired for sft stages only; grpo stages train with ddp")
         check_reward_scorers(config.grpo.rewards)
         load_problems(config.grpo)
 

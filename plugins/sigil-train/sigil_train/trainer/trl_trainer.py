@@ -55,6 +55,7 @@ class TrlTrainer:
         warm_start = str(request.warm_start) if request.warm_start is not None else None
         model_name = request.base_model or config.model_name
 
+        check_launch(train.distributed, os.environ)  # before the model and the data are loaded
         # --- base model: a hub name or path, or a tiny model built from the training text
         base_path = resolve_base(model_name, warm_start, lambda: training_texts(request.train_path), cache_dir)
         attn = attention_implementation(train, log)
@@ -124,6 +125,7 @@ class TrlTrainer:
         )
         # sigil's MetricsCallback logs each step; transformers' printer would repeat it as raw dicts on stdout
         trainer.remove_callback(PrinterCallback)
+        check_sharded(train.distributed, trainer)
         sigil_choices = {
             **loaded.choices,
             "base_model_path": base_path,
@@ -134,6 +136,8 @@ class TrlTrainer:
             "pack": train.pack,
             "collator_layout": layout,
             "world_size": world,
+            "distributed": train.distributed if world > 1 or train.distributed == "fsdp" else "none",
+            "accelerate_distributed_type": str(trainer.accelerator.distributed_type),
             "micro_batch_per_device": per_device,
             "effective_batch_rows": effective_rows,
             "clear_cache_every_n_steps": train.clear_cache_every_n_steps,
@@ -149,6 +153,7 @@ class TrlTrainer:
             write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
 
         result = train_or_finish(trainer, resume_from, finished, metrics_cb, log)
+        peaks = peak_memory_per_rank()  # a collective: every rank calls it
         evaluated_last = eval_rows is not None and trainer.state.global_step % train.eval_every == 0
         final_eval: dict[str, Any] = trainer.evaluate() if eval_rows is not None and not evaluated_last else {}
         if evaluated_last:
@@ -185,6 +190,7 @@ class TrlTrainer:
                 "tokens_seen": int(trainer.state.num_input_tokens_seen),
                 "train_runtime_s": float(result.metrics.get("train_runtime", 0.0)),
                 "cache_clears": clear_cb.clears,
+                **({"peak_gpu_memory_gib_per_rank": peaks} if peaks else {}),
                 "resumed_from_step": checkpoint_step(resume_from),
                 **{key: value for key, value in summary.items() if key != "eval_losses"},
             }
@@ -201,7 +207,7 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
     train = config.train
     if max_steps is None and epochs is None:
         max_steps, epochs = config_length(train)
-    return dict(
+    arguments = dict(
         **shared_arguments(config, checkpoints, cuda),
         # transformers reads max_steps -1 as "count the steps from num_train_epochs"
         max_steps=-1 if epochs is not None else max_steps,
@@ -221,6 +227,68 @@ def trainer_arguments(config: Any, per_device: int, has_eval: bool, checkpoints:
         dataset_kwargs={"skip_prepare_dataset": True},
         include_num_input_tokens_seen="non_padding",
     )
+    return arguments | fsdp_arguments(train)
+
+
+def fsdp_arguments(train: Any) -> dict[str, Any]:
+    """transformers' FSDP arguments for ``train.distributed: fsdp`` (none for ddp): FSDP2 through accelerate.
+
+    Each decoder layer is its own shard group (``TRANSFORMER_BASED_WRAP`` takes the classes from the model's
+    ``_no_split_modules``, so any transformers architecture works; LoRA's weights shard with their layer). Saving
+    gathers the full state dict on rank 0 (``FULL_STATE_DICT``), so the adapter or model directory is an ordinary
+    one that ``from_pretrained`` loads on one GPU. Activation checkpointing is FSDP's own (per layer, after the
+    all-gather): transformers' ``activation_checkpointing`` under FSDP all-gathers a layer's weights twice in the
+    backward pass, and transformers refuses the two together.
+    """
+    if train.distributed != "fsdp":
+        return {}
+    return {
+        "fsdp": True,
+        "fsdp_config": {
+            "version": 2,
+            "auto_wrap_policy": "TRANSFORMER_BASED_WRAP",
+            "reshard_after_forward": True,
+            "state_dict_type": "FULL_STATE_DICT",
+            "cpu_offload": train.fsdp_cpu_offload,
+            "activation_checkpointing": train.gradient_checkpointing,
+            "cpu_ram_efficient_loading": False,
+        },
+        **checkpointing_arguments(False),
+    }
+
+
+def check_launch(distributed: str, environ: Any) -> None:
+    """Refuse, before anything is loaded, a launch that would not train the way ``train.distributed`` says."""
+    if distributed == "fsdp" and "LOCAL_RANK" not in environ:
+        raise ConfigError("train.distributed: fsdp needs a multi-process launch (torchrun --nproc-per-node N -m "
+                          "sigil.cli run ..., or accelerate launch); one process would train unsharded")
+    if distributed != "fsdp" and str(environ.get("ACCELERATE_USE_FSDP", "")).lower() in ("1", "true"):
+        # an accelerate config with distributed_type FSDP turns it on behind the config's back (and its fingerprint)
+        raise ConfigError("the accelerate launch enables FSDP (ACCELERATE_USE_FSDP) but train.distributed is "
+                          f"{distributed}; set train.distributed: fsdp, or launch without the FSDP accelerate config")
+
+
+def check_sharded(distributed: str, trainer: Any) -> None:
+    """FSDP asked for must be FSDP enabled: accelerate drops its FSDP plugin without a word where it does not shard
+    (processes on CPU, gloo: ``DistributedType.MULTI_CPU`` trains as DDP), and the run would hold the whole model
+    on every rank."""
+    if distributed == "fsdp" and not trainer.is_fsdp_enabled:
+        raise ConfigError(f"train.distributed: fsdp, but accelerate did not enable FSDP "
+                          f"({trainer.accelerator.distributed_type}): it shards on GPUs only, CPU processes train as DDP")
+
+
+def peak_memory_per_rank() -> list[float] | None:
+    """Each rank's peak allocated GPU memory in GiB, gathered on every rank (None without CUDA)."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    peak = round(torch.cuda.max_memory_allocated() / 2**30, 2)
+    if not (torch.distributed.is_available() and torch.distributed.is_initialized()):
+        return [peak]
+    peaks: list[Any] = [None] * torch.distributed.get_world_size()
+    torch.distributed.all_gather_object(peaks, peak)
+    return [float(value) for value in peaks]
 
 
 def shared_arguments(config: Any, checkpoints: Path, cuda: bool) -> dict[str, Any]:
