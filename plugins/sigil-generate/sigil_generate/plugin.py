@@ -26,8 +26,10 @@ def register_generators(register: Register) -> None:
 def register_stages(register: Register) -> None:
     from sigil_generate.stages.control import RsftControlStage
     from sigil_generate.stages.generate import GenerateStage
+    from sigil_generate.stages.heldout import RsftHeldoutStage
     from sigil_generate.stages.rsft import RsftStage
 
     register("generate", GenerateStage)
     register("rsft", RsftStage)
     register("rsft-control", RsftControlStage)
+    register("rsft-heldout", RsftHeldoutStage)

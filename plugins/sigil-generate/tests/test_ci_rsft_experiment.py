@@ -1,4 +1,5 @@
-"""configs/ci-rsft-experiment.yaml end to end: the RSFT experiment at CI size (issue 12), with its control arms."""
+"""configs/ci-rsft-experiment.yaml end to end: the RSFT experiment at CI size (issue 12), with its control arms and
+the GRPO arm at equal sampled completions (issue 16)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,18 @@ pytestmark = [pytest.mark.torch, pytest.mark.slow]
 import sigil_evaluator  # noqa: E402,F401  (a hard dependency of sigil)
 
 CONFIG = Path(__file__).resolve().parents[3] / "configs" / "ci-rsft-experiment.yaml"
-ARMS = ("rsft", "gold", "unfiltered")
+ARMS = ("rsft", "gold", "unfiltered", "grpo-heldout")
 HELDOUT = ("heldout_problems", "heldout_compile_rate", "heldout_compile_rate_ci95", "heldout_pass_at_1",
            "heldout_pass_at_1_ci95")
 VERSUS_START = ("heldout_pass_gained", "heldout_pass_lost", "heldout_pass_mcnemar_p", "heldout_compile_gained",
                 "heldout_compile_lost", "heldout_compile_mcnemar_p")
 
 
-def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round(tmp_path):
+def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round(tmp_path, capsys):
     config = yaml.safe_load(CONFIG.read_text())
     assert CONFIG.read_text().startswith("# sigil run configs/ci-rsft-experiment.yaml\n")
-    assert [s["type"] for s in config["stages"]] == ["data", "sft", "rsft", "rsft-control", "rsft-control", "report"]
+    assert [s["type"] for s in config["stages"]] == ["data", "sft", "rsft", "rsft-control", "rsft-control", "grpo",
+                                                     "rsft-heldout", "report"]
     assert config["dataset"]["names"] == ["suite:rust-tasks-train"] and config["dataset"]["dedup"] == "none"
     assert config["train"]["adapter"] == "full" and config["model_name"].startswith("sigil-tiny:")
 
@@ -49,6 +51,29 @@ def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round
                 for m in starts.values()}) == 1
     assert (run / "stages" / "report" / "report.html").exists()
 
+    # --- the GRPO arm: the rsft stage's start, as many sampled completions, paired with the same start verdicts
+    grpo = json.loads((run / "stages" / "grpo" / "trainer_args.json").read_text())["sigil"]
+    assert grpo["warm_start"] == str(run / "stages" / "pretrain" / "adapter")
+    sampled = sum(m["samples"] for m in json.loads((run / "stages" / "rsft" / "rounds.json").read_text()))
+    index = json.loads((run / "stages" / "grpo" / "snapshots.json").read_text())
+    assert (index["start"], index["rsft"]) == ("pretrain", "rsft")
+    assert [(s["step"], s["completions"]) for s in index["snapshots"]] == [(rounds, sampled)]
+    assert (run / "stages" / "grpo" / index["snapshots"][-1]["path"] / "model.safetensors").exists()
+    start_verdicts = (run / "stages" / "rsft" / "heldout-start.jsonl").read_text()
+    assert (run / "work" / "grpo-heldout" / "round-000" / "heldout.jsonl").read_text() == start_verdicts
+    arm = [line for line in lines if line["stage"] == "grpo-heldout" and "heldout_problems" in line]
+    assert [line["completions_sampled"] for line in arm] == [0, sampled]
+    report = (run / "stages" / "report" / "report.md").read_text()
+    assert "| grpo-heldout | 1 | heldout_pass |" in report
+
+    # --- a GRPO arm that would sample more than the rsft stage did is refused when its stage starts, naming the keys
+    capsys.readouterr()
+    assert main(["run", str(CONFIG), "-o", f"misc.output_dir={run}", "-o", "grpo.max_steps=2"]) == 1
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("error: ") and "options.budget_like 'rsft'" in error
+    assert "grpo.max_steps 2 x grpo.prompts_per_step 3 x grpo.num_generations 2 = 12" in error
+    assert f"sampled {sampled}" in error and "rsft.samples_per_prompt" in error
+
 
 def test_only_data_on_a_fresh_directory_runs_that_stage_and_exits_0(tmp_path):
     """Issue 12: ``sigil run --only data`` on a fresh run directory ran the stage and exited 1 (fixed with
@@ -56,3 +81,14 @@ def test_only_data_on_a_fresh_directory_runs_that_stage_and_exits_0(tmp_path):
     run = tmp_path / "run"
     assert main(["run", str(CONFIG), "--only", "data", "-o", f"misc.output_dir={run}"]) == 0
     assert [path.name for path in (run / "stages").iterdir()] == ["data"]
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("grpo.num_iterations=2", "stages[5] (grpo): options.budget_like: grpo.num_iterations is 2"),
+    ("grpo.num_epochs=1", "stages[5] (grpo): options.budget_like: set grpo.max_steps (not grpo.num_epochs)"),
+])
+def test_a_grpo_arm_that_cannot_count_its_sampled_completions_is_refused_before_any_stage_runs(capsys, override,
+                                                                                                message):
+    overrides = ["-o", override] + (["-o", "grpo.max_steps=null"] if "num_epochs" in override else [])
+    assert main(["validate", str(CONFIG), *overrides]) == 1
+    assert message in capsys.readouterr().err

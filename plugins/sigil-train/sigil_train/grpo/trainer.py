@@ -11,15 +11,22 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sigil import ConfigError, Problem, PromptFormat, TrainOutcome, atomic_write_json
+from sigil import ConfigError, Problem, PromptFormat, SigilError, TrainOutcome, atomic_write_json
 from sigil_train.grpo.rewards import EvaluatorReward, RewardStats
 from sigil_train.model.load import SIGIL_META, attention_implementation, load_model
-from sigil_train.trainer.callbacks import ClearCacheCallback, MetricsCallback, RewardTimeCallback
+from sigil_train.trainer.callbacks import (
+    ClearCacheCallback,
+    MetricsCallback,
+    RewardTimeCallback,
+    SnapshotCallback,
+    snapshot_name,
+)
 from sigil_train.trainer.trl_trainer import (
     ADAPTER_DIR,
     CHECKPOINTS,
@@ -32,6 +39,8 @@ from sigil_train.trainer.trl_trainer import (
     write_trainer_args,
 )
 
+#: Where snapshots live (under the checkpoints, in the stage's output).
+SNAPSHOTS = "snapshots"
 #: TRL's GRPO log keys forwarded to sigil's loggers under their own names (besides loss, lr, grad_norm).
 GRPO_METRICS = ("reward", "frac_reward_zero_std", "rewards/", "kl", "entropy", "completions/", "clip_ratio",
                 "num_tokens")
@@ -48,6 +57,9 @@ class GrpoRequest:
     :param max_steps: optimizer steps; or ``epochs``, passes over the prompts (exactly one is set).
     :param warm_start: the adapter (LoRA kinds) or model directory (``full``) to start from, or ``None``.
     :param texts: the text a ``sigil-tiny:`` base builds its tokenizer from when there is no warm start.
+    :param snapshot_steps: optimizer steps after which the model is also saved as it is then, like the final one
+        (``work_dir/checkpoints/snapshots/step-NNNNNN``, kept with the checkpoints and under their run key; copied
+        to ``out_dir/snapshots/`` at the end and listed in the outcome's ``snapshots`` metric).
     """
 
     config: Any
@@ -58,6 +70,7 @@ class GrpoRequest:
     epochs: float | None
     warm_start: Path | None
     texts: Callable[[], list[str]]
+    snapshot_steps: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.max_steps is None) == (self.epochs is None):
@@ -148,6 +161,11 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
         callbacks=[metrics_cb, timing_cb, ClearCacheCallback(train.clear_cache_every_n_steps)],
     )
     trainer.remove_callback(PrinterCallback)
+    snapshots_dir = checkpoints / SNAPSHOTS
+    if request.snapshot_steps:
+        trainer.add_callback(SnapshotCallback(request.snapshot_steps, snapshots_dir,
+                                              lambda path: save_model_dir(trainer, model, tokenizer, path, config,
+                                                                          base_path)))
     sigil_choices = {
         **loaded.choices,
         "objective": "grpo",
@@ -166,28 +184,24 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
         "seed": misc.seed,
         "warm_start": warm_start,
         "resumed_from": str(resume_from) if resume_from else None,
+        "snapshot_steps": list(request.snapshot_steps),
     }
     if trainer.is_world_process_zero():
         write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
 
     result = train_or_finish(trainer, resume_from, finished, metrics_cb, log)
 
-    # --- save: adapter (or full model), tokenizer, provenance
-    adapter_dir = out_dir / ADAPTER_DIR
-    if hasattr(model, "peft_config"):
-        # with beta > 0 TRL adds a frozen "ref" adapter to the model it trains; only the trained one is the result
-        model.save_pretrained(str(adapter_dir), selected_adapters=["default"])
-    else:
-        trainer.save_model(str(adapter_dir))
+    # --- save: adapter (or full model), tokenizer, provenance; and the snapshots taken on the way
+    save_model_dir(trainer, model, tokenizer, out_dir / ADAPTER_DIR, config, base_path)
     outcome = TrainOutcome()
     if trainer.is_world_process_zero():
-        tokenizer.save_pretrained(str(adapter_dir))
-        PromptFormat("raw").write(adapter_dir)
-        atomic_write_json(adapter_dir / SIGIL_META, {"base_model": config.model_name, "base_model_path": base_path,
-                                                     "adapter": train.adapter, "objective": "grpo"})
         summary = metrics_cb.summary()
         outcome.artifacts = {"adapter": ADAPTER_DIR, "trainer_args": TRAINER_ARGS}
+        if request.snapshot_steps:
+            outcome.artifacts[SNAPSHOTS] = SNAPSHOTS
+            outcome.metrics["snapshots"] = copy_snapshots(snapshots_dir, out_dir / SNAPSHOTS, request.snapshot_steps)
         outcome.metrics = {
+            **outcome.metrics,
             "steps": int(result.global_step),
             "train_loss": float(result.training_loss),
             "train_runtime_s": float(result.metrics.get("train_runtime", 0.0)),
@@ -196,6 +210,36 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
             **reward_summary(logged_history(trainer, resume_from if finished else None), reward.stats, timing_cb),
         }
     return outcome
+
+
+def save_model_dir(trainer: Any, model: Any, tokenizer: Any, path: Path, config: Any, base_path: str) -> None:
+    """The model as it is now, in the directory layout every sigil stage reads: the adapter (or the whole model for
+    ``train.adapter: full``), its tokenizer, ``prompt_format.json`` (raw) and ``sigil_train.json`` naming the base.
+    Called on every rank (a sharded model is gathered by ``save_model``); rank 0 writes the rest."""
+    if hasattr(model, "peft_config"):
+        # with beta > 0 TRL adds a frozen "ref" adapter to the model it trains; only the trained one is the result
+        model.save_pretrained(str(path), selected_adapters=["default"])
+    else:
+        trainer.save_model(str(path))
+    if trainer.is_world_process_zero():
+        tokenizer.save_pretrained(str(path))
+        PromptFormat("raw").write(path)
+        atomic_write_json(path / SIGIL_META, {"base_model": config.model_name, "base_model_path": base_path,
+                                              "adapter": config.train.adapter, "objective": "grpo"})
+
+
+def copy_snapshots(source: Path, target: Path, steps: tuple[int, ...]) -> list[dict[str, Any]]:
+    """Copy the snapshots of ``steps`` into the stage's output; ``[{"optimizer_step", "path"}]`` (path relative to
+    ``target``'s parent)."""
+    listed = []
+    for step in sorted(steps):
+        found = source / snapshot_name(step)
+        if not (found / SIGIL_META).exists():
+            raise SigilError(f"grpo: the snapshot after step {step} is missing from {source} (the run's checkpoints "
+                             "were made without it): re-run the stage with --force")
+        shutil.copytree(found, target / found.name)
+        listed.append({"optimizer_step": step, "path": f"{target.name}/{found.name}"})
+    return listed
 
 
 def logged_history(trainer: Any, finished_checkpoint: Path | None) -> list[dict[str, Any]]:

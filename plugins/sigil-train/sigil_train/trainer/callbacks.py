@@ -1,8 +1,12 @@
-"""Trainer callbacks: metrics to sigil's loggers, CUDA cache clearing, the training-curve summary, GRPO's reward time."""
+"""Trainer callbacks: metrics to sigil's loggers, CUDA cache clearing, the training-curve summary, GRPO's reward time
+and snapshots of the model during a run."""
 
 from __future__ import annotations
 
+import shutil
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from transformers import TrainerCallback
@@ -125,3 +129,25 @@ class RewardTimeCallback(TrainerCallback):
         if state.is_world_process_zero and step_s > 0:
             self.ctx.log_metrics({"reward_s": round(reward_s, 4), "step_s": round(step_s, 4),
                                   "reward_time_share": round(reward_s / step_s, 4)}, step=state.global_step)
+
+
+def snapshot_name(step: int) -> str:
+    return f"step-{step:06d}"
+
+
+class SnapshotCallback(TrainerCallback):
+    """Saves the model after each of ``steps`` (optimizer steps) through ``save(path)``, into
+    ``directory/step-NNNNNN``. transformers calls ``on_step_end`` before it writes the step's checkpoint, so a run
+    resumed from a checkpoint finds every snapshot up to it; a later one is rewritten when its step is trained again."""
+
+    def __init__(self, steps: tuple[int, ...], directory: Path, save: Callable[[Path], None]) -> None:
+        self.steps = set(steps)
+        self.directory = directory
+        self.save = save
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if state.global_step in self.steps:
+            path = self.directory / snapshot_name(state.global_step)
+            if state.is_world_process_zero:
+                shutil.rmtree(path, ignore_errors=True)
+            self.save(path)
