@@ -1,10 +1,9 @@
 """Several processes: ``train.distributed`` (ddp or fsdp), its rules, the FSDP arguments, and FSDP never run as DDP.
 
-FSDP itself cannot run here: accelerate (1.15) shards only on accelerators. On CPU processes (gloo) its state is
-``DistributedType.MULTI_CPU`` and the FSDP plugin is dropped without a word: the model is wrapped in
-``DistributedDataParallel`` (seen with ``fsdp=True, use_cpu=True`` on 2 torchrun ranks). The training under FSDP is
-measured on GPUs by ``bench/train/multi_gpu.sh``; here the real 2-rank launch checks that sigil refuses to let
-``fsdp`` silently become DDP.
+accelerate (1.15) shards only on accelerators: on CPU processes (gloo) its state is ``DistributedType.MULTI_CPU``
+and the FSDP plugin is dropped without a word, the model wrapped in ``DistributedDataParallel`` (seen with
+``fsdp=True, use_cpu=True`` on 2 torchrun ranks). The last test launches two real torchrun ranks on CPU and checks
+that sigil refuses to let ``fsdp`` silently become DDP; ``test_fsdp_training.py`` trains under FSDP on CPU.
 """
 
 from __future__ import annotations
@@ -135,3 +134,4 @@ def test_fsdp_on_cpu_ranks_is_refused_not_run_as_ddp(tmp_path, data):
     assert done.returncode != 0
     assert "train.distributed: fsdp, but accelerate did not enable FSDP (DistributedType.MULTI_CPU)" in done.stderr
     assert not (tmp_path / "run" / "stages" / "sft").exists()
+

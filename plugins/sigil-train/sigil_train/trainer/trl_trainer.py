@@ -153,7 +153,7 @@ class TrlTrainer:
             write_trainer_args(out_dir / TRAINER_ARGS, trainer.args, sigil_choices)
 
         result = train_or_finish(trainer, resume_from, finished, metrics_cb, log)
-        peaks = peak_memory_per_rank()  # a collective: every rank calls it
+        footprints = rank_footprints(trainer.model)  # a collective: every rank calls it
         evaluated_last = eval_rows is not None and trainer.state.global_step % train.eval_every == 0
         final_eval: dict[str, Any] = trainer.evaluate() if eval_rows is not None and not evaluated_last else {}
         if evaluated_last:
@@ -190,7 +190,7 @@ class TrlTrainer:
                 "tokens_seen": int(trainer.state.num_input_tokens_seen),
                 "train_runtime_s": float(result.metrics.get("train_runtime", 0.0)),
                 "cache_clears": clear_cb.clears,
-                **({"peak_gpu_memory_gib_per_rank": peaks} if peaks else {}),
+                **footprints,
                 "resumed_from_step": checkpoint_step(resume_from),
                 **{key: value for key, value in summary.items() if key != "eval_losses"},
             }
@@ -277,18 +277,20 @@ def check_sharded(distributed: str, trainer: Any) -> None:
                           f"({trainer.accelerator.distributed_type}): it shards on GPUs only, CPU processes train as DDP")
 
 
-def peak_memory_per_rank() -> list[float] | None:
-    """Each rank's peak allocated GPU memory in GiB, gathered on every rank (None without CUDA)."""
+def rank_footprints(model: Any) -> dict[str, list[Any]]:
+    """What each rank holds, gathered on every rank: ``parameters_per_rank`` (parameter elements held locally: the
+    whole model under DDP, a shard under FSDP) and, on GPUs, ``peak_gpu_memory_gib_per_rank`` (peak allocated)."""
     import torch
+    from torch.distributed.tensor import DTensor
 
-    if not torch.cuda.is_available():
-        return None
-    peak = round(torch.cuda.max_memory_allocated() / 2**30, 2)
-    if not (torch.distributed.is_available() and torch.distributed.is_initialized()):
-        return [peak]
-    peaks: list[Any] = [None] * torch.distributed.get_world_size()
-    torch.distributed.all_gather_object(peaks, peak)
-    return [float(value) for value in peaks]
+    local = {"parameters": sum(p.to_local().numel() if isinstance(p, DTensor) else p.numel() for p in model.parameters())}
+    if torch.cuda.is_available():
+        local["peak_gpu_memory_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
+    ranks: list[Any] = [local]
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        ranks = [None] * torch.distributed.get_world_size()
+        torch.distributed.all_gather_object(ranks, local)
+    return {f"{key}_per_rank": [rank[key] for rank in ranks] for key in local}
 
 
 def shared_arguments(config: Any, checkpoints: Path, cuda: bool) -> dict[str, Any]:
