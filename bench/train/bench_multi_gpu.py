@@ -116,8 +116,8 @@ def run(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
     rows = pack_examples(chunked_examples(docs, bq.SEQ), bq.SEQ)
 
     storage = "bfloat16" if args.mode == "fsdp" else "uint8"
-    base = load(path, args.adapter == "qlora" and cuda, storage, rank)
-    model = bq.lora(base, dropout=0.0)
+    base = load(path, args.adapter, storage)
+    model = base if args.adapter == "full" else bq.lora(base, dropout=0.0)
     collator = bq.CountingCollator(PackedCollator(pad_token_id=0, layout="rows"),
                                    lambda batch: sum(sum(r["seq_lengths"]) for r in batch))
     timer, losses = bq.StepTimer(), Losses()
@@ -130,7 +130,16 @@ def run(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
                              callbacks=[timer, losses])
         if args.mode == "fsdp" and not trainer.is_fsdp_enabled:
             raise SystemExit(f"FSDP was not enabled by accelerate ({trainer.accelerator.distributed_type})")
-        trainer.train()
+        try:
+            trainer.train()
+        except torch.OutOfMemoryError as exc:  # full fine-tuning of 8B on one GPU, or under DDP: a result too
+            if rank == 0:
+                failed = {"variant": f"{args.adapter}-{args.mode}-{world_size}gpu", "mode": args.mode,
+                          "world_size": world_size, "adapter": args.adapter, "micro_batch_per_gpu": micro_batch,
+                          "error": f"OutOfMemoryError: {str(exc).splitlines()[0][:300]}",
+                          "peak_gib_rank0": round(bq.peak_gib(), 2)}
+                (out / f"multi_gpu-{args.mode}.json").write_text(json.dumps(failed, indent=1) + "\n")
+            raise
         sharded = type(trainer.model_wrapped).__name__
         plugin = trainer.args.fsdp_plugin_args
     # tokens per step: every rank's batch of that step, summed
@@ -154,11 +163,14 @@ def run(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
     return result
 
 
-def load(path: Path, quantized: bool, storage: str, rank: int) -> Any:
-    """bench_qlora's loading, on this rank's GPU, with the 4-bit storage dtype FSDP needs."""
+def load(path: Path, adapter: str, storage: str) -> Any:
+    """bench_qlora's loading, on this rank's GPU, with the 4-bit storage dtype FSDP needs; ``full`` loads fp32 master
+    weights as sigil's ``adapter: full`` does (bf16 autocast does the matmuls)."""
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
-    kwargs: dict[str, Any] = {"dtype": torch.bfloat16, "attn_implementation": "sdpa"}
+    quantized = adapter == "qlora" and torch.cuda.is_available()
+    kwargs: dict[str, Any] = {"dtype": torch.float32 if adapter == "full" else torch.bfloat16,
+                              "attn_implementation": "sdpa"}
     if torch.cuda.is_available():
         kwargs["device_map"] = {"": torch.cuda.current_device()}
     if quantized:
@@ -175,25 +187,31 @@ def load(path: Path, quantized: bool, storage: str, rank: int) -> Any:
 
 def report(directory: Path) -> dict[str, Any]:
     """Scaling of DDP and FSDP over the 1-GPU run (medians of the windows) and their loss curves against it."""
-    results = {mode: json.loads((directory / f"multi_gpu-{mode}.json").read_text())
-               for mode in MODES if (directory / f"multi_gpu-{mode}.json").exists()}
-    if "single" not in results:
-        raise SystemExit(f"{directory}: no multi_gpu-single.json to compare with")
-    single = results["single"]
+    found = {mode: json.loads((directory / f"multi_gpu-{mode}.json").read_text())
+             for mode in MODES if (directory / f"multi_gpu-{mode}.json").exists()}
+    failed = {mode: result.get("error", "no result: the launch failed") for mode, result in found.items()
+              if "error" in result} | {mode: "no result: the launch failed" for mode in MODES if mode not in found}
+    results = {mode: result for mode, result in found.items() if mode not in failed}
+    if not results:
+        raise SystemExit(f"{directory}: no launch produced a result ({failed})")
+    # the 1-GPU run is the reference; without it (full fine-tuning of 8B does not fit one GPU), the first that ran
+    reference = "single" if "single" in results else next(iter(results))
+    single = results[reference]
 
     def speed(result: dict[str, Any]) -> float:
         return result.get("median_window_tokens_per_s") or result["tokens_per_s"]
 
-    summary: dict[str, Any] = {"single": {"tokens_per_s": speed(single), "peak_gib_per_gpu": single["peak_gib_per_gpu"]}}
-    lines = ["| launch | GPUs | rows per GPU | tok/s (median of windows) | window range | x 1 GPU | per-GPU efficiency | "
-             "peak GiB per GPU | loss: max / mean abs diff to 1 GPU | last loss |",
+    summary: dict[str, Any] = {"reference": reference, "failed": failed}
+    lines = [f"| launch | GPUs | rows per GPU | tok/s (median of windows) | window range | x {reference} | "
+             f"per-GPU efficiency | peak GiB per GPU | loss: max / mean abs diff to {reference} | last loss |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for mode, result in results.items():
         n = min(len(result["losses"]), len(single["losses"]))
         diffs = [abs(a - b) for a, b in zip(result["losses"][:n], single["losses"][:n])]
         scaling = speed(result) / speed(single)
         entry = {"tokens_per_s": speed(result), "scaling": round(scaling, 3),
-                 "efficiency": round(scaling / result["world_size"], 3), "peak_gib_per_gpu": result["peak_gib_per_gpu"],
+                 "efficiency": round(scaling * single["world_size"] / result["world_size"], 3),
+                 "peak_gib_per_gpu": result["peak_gib_per_gpu"],
                  "loss_max_abs_diff": round(max(diffs), 4) if diffs else None,
                  "loss_mean_abs_diff": round(sum(diffs) / len(diffs), 4) if diffs else None}
         summary[mode] = entry
@@ -203,9 +221,11 @@ def report(directory: Path) -> dict[str, Any]:
                      f"{', '.join(f'{p:.1f}' for p in result['peak_gib_per_gpu'])} | "
                      f"{entry['loss_max_abs_diff']} / {entry['loss_mean_abs_diff']} | "
                      f"{result['losses'][-1] if result['losses'] else float('nan'):.4f} |")
-    # the 1-GPU curve's own step-to-step noise, to judge the differences against
+    for mode, error in failed.items():
+        lines.append(f"| {mode} | | | {error[:100]} | | | | | | |")
+    # the reference curve's own step-to-step noise, to judge the differences against
     tail = single["losses"][len(single["losses"]) // 2:]
-    summary["single_step_noise"] = round(sum(abs(a - b) for a, b in zip(tail, tail[1:])) / max(1, len(tail) - 1), 4)
+    summary["reference_step_noise"] = round(sum(abs(a - b) for a, b in zip(tail, tail[1:])) / max(1, len(tail) - 1), 4)
     table = "\n".join(lines)
     (directory / "multi_gpu-table.md").write_text(table + "\n")
     (directory / "multi_gpu.json").write_text(json.dumps(summary, indent=1) + "\n")
@@ -217,7 +237,8 @@ def report(directory: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=MODES, help="single (one process), ddp or fsdp (under torchrun)")
-    parser.add_argument("--adapter", choices=["qlora", "lora"], default="qlora", help="4-bit base or bf16 base")
+    parser.add_argument("--adapter", choices=["qlora", "lora", "full"], default="qlora",
+                        help="LoRA on a 4-bit or a bf16 base, or full fine-tuning (fp32 master weights)")
     parser.add_argument("--global-batch", type=int, default=4, help="rows per optimizer step over all GPUs")
     parser.add_argument("--timed", type=int, default=20, help=f"timed steps after {bq.WARMUP_STEPS} warm-up steps")
     parser.add_argument("--checkpointing", action=argparse.BooleanOptionalAction, default=True,
