@@ -56,6 +56,15 @@ _EXPORTS: dict[str, str] = {
     "EvalConfig": "sigil.evaluation.config",
     "evaluate": "sigil.evaluation.evaluate",
     "make_evaluator": "sigil.evaluation.evaluate",
+    # rewards from the evaluator's verdicts (the grpo stage, the verifiers environment)
+    "EvaluatorRewards": "sigil.evaluation.rewards",
+    "Reward": "sigil.evaluation.rewards",
+    "REWARD_COMPONENTS": "sigil.evaluation.rewards",
+    "DEFAULT_REWARD_WEIGHTS": "sigil.evaluation.rewards",
+    "DEFAULT_CLIPPY_CAP": "sigil.evaluation.rewards",
+    "check_reward_scorers": "sigil.evaluation.rewards",
+    "check_reward_weights": "sigil.evaluation.rewards",
+    "reward_scorers": "sigil.evaluation.rewards",
     # functional tests: problems and suites
     "Problem": "sigil.functional.problems",
     "Suite": "sigil.functional.problems",
@@ -96,11 +105,14 @@ __all__ = [
     "CONFIG_SECTIONS",
     "Completion",
     "ConfigError",
+    "DEFAULT_CLIPPY_CAP",
     "DEFAULT_PROMPT_TEMPLATE",
+    "DEFAULT_REWARD_WEIGHTS",
     "DataError",
     "Drop",
     "EvalBatch",
     "EvalConfig",
+    "EvaluatorRewards",
     "FILTERS",
     "Filter",
     "FilterFactory",
@@ -118,9 +130,11 @@ __all__ = [
     "PluginError",
     "Problem",
     "PromptFormat",
+    "REWARD_COMPONENTS",
     "Record",
     "Register",
     "Registry",
+    "Reward",
     "SCORERS",
     "STAGES",
     "SUITES",
@@ -147,6 +161,8 @@ __all__ = [
     "atomic_write_text",
     "atomic_writer",
     "build_tiny_model",
+    "check_reward_scorers",
+    "check_reward_weights",
     "evaluate",
     "format_eta",
     "hookimpl",
@@ -158,6 +174,7 @@ __all__ = [
     "read_jsonl_numbered",
     "registry",
     "resolve_suite",
+    "reward_scorers",
     "truncate_at_stop",
     "write_jsonl",
 ]
@@ -184,6 +201,16 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
     from sigil.errors import ConfigError, DataError, PluginError, SigilError
     from sigil.evaluation.config import EvalConfig
     from sigil.evaluation.evaluate import evaluate, make_evaluator
+    from sigil.evaluation.rewards import (
+        DEFAULT_CLIPPY_CAP,
+        DEFAULT_REWARD_WEIGHTS,
+        REWARD_COMPONENTS,
+        EvaluatorRewards,
+        Reward,
+        check_reward_scorers,
+        check_reward_weights,
+        reward_scorers,
+    )
     from sigil.evaluation.samples import Sample
     from sigil.evaluation.scorers import SCORERS, EvalBatch, Scorer
     from sigil.functional.problems import Problem, Suite, assemble, load_suite, truncate_at_stop

@@ -6,10 +6,10 @@ import math
 
 import pytest
 from sigil_train.config.sections import GrpoSection
-from sigil_train.grpo import rewards as rewards_module
-from sigil_train.grpo.rewards import EvaluatorReward, reward_scorers, zero_variance_share
+from sigil_train.grpo.rewards import EvaluatorReward, zero_variance_share
 
-from sigil import EvalConfig, Problem, Sample, evaluate
+import sigil.evaluation.rewards as rewards_module
+from sigil import EvalConfig, Problem, Sample, evaluate, reward_scorers
 from sigil.errors import SigilError
 
 ADD = Problem(

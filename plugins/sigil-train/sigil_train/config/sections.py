@@ -12,7 +12,15 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 
-from sigil import InputPath, NotFingerprinted, Section, SigilError
+from sigil import (
+    DEFAULT_CLIPPY_CAP,
+    DEFAULT_REWARD_WEIGHTS,
+    InputPath,
+    NotFingerprinted,
+    Section,
+    SigilError,
+    check_reward_weights,
+)
 
 #: The seven projections of a Llama block: LoRA on all of them is the QLoRA paper's recipe.
 LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -344,10 +352,6 @@ def config_length(train: TrainSection) -> tuple[int | None, float | None]:
 #: equal), listed here so a typo fails at validation, before a model is loaded.
 GRPO_LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo", "cispo", "sapo", "luspo", "vespo")
 
-#: The reward components sigil computes from one evaluator call; any other ``grpo.rewards`` key names a registered
-#: scorer's metric as ``<scorer>.<metric>``.
-REWARD_COMPONENTS = ("compile", "tests", "clippy", "idiomatic")
-
 #: GRPO training length when neither ``grpo.max_steps`` nor ``grpo.num_epochs`` is set.
 GRPO_DEFAULT_MAX_STEPS = 100
 
@@ -401,13 +405,13 @@ class GrpoSection(Section):
     num_epochs: float | None = Field(default=None, gt=0, description="Passes over the prompts instead of max_steps.")
     # --- rewards: one evaluator call per step; the reward of a completion is the weighted sum of its components
     rewards: dict[str, float] = Field(
-        default_factory=lambda: {"compile": 0.5, "tests": 1.0, "clippy": 0.05, "idiomatic": 0.1},
+        default_factory=lambda: dict(DEFAULT_REWARD_WEIGHTS),
         description="Reward weights. compile: 1 when the program builds; tests: fraction of the problem's tests "
         "passed (partial credit where the harness counts tests); clippy: minus one per clippy lint (capped at "
         "clippy_cap), so the weight is the penalty per lint; idiomatic: the idiomatic score of a compiling program; "
         "<scorer>.<metric>: a registered scorer's metric (NaN counts 0).",
     )
-    clippy_cap: int = Field(default=10, gt=0, description="Lints counted at most per completion in the clippy penalty.")
+    clippy_cap: int = Field(default=DEFAULT_CLIPPY_CAP, gt=0, description="Lints counted at most per completion in the clippy penalty.")
     # --- generation backend
     vllm_server_url: str | None = Field(
         default=None,
@@ -418,16 +422,7 @@ class GrpoSection(Section):
     @field_validator("rewards")
     @classmethod
     def _known_components(cls, weights: dict[str, float]) -> dict[str, float]:
-        import math
-
-        for key, weight in weights.items():
-            if key not in REWARD_COMPONENTS and (key.count(".") != 1 or not all(key.split("."))):
-                raise ValueError(f"unknown reward {key!r}: use {', '.join(REWARD_COMPONENTS)} or <scorer>.<metric>")
-            if not math.isfinite(weight):
-                raise ValueError(f"{key}: the weight must be a finite number")
-        if not any(weights.values()):
-            raise ValueError("at least one reward needs a non-zero weight")
-        return weights
+        return check_reward_weights(weights)
 
     @model_validator(mode="after")
     def _consistent(self) -> GrpoSection:

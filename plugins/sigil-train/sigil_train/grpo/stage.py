@@ -25,9 +25,10 @@ from sigil import (
     StageRef,
     StageResult,
     atomic_write_json,
+    check_reward_scorers,
     resolve_suite,
+    reward_scorers,
 )
-from sigil_train.grpo.rewards import check_reward_scorers, reward_scorers
 
 #: Stage types whose ``adapter`` artifact GRPO continues when ``options.warm_start`` names none.
 ADAPTER_STAGES = ("sft", "rsft", "grpo")
