@@ -203,7 +203,8 @@ def check_same_budget(ctx: StageContext, mirrored: StageOutput, theirs: dict[str
     differing = sorted(key for key in set(theirs) | set(ours) if theirs.get(key) != ours.get(key))
     if differing:
         raise ConfigError(f"stage {ctx.name!r}: its config differs from the rsft stage {mirrored.name!r} in "
-                          f"{', '.join(differing)}; a control arm trains with the same budget (give both the same overrides)")
+                          f"{', '.join(differing)}; an arm is compared with it under the same settings (give both the same "
+                          "overrides)")
 
 
 def describe(metrics: dict[str, Any]) -> str:

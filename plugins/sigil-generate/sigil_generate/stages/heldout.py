@@ -54,12 +54,18 @@ class HeldoutOptions(Section):
     )
 
 
+#: The rsft stage's budget settings (``sigil_generate.rsft.rounds.budget``) a measurement depends on: the model
+#: name, the seed, the held-out set and its temperature, the sampling and the evaluator. How the measured model was
+#: trained is its own stage's business (a grpo stage checks its budget itself).
+MEASUREMENT = ("model_name", "misc.", "rsft.heldout", "generate.", "eval.")
+
+
 class RsftHeldoutStage:
     """Measures an earlier stage's snapshots on an rsft stage's held-out problems, paired with its start."""
 
     Options = HeldoutOptions
-    #: As the rsft stage: the held-out sampling and evaluation settings must be its own (the run checks they are).
-    config_keys = RsftStage.config_keys
+    #: The held-out set, sampling and evaluation settings (the run checks they are the rsft stage's own).
+    config_keys = ("model_name", "misc", "eval", "generate", "rsft")
     version = "1"
 
     @classmethod
@@ -71,7 +77,8 @@ class RsftHeldoutStage:
 
     @classmethod
     def uses(cls, config: Any, options: HeldoutOptions) -> dict[str, list[str]]:
-        return RsftStage.uses(config, NoOptions())
+        """The scorers judge the held-out programs, the generator writes them (no trainer: nothing is trained)."""
+        return {"scorers": list(config.eval.scorers), "generators": [config.generate.generator]}
 
     def run(self, ctx: StageContext[HeldoutOptions]) -> StageResult:
         config: Any = ctx.config
@@ -81,7 +88,7 @@ class RsftHeldoutStage:
         # --- the rsft stage this arm is compared with (its start, its budget) and the snapshots of the same start
         mirrored = ctx.input("rsft", ("rsft",))
         published = mirrored_start(ctx, mirrored)
-        check_same_budget(ctx, mirrored, published["budget"], budget(config))
+        check_same_budget(ctx, mirrored, measurement(published["budget"]), measurement(budget(config)))
         measured = ctx.upstream[ctx.options.model]
         snapshots = read_snapshots(ctx, measured, mirrored.name, published["stage"])
         prepare_work_dir(ctx.work_dir, ctx.fingerprint, ctx.log)
@@ -110,6 +117,10 @@ class RsftHeldoutStage:
 
         atomic_write_json(ctx.out_dir / "rounds.json", history)
         return StageResult(artifacts={"rounds": "rounds.json"}, metrics=summary_metrics(start_metrics, history))
+
+
+def measurement(digests: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in digests.items() if key.startswith(MEASUREMENT)}
 
 
 def read_snapshots(ctx: StageContext, measured: StageOutput, rsft: str, start: str | None) -> list[dict[str, Any]]:
