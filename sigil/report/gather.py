@@ -7,8 +7,9 @@ metrics shows up without a change here:
 - ``config.resolved.yaml``: the stages the run was asked to run (for the status) and the config shown;
 - ``metrics.jsonl``: per-step records. A stage that logs ``heldout_compile_rate`` / ``heldout_pass_at_1`` (with
   ``_ci95`` intervals) at steps gets curves (step 0: the starting model); ``<name>_gained`` / ``_lost`` /
-  ``_mcnemar_p`` give the paired tests; a count mapping logged at steps (e.g. ``heldout_error_codes``) gives a
-  table by step; every ``loss`` gives the training curves and the final (last logged) loss per logging stage;
+  ``_mcnemar_p`` give the paired tests; ``completions_sampled`` logged with them says how many completions the
+  stage had sampled by each step (arms compared at equal sampled completions share steps); a count mapping logged at
+  steps (e.g. ``heldout_error_codes``) gives a table by step; every ``loss`` gives the training curves and the final (last logged) loss per logging stage;
 - stage artifacts that are evaluated samples (JSONL records with a ``check`` verdict) and held-out verdict files
   (``work/<stage>/round-NNN/heldout.jsonl``): the example samples that passed and failed.
 """
@@ -53,6 +54,8 @@ COUNT_TITLES: dict[str, str] = {
     "clippy_lints": "clippy lints in the step's own samples",
 }
 PAIRED_SUFFIX = "_mcnemar_p"
+#: Completions a stage had sampled by a step (an rsft round, an arm's snapshot): what its curves' steps stand for.
+SAMPLED_METRIC = "completions_sampled"
 LOSS_METRIC = "loss"
 EXAMPLES_PER_KIND = 3
 EXAMPLE_CHARS = 1500
@@ -148,6 +151,7 @@ class Report:
     stages: list[StageRow]
     curves: dict[str, list[Series]]  # metric → one series per logging stage
     paired: list[Paired]
+    sampled: dict[str, dict[int, float]]  # stage → step → completions sampled by then
     counts: list[Counts]
     losses: list[Loss]
     examples: list[Example]
@@ -184,6 +188,7 @@ def gather(run_dir: Path, writing_stage: str | None = None) -> Report:
         stages=[stage_row(name, record) for name, record in stages.items()],
         curves=curves(records),
         paired=paired_tests(records),
+        sampled=sampled_by_step(records),
         counts=count_tables(records),
         losses=losses(records),
         examples=examples(run_dir, stages),
@@ -306,6 +311,17 @@ def curves(records: list[dict[str, Any]]) -> dict[str, list[Series]]:
             ]
             if points:
                 out.setdefault(metric, []).append(Series(stage, points))
+    return out
+
+
+def sampled_by_step(records: list[dict[str, Any]]) -> dict[str, dict[int, float]]:
+    """stage → step → ``completions_sampled``, for the stages that log it with their held-out curves."""
+    out: dict[str, dict[int, float]] = {}
+    for stage, steps in last_by_step(records, SAMPLED_METRIC).items():
+        values = {step: value for step, record in sorted(steps.items())
+                  if (value := number(record[SAMPLED_METRIC])) is not None}
+        if values:
+            out[stage] = values
     return out
 
 

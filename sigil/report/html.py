@@ -10,7 +10,7 @@ import json
 from html import escape
 from typing import Any
 
-from sigil.report.gather import CURVE_METRICS, Report, evaluations, pass_at_k, target_verdicts
+from sigil.report.gather import CURVE_METRICS, SAMPLED_METRIC, Report, evaluations, pass_at_k, target_verdicts
 from sigil.report.svg import Line, bar_chart, line_chart
 
 SIGNIFICANT = 0.01  # the issue's bar for a gain to count
@@ -97,8 +97,10 @@ def curves_section(report: Report) -> list[str]:
     if not report.curves:
         return []
     out = ["<h2>Held-out quality by step</h2>",
-           '<p class="note">Step 0 is the starting model; step N the model after round N. Bands and bars: 95% '
-           "bootstrap intervals. One line per stage that logged the metric.</p>", '<div class="charts">']
+           '<p class="note">Step 0 is the starting model; step N the model after round N (an arm measured at '
+           "snapshots: after N rounds' worth of sampled completions, see the table of completions sampled below). "
+           "Bands and bars: 95% bootstrap intervals. One line per stage that logged the metric.</p>",
+           '<div class="charts">']
     for metric, series in report.curves.items():
         lines = [Line(s.stage, [(p.step, p.value) for p in s.points],
                       [(p.step, p.interval[0], p.interval[1]) for p in s.points if p.interval]) for s in series]
@@ -112,6 +114,12 @@ def curves_section(report: Report) -> list[str]:
                        for p in s.points}
             rows.append([s.stage, *(by_step.get(step, "") for step in steps)])
         out.append(f"<h3>{escape(metric)}</h3>" + table(["stage", *(f"step {step}" for step in steps)], rows))
+    if report.sampled:
+        steps = sorted({step for values in report.sampled.values() for step in values})
+        counts: list[list[Any]] = [[stage, *(values.get(step, "") for step in steps)]
+                                   for stage, values in report.sampled.items()]
+        out.append(f"<h3>completions sampled by step <code>{SAMPLED_METRIC}</code></h3>"
+                   + table(["stage", *(f"step {step}" for step in steps)], counts))
     return out
 
 

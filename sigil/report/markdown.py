@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sigil.report.gather import CURVE_METRICS, Report, evaluations, pass_at_k, target_verdicts
+from sigil.report.gather import CURVE_METRICS, SAMPLED_METRIC, Report, evaluations, pass_at_k, target_verdicts
 
 
 def cell(value: Any) -> str:
@@ -86,6 +86,18 @@ def curve_tables(report: Report) -> list[str]:
         for line in series:
             by_step = {p.step: rate(p.value, p.interval) for p in line.points}
             lines.append(f"| {cell(line.stage)} | " + " | ".join(by_step.get(step, "") for step in steps) + " |")
+    return lines + sampled_table(report)
+
+
+def sampled_table(report: Report) -> list[str]:
+    """Completions each stage had sampled by each step: what a step of the curves means for each arm."""
+    if not report.sampled:
+        return []
+    steps = sorted({step for values in report.sampled.values() for step in values})
+    lines = ["", f"## Completions sampled by step (`{SAMPLED_METRIC}`: arms with equal counts at a step share it)", "",
+             "| stage | " + " | ".join(f"step {step}" for step in steps) + " |", "| --- |" + " --- |" * len(steps)]
+    for stage, values in report.sampled.items():
+        lines.append(f"| {cell(stage)} | " + " | ".join(f"{values[s]:g}" if s in values else "" for s in steps) + " |")
     return lines
 
 

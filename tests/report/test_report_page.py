@@ -74,6 +74,21 @@ class Control(HeldoutArm):
     gain = 0
 
 
+class SnapshotArm(HeldoutArm):
+    """Logs what an ``rsft-heldout`` stage logs for a GRPO arm's snapshots: the held-out metrics against the shared
+    start, with the completions sampled by each step (40 per round's worth)."""
+
+    gain = 1
+
+    def run(self, ctx: StageContext) -> StageResult:
+        baseline = verdicts(2, 8)
+        for step in range(4):
+            current = verdicts(2 + self.gain * step, 8)
+            ctx.log_metrics({**heldout_metrics(current, baseline if step else None, seed=step),
+                             "completions_sampled": 40 * step}, step=step)
+        return StageResult(metrics={"rounds": 3})
+
+
 class Trainer:
     """Logs a falling loss like a trainer; its summary holds the run average, as the trl trainer's does."""
 
@@ -102,6 +117,7 @@ class TestStages:
         register("test-learner", Learner)
         register("test-control", Control)
         register("test-trainer", Trainer)
+        register("test-snapshots", SnapshotArm)
         register("test-interrupted", Interrupted)
 
 
@@ -346,3 +362,23 @@ def test_pass_at_k_is_shown_without_its_per_problem_breakdown(tmp_path: Path):
     assert "- pass@k: pass@1 0.25, problems 8\n" in render_markdown(report)
     page = render_html(report)
     assert "<td>pass@1</td><td class=\"num\">0.25</td>" in page and "sigil_gcd" not in page
+
+
+def test_an_arm_measured_at_snapshots_is_drawn_beside_the_rounds_with_its_completions_sampled(stages: None,
+                                                                                               tmp_path: Path):
+    """Issue 16: a GRPO arm (an ``rsft-heldout`` stage) shares the rounds' steps; the report says how many completions
+    each arm had sampled by each step, so equal steps are seen to be equal budgets."""
+    run_dir = run(tmp_path, """stages:
+  - {name: learn, type: test-learner}
+  - {name: grpo-heldout, type: test-snapshots}
+  - {name: summary, type: report}
+""")
+    markdown = (run_dir / "stages/summary/report.md").read_text()
+    assert "| grpo-heldout | 0.1 [" in markdown  # its pass@1 curve beside learn's
+    assert "| grpo-heldout | 3 | heldout_pass | 3 | 0 |" in markdown  # paired with the same start
+    assert "## Completions sampled by step (`completions_sampled`" in markdown
+    assert "| grpo-heldout | 0 | 40 | 80 | 120 |" in markdown
+    page = (run_dir / "stages/summary/report.html").read_text()
+    assert "<title>grpo-heldout</title></polyline>" in page and "<title>learn</title></polyline>" in page
+    sampled = page.split("completions sampled by step", 1)[1].split("</table>", 1)[0]
+    assert "<td>grpo-heldout</td>" + "".join(f'<td class="num">{n}</td>' for n in (0, 40, 80, 120)) in sampled

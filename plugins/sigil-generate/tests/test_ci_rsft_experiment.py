@@ -61,10 +61,12 @@ def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round
     assert (run / "stages" / "grpo" / index["snapshots"][-1]["path"] / "model.safetensors").exists()
     start_verdicts = (run / "stages" / "rsft" / "heldout-start.jsonl").read_text()
     assert (run / "work" / "grpo-heldout" / "round-000" / "heldout.jsonl").read_text() == start_verdicts
-    arm = [line for line in lines if line["stage"] == "grpo-heldout" and "heldout_problems" in line]
-    assert [line["completions_sampled"] for line in arm] == [0, sampled]
+    for stage in ("rsft", "grpo-heldout"):  # the same completions sampled at the same steps
+        logged = [line for line in lines if line["stage"] == stage and "heldout_problems" in line]
+        assert [line["completions_sampled"] for line in logged] == [0, sampled], stage
     report = (run / "stages" / "report" / "report.md").read_text()
     assert "| grpo-heldout | 1 | heldout_pass |" in report
+    assert f"| rsft | 0 | {sampled} |" in report and f"| grpo-heldout | 0 | {sampled} |" in report
 
     # --- a GRPO arm that would sample more than the rsft stage did is refused when its stage starts, naming the keys
     capsys.readouterr()

@@ -212,6 +212,10 @@ def run_rounds(ctx: StageContext, start: Start, generator: Any, heldout: Heldout
         else:
             record, added = work(number, round_dir, adapter, accumulated, records)
             write_jsonl(round_dir / added_file, added)
+            if "samples" in record["metrics"]:
+                # the x-axis an arm trained another way is compared on (a grpo stage's snapshots, rsft-heldout)
+                record["metrics"]["completions_sampled"] = record["metrics"]["samples"] + sum(
+                    r["metrics"].get("samples", 0) for r in records)
             if heldout is not None:
                 # --- the model after this round's fine-tune, on problems it never trains on
                 trained = ctx.work_dir / record["adapter"] if record["adapter"] else adapter

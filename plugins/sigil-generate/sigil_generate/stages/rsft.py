@@ -107,7 +107,7 @@ class RsftStage:
             baseline = heldout_verdicts(ctx, problems, generator, start.base, start.adapter, ctx.work_dir / "round-000")
             heldout = Heldout(problems, baseline)
             start_metrics = heldout_metrics(baseline, None, config.misc.seed)
-            ctx.log_metrics(start_metrics, step=0)
+            ctx.log_metrics({**start_metrics, "completions_sampled": 0}, step=0)
             ctx.log.info("round 0 (start): %s", heldout_summary(start_metrics))
 
         # --- the rounds: generate → verify → keep → fine-tune (→ held-out), each resumable
