@@ -156,10 +156,12 @@ class Batcher:
         future: asyncio.Future[Reward] = asyncio.get_running_loop().create_future()
         self.pending.append((problem, completion, future))
         async with self.lock:
-            if not future.done():
+            if self.pending and not future.done():
                 batch, self.pending = self.pending, []
-                await self._evaluate(batch)
-        return future.result()
+                # shielded: a rollout cancelled while its batch is evaluated (a scoring timeout) does not leave the
+                # other rollouts of the batch waiting for a verdict that never comes
+                await asyncio.shield(self._evaluate(batch))
+        return await future
 
     async def _evaluate(self, batch: Sequence[tuple[Problem, str, asyncio.Future[Reward]]]) -> None:
         self.batches.append(len(batch))

@@ -78,6 +78,26 @@ def test_concurrent_rewards_share_evaluator_calls():
     assert totals == [r.total for r in alone]
 
 
+def test_a_rollout_cancelled_while_its_batch_is_evaluated_leaves_the_others_their_verdicts():
+    problems = list(resolve_suite("rust-tasks-train").problems[:3])
+
+    async def run() -> tuple[float, Batcher]:
+        batcher = Batcher(EvaluatorRewards(EvalConfig(cache_dir=None)))
+        first, second, third = (asyncio.ensure_future(batcher.score(p, p.reference or "")) for p in problems)
+        for _ in range(3000):  # the second batch (second and third) has started: at most 30 s
+            if batcher.batches == [1, 2]:
+                break
+            await asyncio.sleep(0.01)
+        assert batcher.batches == [1, 2]
+        second.cancel()  # its rollout timed out: the third still gets its verdict
+        await first
+        return (await third).total, batcher
+
+    total, batcher = asyncio.run(run())
+    assert batcher.batches == [1, 2]
+    assert total == EvaluatorRewards(EvalConfig(cache_dir=None))(problems[2:], [problems[2].reference or ""])[0].total
+
+
 def test_bad_settings_are_refused_when_the_config_is_read():
     with pytest.raises(ValueError, match="unknown reward 'compiles'"):
         load_environment(limit=1, weights={"compiles": 1.0})
