@@ -64,7 +64,9 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_CLIPPY_CAP": "sigil.evaluation.rewards",
     "check_reward_scorers": "sigil.evaluation.rewards",
     "check_reward_weights": "sigil.evaluation.rewards",
+    "reward_components": "sigil.evaluation.rewards",
     "reward_scorers": "sigil.evaluation.rewards",
+    "reward_total": "sigil.evaluation.rewards",
     # functional tests: problems and suites
     "Problem": "sigil.functional.problems",
     "Suite": "sigil.functional.problems",
@@ -174,7 +176,9 @@ __all__ = [
     "read_jsonl_numbered",
     "registry",
     "resolve_suite",
+    "reward_components",
     "reward_scorers",
+    "reward_total",
     "truncate_at_stop",
     "write_jsonl",
 ]
@@ -209,7 +213,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
         Reward,
         check_reward_scorers,
         check_reward_weights,
+        reward_components,
         reward_scorers,
+        reward_total,
     )
     from sigil.evaluation.samples import Sample
     from sigil.evaluation.scorers import SCORERS, EvalBatch, Scorer

@@ -117,7 +117,7 @@ def synchronize() -> None:
 def syntax_reward_class() -> type:
     from sigil_train.grpo import rewards
 
-    from sigil import SCORERS, EvalBatch, Sample, registry
+    from sigil import SCORERS, EvalBatch, Sample, registry, reward_total
 
     class SyntaxReward(rewards.EvaluatorReward):
         """sigil's ``idiomatic`` scorer on each completion's whole program, ungated: no compiler, no sandbox."""
@@ -150,7 +150,7 @@ def syntax_reward_class() -> type:
             if log_metric is not None:
                 for name, value in self.step_metrics(values, problem).items():
                     log_metric(name, value)
-            return [rewards.total(value, self.weights) for value in values]
+            return [reward_total(value, self.weights) for value in values]
 
     return SyntaxReward
 
