@@ -1,6 +1,7 @@
 """GRPO step time and its split (generation, reward, update) on an 8B-shaped model, through sigil's own ``grpo`` stage.
 
-    python3 bench/grpo/gpu_step.py --reward syntax                   # the GPU machine (no Rust toolchain there)
+    python3 bench/grpo/gpu_step.py --reward syntax                   # the GPU machine without a Rust toolchain
+    python3 bench/grpo/gpu_step.py --reward evaluator                # with one carried (bench/grpo/pack_toolchain.sh)
     nice -n 15 python bench/grpo/gpu_step.py --tiny --reward evaluator   # CPU check of the script, real verdicts
     nice -n 15 python bench/grpo/gpu_step.py --tiny --reward syntax
 
@@ -16,7 +17,7 @@ does, a little.
 Rewards (``--reward``):
 
 - ``evaluator``: sigil's ``EvaluatorReward`` unchanged: compile + clippy in the sandbox, the problem's tests (needs
-  rustc, clippy-driver and bwrap; the GPU machine has no Rust toolchain);
+  rustc, clippy-driver and bwrap; the GPU machine has none of its own: bench/grpo/pack_toolchain.sh carries them);
 - ``syntax``: sigil's registered ``idiomatic`` scorer (the wheel's tree-sitter scorer, no compiler) on each
   completion's whole program (prompt + completion cut at the stop tokens + tests), NOT gated on compiling. It is a
   real computed score, not a verdict: it stands in so that the trainer path runs where no compiler exists, and its
