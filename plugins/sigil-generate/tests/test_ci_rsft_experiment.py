@@ -76,6 +76,15 @@ def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round
     assert "grpo.max_steps 2 x grpo.prompts_per_step 3 x grpo.num_generations 2 = 12" in error
     assert f"sampled {sampled}" in error and "rsft.samples_per_prompt" in error
 
+    # --- an rsft-heldout stage measures snapshots only: a stage that published none is refused before any sampling
+    config["stages"].append({"name": "pretrain-heldout", "type": "rsft-heldout", "options": {"model": "pretrain"}})
+    extended = tmp_path / "extended.yaml"
+    extended.write_text(yaml.safe_dump(config))
+    assert main(["run", str(extended), "-o", f"misc.output_dir={run}"]) == 1
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "options.model 'pretrain' (sft) published no snapshots" in error
+    assert not list((run / "work" / "pretrain-heldout").glob("round-*"))
+
 
 def test_only_data_on_a_fresh_directory_runs_that_stage_and_exits_0(tmp_path):
     """Issue 12: ``sigil run --only data`` on a fresh run directory ran the stage and exited 1 (fixed with

@@ -73,7 +73,7 @@ class GrpoStage:
     #: prompts, sampling, loss and reward weights (grpo), the evaluator that judges (eval), the cache of tiny models
     #: (dataset) and the seed (misc).
     config_keys = ("model_name", "dataset", "misc", "train", "lora", "bnb_4bit", "grpo", "eval")
-    version = "2"  # 2: rewards judged with the pre-filter off
+    version = "3"  # 2: rewards judged with the pre-filter off; 3: prompts start with BOS where the tokenizer adds none
     distributed = True
 
     @classmethod

@@ -104,8 +104,8 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
     loaded = load_model(base_path, config, attn, log, warm_start)
     model, tokenizer = loaded.model, loaded.tokenizer
 
-    # --- prompts: one row per problem; the `problem` column reaches the reward function
-    dataset = Dataset.from_list([{"prompt": problem.prompt, "problem": problem.name} for problem in request.problems])
+    # --- prompts: one row per problem, as the model saw code in training; the `problem` column reaches the reward
+    dataset = Dataset.from_list(prompt_rows(request.problems, tokenizer))
     reward = EvaluatorReward({problem.name: problem for problem in request.problems}, config.eval, grpo.rewards,
                              grpo.clippy_cap, grpo.num_generations, misc.seed, pipeline=config)
 
@@ -210,6 +210,18 @@ def train_grpo(request: GrpoRequest) -> TrainOutcome:
             **reward_summary(logged_history(trainer, resume_from if finished else None), reward.stats, timing_cb),
         }
     return outcome
+
+
+def prompt_rows(problems: list[Problem], tokenizer: Any) -> list[dict[str, str]]:
+    """The dataset TRL samples from: ``{"prompt", "problem"}`` per problem. TRL tokenizes a prompt's text as it is,
+    so for a tokenizer that adds no BOS itself (sigil's tiny models) the BOS token is written in front: sigil trains
+    on ``[bos] code [eos]`` and its generator prompts with ``[bos] prompt``; without it the policy is sampled off its
+    training distribution (the demo's start compiled 13% of GRPO's samples against 69% of RSFT's at the same
+    temperature)."""
+    bos, bos_id = tokenizer.bos_token, tokenizer.bos_token_id
+    adds_bos = bool(tokenizer("fn")["input_ids"][:1] == [bos_id])
+    prefix = bos if bos and bos_id is not None and not adds_bos else ""
+    return [{"prompt": prefix + problem.prompt, "problem": problem.name} for problem in problems]
 
 
 def save_model_dir(trainer: Any, model: Any, tokenizer: Any, path: Path, config: Any, base_path: str) -> None:
