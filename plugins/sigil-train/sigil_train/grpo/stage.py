@@ -122,9 +122,9 @@ class GrpoStage:
             snapshot_steps=arm.snapshot_steps if arm is not None else (),
         )
         outcome = train_grpo(request)
-        if arm is not None:
+        listed = outcome.metrics.pop("snapshots", None)  # rank 0 alone reports (and lists) what was saved
+        if arm is not None and listed is not None:
             # the snapshots as the rounds they match: snapshot k holds the model after k rounds' worth of completions
-            listed = outcome.metrics.pop("snapshots")
             atomic_write_json(ctx.out_dir / SNAPSHOT_INDEX, {
                 "start": arm.start,
                 "rsft": arm.rsft,
