@@ -296,7 +296,9 @@ def decode_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
     except ImportError:
         return decode_png_zlib(data)
     image = Image.open(io.BytesIO(data)).convert("RGB")
-    return image.width, image.height, list(image.getdata())
+    # Pillow 13 deprecates getdata() for get_flattened_data(); older Pillow has only getdata()
+    pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
+    return image.width, image.height, list(pixels)
 
 
 def decode_png_zlib(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
