@@ -90,8 +90,8 @@ class Drawn:
     tests: str
     stop: tuple[str, ...]
     #: a plausible wrong body: the family's characteristic mistake (a compile error or a wrong answer), what a
-    #: scraped corpus holds beside correct code
-    flawed: str = ""
+    #: scraped corpus holds beside correct code (required: a family without one would put an empty body there)
+    flawed: str
 
 
 # --------------------------------------------------------------------------------------------------------------
