@@ -178,6 +178,7 @@ def evaluate(
     pipeline: Any = None,
     run_tests: bool | None = None,
     evaluator: Any = None,
+    in_worker: bool = False,
 ) -> EvalReport:
     """Check and score ``samples`` under ``config`` (the ``eval`` section); ``pipeline`` is the full config, which
     plugin scorers may read their own sections from.
@@ -186,8 +187,10 @@ def evaluate(
     its tests: its details get ``tests`` (the verdict) and the metrics a ``pass_at_k`` block. ``evaluator`` is
     one :func:`make_evaluator` already built for ``config``.
 
-    ``eval.backend`` says where the per-sample work (:func:`evaluate_shard`) runs: here on every sample, or on a
-    Ray cluster one shard at a time; the aggregate is computed here either way.
+    ``eval.backend`` says where the per-sample work (:func:`evaluate_shard`) runs: on this machine, or on a Ray
+    cluster one shard at a time; the aggregate is computed here either way. On this machine, ``in_worker`` runs it
+    in the evaluation worker (:mod:`sigil.evaluation.worker`), a lean child process: for callers that hold a
+    model, whose own process forks slowly for every compiler and sandbox run. The verdicts are the same.
     """
     clock = time.monotonic()
     check_scorers(config.scorers)
@@ -196,9 +199,14 @@ def evaluate(
 
     # --- per sample: extract, pre-filter, check, score, test
     distributed: dict[str, Any] = {}
+    shard: ShardResult | None = None
     if config.backend == "ray":
         shard, distributed = _evaluate_on_ray(samples, config, pipeline, run_tests)
-    else:
+    elif in_worker:
+        from sigil.evaluation.worker import evaluate_shard_in_worker
+
+        shard = evaluate_shard_in_worker(samples, config, pipeline=pipeline, run_tests=run_tests)
+    if shard is None:
         shard = evaluate_shard(samples, config, pipeline=pipeline, run_tests=run_tests, evaluator=evaluator)
 
     # --- aggregate

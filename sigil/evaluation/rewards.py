@@ -134,10 +134,13 @@ class EvaluatorRewards:
     :param clippy_cap: lints counted at most in the clippy penalty.
     :param seed: the evaluation's seed (aggregate metrics only; verdicts do not depend on it).
     :param pipeline: the full config, for plugin scorers that read their own section.
+    :param in_worker: evaluate in the evaluation worker process (:mod:`sigil.evaluation.worker`): for a caller that
+        holds the model being trained, whose own process forks slowly for every compiler and sandbox run.
     """
 
     def __init__(self, eval_config: EvalConfig, weights: dict[str, float] | None = None,
-                 clippy_cap: int = DEFAULT_CLIPPY_CAP, seed: int = 0, pipeline: Any = None) -> None:
+                 clippy_cap: int = DEFAULT_CLIPPY_CAP, seed: int = 0, pipeline: Any = None,
+                 in_worker: bool = False) -> None:
         weights = check_reward_weights(dict(DEFAULT_REWARD_WEIGHTS if weights is None else weights))
         self.eval_config = eval_config.model_copy(update={
             "scorers": reward_scorers(weights),
@@ -147,6 +150,7 @@ class EvaluatorRewards:
         self.clippy_cap = clippy_cap
         self.seed = seed
         self.pipeline = pipeline
+        self.in_worker = in_worker
         self.calls = 0
         self.evaluator = make_evaluator(self.eval_config)  # built once; its result cache persists across calls
 
@@ -159,7 +163,7 @@ class EvaluatorRewards:
         ]
         self.calls += 1
         report = evaluate(samples, self.eval_config, seed=self.seed, pipeline=self.pipeline, run_tests=True,
-                          evaluator=self.evaluator)
+                          evaluator=self.evaluator, in_worker=self.in_worker)
         rewards = []
         for detail in report.samples:
             values = reward_components(detail, self.weights, self.clippy_cap)

@@ -69,7 +69,7 @@ def evaluate_heldout(heldout: PromptSet, run: SamplingRun, rsft: Any, seed: int,
     # program its tests run (in the sandbox, eval.sandbox and eval.functional limits)
     bound = [Sample(s.id, s.item.prompt, s.gen, s.item.problem, s.sample, s.completion, s.item.suite_problem)
              for s in samples]
-    report = evaluate(bound, eval_config, seed=seed, run_tests=True)
+    report = evaluate(bound, eval_config, seed=seed, run_tests=True, in_worker=True)
     verdicts = [
         # a pre-filtered program (unbalanced delimiters, ...) has no compiler error: its filter reason stands in
         HeldoutVerdict(s.item.problem, _status(detail), s.completion,

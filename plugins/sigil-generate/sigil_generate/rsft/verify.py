@@ -37,7 +37,7 @@ def verify(samples: list[GeneratedSample], eval_config: EvalConfig, seed: int, r
                s.item.suite_problem if run_tests else None)
         for s in samples
     ]
-    report = evaluate(checked, eval_config, seed=seed, run_tests=run_tests)
+    report = evaluate(checked, eval_config, seed=seed, run_tests=run_tests, in_worker=True)
     verdicts = []
     passed_count = 0
     for index, (sample, detail) in enumerate(zip(samples, report.samples, strict=True)):

@@ -49,7 +49,8 @@ class EvaluatorReward:
     def __init__(self, problems: dict[str, Problem], eval_config: EvalConfig, weights: dict[str, float],
                  clippy_cap: int, group_size: int, seed: int, pipeline: Any = None) -> None:
         self.problems = problems
-        self.rewards = EvaluatorRewards(eval_config, weights, clippy_cap, seed=seed, pipeline=pipeline)
+        # in the evaluation worker: this process holds the model, and forking it for every compile is slow
+        self.rewards = EvaluatorRewards(eval_config, weights, clippy_cap, seed=seed, pipeline=pipeline, in_worker=True)
         self.eval_config = self.rewards.eval_config
         self.weights = self.rewards.weights
         self.group_size = group_size
