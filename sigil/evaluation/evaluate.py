@@ -62,12 +62,12 @@ def native_default(function: str, parameter: str) -> Any:
 
 
 def evaluate_file(
-    path: str | Path, pipeline: Any, seed: int, out_dir: Path | None
+    path: str | Path, pipeline: Any, seed: int, out_dir: Path | None, *, in_worker: bool = False
 ) -> tuple[EvalReport, dict[str, str], list[str]]:
     """Read the file once (``eval.on_bad_line``; with ``eval.functional.enabled`` each sample bound to its
     problem), subsample (``eval.sample_n``), check, score and test those samples, and write the results under
     ``out_dir`` (None: write nothing). Returns the report, the files written (artifact name → file name) and the
-    malformed lines that were skipped.
+    malformed lines that were skipped. ``in_worker``: as :func:`evaluate`.
 
     The evaluator is built first (and the Ray cluster joined), so a bad ``eval`` setting (lints, deps, cache
     directory, Ray address) is an error before the file is read."""
@@ -93,7 +93,7 @@ def evaluate_file(
         max_line_bytes=config.max_sample_bytes,
     )
     report = evaluate(subsample(samples, config.sample_n, seed), config, seed=seed, pipeline=pipeline,
-                      evaluator=evaluator)
+                      evaluator=evaluator, in_worker=in_worker)
     report.metrics["bad_lines"] = len(bad_lines)
     report.metrics["samples_file"] = str(path)
     artifacts = write_report(report, out_dir, config.save_errors) if out_dir is not None else {}

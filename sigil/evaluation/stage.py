@@ -46,7 +46,8 @@ class EvaluateStage:
             path = ctx.options.samples
         else:
             path = str(ctx.input("samples", ("generate", "rsft")).artifact("samples"))
-        report, artifacts, _ = evaluate_file(path, ctx.config, ctx.config.misc.seed, ctx.out_dir)
+        # in the evaluation worker: the pipeline's process has loaded torch (and maybe a model) in earlier stages
+        report, artifacts, _ = evaluate_file(path, ctx.config, ctx.config.misc.seed, ctx.out_dir, in_worker=True)
         ctx.log_metrics(report.metrics)
         ctx.log.info(summary_line(report.metrics))
         from sigil.errors import SigilError

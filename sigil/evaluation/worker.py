@@ -10,7 +10,8 @@ cheap. It is started on first use and reused for the life of the process.
 
 The verdicts are the same either way: the worker runs :func:`~sigil.evaluation.evaluate.evaluate_shard` on the
 same samples and settings. A scorer registered at run time (in code, not through an installed plugin) does not
-exist in a fresh process: then the work runs here, as before, and a warning says why.
+exist in a fresh process, nor does a config section such a plugin adds: then the work runs here, as before, and a
+warning says why.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def evaluate_shard_in_worker(
     samples: list[Sample], config: EvalConfig, *, pipeline: Any, run_tests: bool
 ) -> ShardResult | None:
     """:func:`~sigil.evaluation.evaluate.evaluate_shard` in the worker; None when the worker lacks one of the
-    configured scorers as this process has it (the caller then runs the work itself)."""
+    configured scorers as this process has it, or a section of the pipeline config (the caller then runs the work
+    itself)."""
     global _WORKER
     raw = pipeline.model_dump() if pipeline is not None else None
     wanted = scorer_origins(config.scorers)
@@ -102,9 +104,9 @@ def evaluate_shard_in_worker(
                     raise SigilError(f"{exc}, twice in a row; its output is above") from None
     if result is None and tuple(config.scorers) not in _WARNED:
         _WARNED.add(tuple(config.scorers))
-        log.warning("evaluation: a scorer of eval.scorers (%s) is not an installed plugin's, so the evaluation worker "
-                    "cannot run it; evaluating in this process (slower where it holds a model)",
-                    ", ".join(config.scorers))
+        log.warning("evaluation: a scorer of eval.scorers (%s) or a config section comes from a plugin registered in "
+                    "code, not an installed one, so the evaluation worker cannot have it; evaluating in this process "
+                    "(slower where it holds a model)", ", ".join(config.scorers))
     return result
 
 
@@ -144,7 +146,10 @@ def _shard(samples: list[Sample], config: EvalConfig, raw: dict[str, Any] | None
     if raw is not None:
         from sigil.config.loader import validate_config
 
-        pipeline = validate_config(raw, "the pipeline config (evaluation worker)")
+        try:
+            pipeline = validate_config(raw, "the pipeline config (evaluation worker)")
+        except SigilError:  # a config section of a plugin registered in code
+            return None
     return evaluate_shard(samples, config, pipeline=pipeline, run_tests=run_tests, evaluator=_worker_evaluator(config))
 
 
