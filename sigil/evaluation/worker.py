@@ -170,5 +170,19 @@ def _serve(requests: Connection, results: Connection) -> None:
             results.send((False, SigilError(f"evaluation worker: {type(reply[1]).__name__}: {reply[1]}")))
 
 
+def _tie_to_parent() -> None:
+    """Die with the caller (killed with ``kill -9`` included): the sandboxes this worker started die with it. Ctrl-C
+    is the caller's to handle: the worker goes when the caller does, without a traceback of its own."""
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the caller was gone before the line above
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 if __name__ == "__main__":
+    _tie_to_parent()
     _serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))

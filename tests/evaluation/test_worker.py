@@ -107,3 +107,48 @@ def test_the_worker_does_not_load_torch():
     pid = worker._WORKER.process.pid
     maps = open(f"/proc/{pid}/maps").read()
     assert "libtorch" not in maps and "sigil_evaluator" in maps
+
+
+def test_the_worker_dies_with_its_caller(tmp_path):
+    """A caller killed with SIGKILL while its worker is busy (a program sleeping in the sandbox) leaves no worker
+    behind: end of file on its pipe would only be seen after the evaluation, 30 s later."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "caller.py"
+    script.write_text(
+        "import threading, time\n"
+        "from sigil.evaluation import worker\n"
+        "from sigil.evaluation.config import EvalConfig\n"
+        "from sigil.evaluation.evaluate import evaluate\n"
+        "from sigil.evaluation.samples import Sample\n"
+        "from sigil.tasks.builtin import train_suite\n"
+        "problem = next(p for p in train_suite().problems if p.extra['family'] == 'sum_above')\n"
+        "body = '    std::thread::sleep(std::time::Duration::from_secs(30));\\n    0\\n'\n"
+        "sample = Sample('a', problem.prompt, body, problem.name, 0, body, problem)\n"
+        "config = EvalConfig(scorers=['compile'], cache_dir=None, functional={'run_timeout': 60.0})\n"
+        "threading.Thread(target=evaluate, args=([sample], config), kwargs={'seed': 0, 'run_tests': True,"
+        " 'in_worker': True}, daemon=True).start()\n"
+        "while worker._WORKER is None:\n"
+        "    time.sleep(0.05)\n"
+        "print(worker._WORKER.process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    caller = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pid = int(caller.stdout.readline())
+    time.sleep(3)  # the worker is building, then running the sleeping program
+    os.kill(caller.pid, signal.SIGKILL)
+    caller.wait()
+    caller.stdout.close()
+
+    def alive() -> bool:
+        try:
+            return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive()
