@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from sigil import hookimpl
+
 GOOD = '''/// Adds two numbers.
 fn add(a: i32, b: i32) -> i32 {
     a + b
@@ -28,3 +30,20 @@ def samples_file(tmp_path: Path) -> Path:
     ]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     return path
+
+
+@pytest.fixture
+def line_scorer(plugin):
+    """A scorer registered in code (as a test or a notebook would), not through an installed plugin: ``lines``."""
+
+    class LineCount:
+        def score(self, batch):
+            return [{"lines": float(len(source.splitlines()))} for source in batch.sources]
+
+    class Plugin:
+        @hookimpl
+        def register_scorers(self, register):
+            register("lines", LineCount())
+
+    plugin(Plugin(), name="line-scorer")
+    return "lines"

@@ -5,7 +5,6 @@ import math
 
 import pytest
 
-from sigil import hookimpl
 from sigil.cli import main
 from sigil.errors import DataError, SigilError
 from sigil.evaluation.config import EvalConfig
@@ -53,17 +52,7 @@ def test_no_prefilter_compiles_everything(samples_file):
     assert m["filtered_samples"] == 0 and m["compiled_samples"] == 3 and m["compile_rate"] == 0.75
 
 
-def test_hook_register_scorers_changes_metrics(plugin, samples_file):
-    class LineCount:
-        def score(self, batch):
-            return [{"lines": float(len(source.splitlines()))} for source in batch.sources]
-
-    class Plugin:
-        @hookimpl
-        def register_scorers(self, register):
-            register("lines", LineCount())
-
-    plugin(Plugin(), name="line-scorer")
+def test_hook_register_scorers_changes_metrics(line_scorer, samples_file):
     config = EvalConfig(scorers=["compile", "lines"], cache_dir=None, quality_weights={"compiles": 1.0})
     m = evaluate(read_samples(samples_file), config, seed=1).metrics
     assert m["avg_lines"] == pytest.approx((8 + 4 + 6 + 1) / 4, abs=1e-3)

@@ -8,7 +8,6 @@ import signal
 
 import pytest
 
-from sigil import hookimpl
 from sigil.errors import ConfigError
 from sigil.evaluation import worker
 from sigil.evaluation.config import EvalConfig
@@ -61,17 +60,7 @@ def test_pipeline_config_reaches_the_worker(samples_file):
     assert comparable(there.samples) == comparable(here.samples)
 
 
-def test_a_scorer_registered_in_code_keeps_the_work_here(plugin, samples_file, caplog):
-    class LineCount:
-        def score(self, batch):
-            return [{"lines": float(len(source.splitlines()))} for source in batch.sources]
-
-    class Plugin:
-        @hookimpl
-        def register_scorers(self, register):
-            register("lines", LineCount())
-
-    plugin(Plugin(), name="line-scorer-worker")
+def test_a_scorer_registered_in_code_keeps_the_work_here(line_scorer, samples_file, caplog):
     config = EvalConfig(scorers=["compile", "lines"], cache_dir=None, quality_weights={"compiles": 1.0})
     with caplog.at_level(logging.WARNING, logger="sigil"):
         report = evaluate(read_samples(samples_file), config, seed=1, in_worker=True)
