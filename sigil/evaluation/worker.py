@@ -5,8 +5,9 @@ Why: every compiler and sandbox run starts with ``fork()`` (the sandbox must set
 between fork and exec, which rules out ``posix_spawn``), and fork copies the page tables of the whole process.
 A process with torch loaded (about 560 MB resident before any model) made RSFT's verification of 600 samples
 take 65 s where a plain process took 22 s; with 2 GB resident, 98 s (bench/evaluator/bench_worker.py). The worker
-is a fresh interpreter (``spawn``) that imports sigil and the installed plugins, never torch, so its forks are
-cheap. It is started on first use and reused for the life of the process.
+is a fresh interpreter (``python -m sigil.evaluation.worker``, which Python starts with vfork, cheap from any
+process) that imports sigil and the installed plugins, never torch, so its own forks are cheap. It is started on
+first use and reused for the life of the process, and it dies with it.
 
 The verdicts are the same either way: the worker runs :func:`~sigil.evaluation.evaluate.evaluate_shard` on the
 same samples and settings. A scorer registered at run time (in code, not through an installed plugin) does not
@@ -171,15 +172,20 @@ def _serve(requests: Connection, results: Connection) -> None:
 
 
 def _tie_to_parent() -> None:
-    """Die with the caller (killed with ``kill -9`` included): the sandboxes this worker started die with it. Ctrl-C
-    is the caller's to handle: the worker goes when the caller does, without a traceback of its own."""
-    import ctypes
+    """Die with the caller (killed with ``kill -9`` included), busy or not: the sandboxes this worker started die
+    with it. A watchdog thread, not ``PR_SET_PDEATHSIG``, which fires when the caller's *thread* that started the
+    worker ends, not its process. Ctrl-C is the caller's to handle: the worker goes when the caller does."""
     import signal
+    import time
 
     parent = os.getppid()
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the caller was gone before the line above
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
         os._exit(1)
+
+    threading.Thread(target=watch, name="sigil-worker-watchdog", daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
