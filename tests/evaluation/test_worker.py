@@ -141,3 +141,23 @@ def test_the_worker_dies_with_its_caller(tmp_path):
     while alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive()
+
+
+def test_a_worker_started_from_a_thread_outlives_the_thread(samples_file):
+    """Tied to the caller's process, not to the thread that happened to start it (a reward function on a pool
+    thread, say)."""
+    import threading
+    import time
+
+    worker._close_worker()
+    config = EvalConfig(scorers=["compile"], cache_dir=None)
+    thread = threading.Thread(target=evaluate, args=(read_samples(samples_file), config), kwargs={"seed": 1,
+                                                                                                 "in_worker": True})
+    thread.start()
+    thread.join()
+    started = worker._WORKER
+    assert started is not None
+    time.sleep(1.0)
+    assert started.process.poll() is None
+    evaluate(read_samples(samples_file), config, seed=1, in_worker=True)
+    assert worker._WORKER is started
