@@ -78,8 +78,9 @@ class Worker:
 
 _WORKER: Worker | None = None
 _LOCK = threading.Lock()
-#: scorer lists already warned about (one warning per process, not one per call)
-_WARNED: set[tuple[str, ...]] = set()
+#: what the worker said it cannot run (scorer implementations, config sections): evaluated here from then on, without
+#: sending the samples there first; one warning each
+_DECLINED: set[tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = set()
 
 
 def evaluate_shard_in_worker(
@@ -91,6 +92,9 @@ def evaluate_shard_in_worker(
     global _WORKER
     raw = pipeline.model_dump() if pipeline is not None else None
     wanted = scorer_origins(config.scorers)
+    key = (tuple(wanted.items()), tuple(sorted(raw or ())))
+    if key in _DECLINED:
+        return None
     with _LOCK:  # one worker, one request at a time
         for attempt in (1, 2):  # a worker that died (killed, out of memory) is replaced once
             if _WORKER is None:
@@ -103,8 +107,8 @@ def evaluate_shard_in_worker(
                 _WORKER = None
                 if attempt == 2:
                     raise SigilError(f"{exc}, twice in a row; its output is above") from None
-    if result is None and tuple(config.scorers) not in _WARNED:
-        _WARNED.add(tuple(config.scorers))
+    if result is None:
+        _DECLINED.add(key)
         log.warning("evaluation: a scorer of eval.scorers (%s) or a config section comes from a plugin registered in "
                     "code, not an installed one, so the evaluation worker cannot have it; evaluating in this process "
                     "(slower where it holds a model)", ", ".join(config.scorers))

@@ -60,12 +60,16 @@ def test_pipeline_config_reaches_the_worker(samples_file):
     assert comparable(there.samples) == comparable(here.samples)
 
 
-def test_a_scorer_registered_in_code_keeps_the_work_here(line_scorer, samples_file, caplog):
+def test_a_scorer_registered_in_code_keeps_the_work_here(line_scorer, samples_file, caplog, monkeypatch):
     config = EvalConfig(scorers=["compile", "lines"], cache_dir=None, quality_weights={"compiles": 1.0})
     with caplog.at_level(logging.WARNING, logger="sigil"):
         report = evaluate(read_samples(samples_file), config, seed=1, in_worker=True)
     assert report.metrics["avg_lines"] == pytest.approx((8 + 4 + 6 + 1) / 4, abs=1e-3)
     assert "plugin registered in code" in caplog.text
+    # once declined, the samples are not sent to the worker again just to be declined again
+    monkeypatch.setattr(worker.Worker, "call", lambda *args: pytest.fail("sent to the worker again"))
+    again = evaluate(read_samples(samples_file), config, seed=1, in_worker=True)
+    assert again.metrics["avg_lines"] == report.metrics["avg_lines"]
 
 
 def test_a_worker_that_died_is_replaced(samples_file):
