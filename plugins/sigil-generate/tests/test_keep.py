@@ -56,3 +56,28 @@ def test_nothing_good_keeps_nothing():
 def test_threshold_is_inclusive(threshold):
     result = select([verdict("a", 0, threshold)], RsftSection(min_quality=threshold))
     assert len(result.kept) == 1
+
+
+def test_fallback_compile_keeps_compiling_samples_only_where_nothing_passed():
+    rule = RsftSection(min_quality=0.3, require_tests_pass=True, fallback_compile=True, max_per_prompt=5)
+    verdicts = [
+        verdict("a", 0, 0.9, passed=False),  # "a" has a pass: its failures stay rejected
+        verdict("a", 1, 0.5, passed=True),
+        verdict("b", 0, 0.9, passed=False),  # nothing of "b" passed: its compiling samples are kept
+        verdict("b", 1, 0.8, compiles=False, passed=False),
+        verdict("b", 2, 0.1, passed=False),  # the rest of the rule still applies (counted under its first reason)
+        verdict("c", 0, 0.9, passed=True),
+        verdict("d", 0, 0.9, passed=False),  # every sample of "d" compiled: compiling singles none out
+        verdict("d", 1, 0.9, passed=False),
+    ]
+    result = select(verdicts, rule)
+    assert [(v.problem, v.sample) for v in result.kept] == [("a", 1), ("b", 0), ("c", 0)]
+    assert result.fallback == 1
+    assert result.rejected == {"failed tests": 4, "did not compile": 1}
+    off = select(verdicts, rule.model_copy(update={"fallback_compile": False}))
+    assert [(v.problem, v.sample) for v in off.kept] == [("a", 1), ("c", 0)] and off.fallback == 0
+
+
+def test_fallback_compile_needs_tests():
+    with pytest.raises(ValueError, match="fallback_compile"):
+        RsftSection(require_tests_pass=False, fallback_compile=True)

@@ -162,6 +162,11 @@ class RsftSection(Section):
         default=False,
         description="Keep only samples that pass their problem's tests (prompts from a suite with tests).",
     )
+    fallback_compile: bool = Field(
+        default=False,
+        description="With require_tests_pass: a prompt none of whose samples passed its tests, and some of whose samples "
+        "did not compile, keeps its compiling samples instead (partial credit; the other rules still apply).",
+    )
     max_per_prompt: int = Field(default=1, gt=0, description="Keep at most this many samples per prompt (best quality first).")
     dedup: bool = Field(
         default=True, description="Drop a kept sample whose code (whitespace-normalised) was already kept for its prompt."
@@ -189,4 +194,6 @@ class RsftSection(Section):
             raise ValueError(
                 "the keep rule accepts everything: set min_quality, require_compile or require_tests_pass"
             )
+        if self.fallback_compile and not self.require_tests_pass:
+            raise ValueError("fallback_compile falls back from require_tests_pass: set require_tests_pass: true")
         return self

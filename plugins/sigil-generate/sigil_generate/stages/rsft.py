@@ -191,6 +191,7 @@ class RsftStage:
             "doc_comment_rate": checked.metrics.get("doc_comment_rate"),
             "kept": len(kept_records),
             "kept_prompts": len({v.problem for v in decision.kept}),
+            "kept_fallback": decision.fallback,
             "train_records": len(train_records),
             "trained": bool(train_records),
             **{f"rejected_{reason.replace(' ', '_')}": count for reason, count in sorted(decision.rejected.items())},
