@@ -93,6 +93,9 @@ _EXPORTS: dict[str, str] = {
     # progress of long work: a bar on a terminal, plain lines elsewhere
     "StepProgress": "sigil.observe.progress",
     "format_eta": "sigil.observe.progress",
+    # paired comparisons of verdicts
+    "mcnemar_exact": "sigil.stats",
+    "bootstrap_interval": "sigil.stats",
     # files: atomic writes and JSONL
     "atomic_writer": "sigil.io",
     "atomic_write_json": "sigil.io",
@@ -162,6 +165,7 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_text",
     "atomic_writer",
+    "bootstrap_interval",
     "build_tiny_model",
     "check_reward_scorers",
     "check_reward_weights",
@@ -171,6 +175,7 @@ __all__ = [
     "is_tiny",
     "load_suite",
     "make_evaluator",
+    "mcnemar_exact",
     "parse_spec",
     "read_jsonl",
     "read_jsonl_numbered",
@@ -234,6 +239,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names above load on
     from sigil.observe.progress import StepProgress, format_eta
     from sigil.pipeline.stage import STAGES, NoOptions, Stage, StageContext, StageOutput, StageResult
     from sigil.plugins import Kind, Registry, registry
+    from sigil.stats import bootstrap_interval, mcnemar_exact
     from sigil.tiny import build_tiny_model, is_tiny, parse_spec
     from sigil.training import (
         DEFAULT_PROMPT_TEMPLATE,

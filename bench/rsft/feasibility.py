@@ -198,7 +198,7 @@ class Evaluation:
 
     def summary(self, baseline: Evaluation | None) -> dict:
         # the rsft stage's own statistics (one implementation): exact McNemar, seeded percentile bootstrap
-        from sigil_generate.rsft.heldout import bootstrap_interval, mcnemar_exact
+        from sigil import bootstrap_interval, mcnemar_exact
 
         n = len(self.passed)
         data = {"n": n, "compile_rate": sum(self.compiled) / n, "pass_at_1": sum(self.passed) / n,

@@ -11,7 +11,11 @@ metrics shows up without a change here:
   stage had sampled by each step (arms compared at equal sampled completions share steps); a count mapping logged at
   steps (e.g. ``heldout_error_codes``) gives a table by step; every ``loss`` gives the training curves and the final (last logged) loss per logging stage;
 - stage artifacts that are evaluated samples (JSONL records with a ``check`` verdict) and held-out verdict files
-  (``work/<stage>/round-NNN/heldout.jsonl``): the example samples that passed and failed.
+  (``work/<stage>/round-NNN/heldout.jsonl``): the example samples that passed and failed;
+- the last held-out verdict files of every two completed stages that judged the same problems: their final models
+  compared problem by problem (``status`` ``passed``; anything but ``compile_error`` built), an exact McNemar test
+  each. Every arm is also tested against the shared start (above), but two arms that both gain can differ: this
+  says which one, on the same problems.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import yaml
 
 from sigil.errors import SigilError
 from sigil.io import read_jsonl
+from sigil.stats import mcnemar_exact
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +110,20 @@ class Paired:
 
 
 @dataclass
+class FinalPair:
+    """Two stages' final models on the same held-out problems: how many problems only one of them got right."""
+
+    first: str
+    first_step: int
+    second: str
+    second_step: int
+    name: str  # compile or pass
+    only_first: int
+    only_second: int
+    p_value: float
+
+
+@dataclass
 class Counts:
     """A count mapping (e.g. error code → samples) logged by one stage at several steps."""
 
@@ -151,6 +170,7 @@ class Report:
     stages: list[StageRow]
     curves: dict[str, list[Series]]  # metric → one series per logging stage
     paired: list[Paired]
+    finals: list[FinalPair]
     sampled: dict[str, dict[int, float]]  # stage → step → completions sampled by then
     counts: list[Counts]
     losses: list[Loss]
@@ -188,6 +208,7 @@ def gather(run_dir: Path, writing_stage: str | None = None) -> Report:
         stages=[stage_row(name, record) for name, record in stages.items()],
         curves=curves(records),
         paired=paired_tests(records),
+        finals=final_pairs(run_dir, stages),
         sampled=sampled_by_step(records),
         counts=count_tables(records),
         losses=losses(records),
@@ -334,6 +355,32 @@ def paired_tests(records: list[dict[str, Any]]) -> list[Paired]:
                 out.append(Paired(stage, step, name, record.get(f"{name}_gained"), record.get(f"{name}_lost"),
                                   record.get(name + PAIRED_SUFFIX)))
     return sorted(out, key=lambda row: (row.stage, row.name, row.step))
+
+
+def final_pairs(run_dir: Path, stages: dict[str, dict[str, Any]]) -> list[FinalPair]:
+    """Every two completed stages whose last held-out verdicts cover the same problems, compared problem by
+    problem (stages in run order)."""
+    finals: list[tuple[str, int, dict[str, str]]] = []
+    for name, record in stages.items():
+        rounds = sorted(path for path in (run_dir / "work" / name).glob(f"round-*/{HELDOUT_VERDICTS}")
+                        if path.parent.name.removeprefix("round-").isdigit())
+        if record.get("status") != "completed" or not rounds:
+            continue
+        statuses = {str(r["problem"]): str(r["status"]) for r in read_jsonl(rounds[-1], skip_bad_lines=True, bad_lines=[])
+                    if isinstance(r, dict) and "problem" in r and "status" in r}
+        if statuses:
+            finals.append((name, int(rounds[-1].parent.name.removeprefix("round-")), statuses))
+    out = []
+    for index, (first, first_step, mine) in enumerate(finals):
+        for second, second_step, theirs in finals[index + 1:]:
+            if mine.keys() != theirs.keys():
+                continue
+            problems = sorted(mine)
+            for metric, right in (("compile", lambda s: s != "compile_error"), ("pass", lambda s: s == "passed")):
+                only_first, only_second, p_value = mcnemar_exact([right(mine[p]) for p in problems],
+                                                                 [right(theirs[p]) for p in problems])
+                out.append(FinalPair(first, first_step, second, second_step, metric, only_first, only_second, p_value))
+    return out
 
 
 def is_counts(value: Any) -> bool:

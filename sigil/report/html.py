@@ -52,6 +52,7 @@ def render_html(report: Report) -> str:
         + "</div>",
         *curves_section(report),
         *paired_section(report),
+        *finals_section(report),
         *counts_section(report),
         *loss_section(report),
         *stages_section(report),
@@ -133,6 +134,19 @@ def paired_section(report: Report) -> list[str]:
             '<p class="note">Problems gained (right only after) and lost (right only before); exact two-sided '
             f"McNemar p on the discordant pairs (bold: p &lt; {SIGNIFICANT}).</p>",
             table(["stage", "step", "metric", "gained", "lost", "McNemar p"], rows, marks)]
+
+
+def finals_section(report: Report) -> list[str]:
+    if not report.finals:
+        return []
+    rows = [[f"{r.first} (step {r.first_step})", f"{r.second} (step {r.second_step})", r.name, r.only_first,
+             r.only_second, f"{r.p_value:.3g}"] for r in report.finals]
+    marks = ["sig" if r.p_value < SIGNIFICANT else "" for r in report.finals]
+    return ["<h2>Final models compared problem by problem</h2>",
+            '<p class="note">Each two stages measured on the same held-out problems, at their last step: problems only '
+            f"one of them got right; exact two-sided McNemar p (bold: p &lt; {SIGNIFICANT}).</p>",
+            table(["stage", "vs stage", "metric", "right only in stage", "right only in vs stage", "McNemar p"], rows,
+                  marks)]
 
 
 def counts_section(report: Report) -> list[str]:

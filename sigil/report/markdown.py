@@ -36,7 +36,7 @@ def render_markdown(report: Report) -> str:
     for row in report.stages:
         seconds = "" if row.duration_s is None else row.duration_s
         lines.append(f"| {cell(row.name)} | {cell(row.type)} | {cell(row.status)} | {seconds} | {row.fingerprint} |")
-    lines += curve_tables(report) + paired_table(report) + count_tables(report) + loss_table(report)
+    lines += curve_tables(report) + paired_table(report) + finals_table(report) + count_tables(report) + loss_table(report)
     for name, metrics in evaluations(report).items():
         lines += [
             "",
@@ -109,6 +109,18 @@ def paired_table(report: Report) -> list[str]:
     for row in report.paired:
         p = f"{row.p_value:.3g}" if isinstance(row.p_value, (int, float)) else row.p_value
         lines.append(f"| {cell(row.stage)} | {row.step} | {cell(row.name)} | {row.gained} | {row.lost} | {p} |")
+    return lines
+
+
+def finals_table(report: Report) -> list[str]:
+    if not report.finals:
+        return []
+    lines = ["", "## Final models compared problem by problem (held-out, exact McNemar)", "",
+             "| stage | vs stage | metric | right only in stage | right only in vs stage | p |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for row in report.finals:
+        lines.append(f"| {cell(row.first)} (step {row.first_step}) | {cell(row.second)} (step {row.second_step}) | "
+                     f"{row.name} | {row.only_first} | {row.only_second} | {row.p_value:.3g} |")
     return lines
 
 

@@ -15,7 +15,7 @@ class ReportStage:
 
     Options = NoOptions
     config_keys = ()
-    version = "2"
+    version = "3"
 
     def run(self, ctx: StageContext[NoOptions]) -> StageResult:
         report = gather(ctx.run_dir, writing_stage=ctx.name)

@@ -384,3 +384,31 @@ def test_an_arm_measured_at_snapshots_is_drawn_beside_the_rounds_with_its_comple
     assert "<title>grpo-heldout</title></polyline>" in page and "<title>learn</title></polyline>" in page
     sampled = page.split("completions sampled by step", 1)[1].split("</table>", 1)[0]
     assert "<td>grpo-heldout</td>" + "".join(f'<td class="num">{n}</td>' for n in (0, 40, 80, 120)) in sampled
+
+
+def test_final_models_are_compared_problem_by_problem(completed_run: Path):
+    """Two arms that both gain against the start can still differ: the report pairs their final verdicts."""
+    markdown = (completed_run / "stages/summary/report.md").read_text()
+    # learn's last round gets 11 of 20 right and builds 17, arm-gold's 2 and 8: 9 problems only learn got right
+    assert "| learn (step 3) | arm-gold (step 3) | pass | 9 | 0 | 0.00391 |" in markdown
+    assert "| learn (step 3) | arm-gold (step 3) | compile | 9 | 0 | 0.00391 |" in markdown
+    page = (completed_run / "stages/summary/report.html").read_text()
+    assert '<tr class="sig"><td>learn (step 3)</td><td>arm-gold (step 3)</td><td>pass</td>' in page
+
+
+def test_final_pairs_need_the_same_problems_and_a_completed_stage(tmp_path: Path):
+    def write(stage: str, step: int, rows: list[tuple[str, str]]) -> None:
+        path = tmp_path / "work" / stage / f"round-{step:03d}" / VERDICTS
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps({"problem": p, "status": s, "completion": ""}) + "\n" for p, s in rows))
+
+    write("a", 0, [("p1", "compile_error"), ("p2", "compile_error")])  # an earlier round: not the final model
+    write("a", 2, [("p1", "passed"), ("p2", "failed")])
+    write("b", 1, [("p2", "compile_error"), ("p1", "failed")])  # same problems, another order
+    write("c", 2, [("p1", "passed")])  # other problems: not comparable
+    write("d", 2, [("p1", "passed"), ("p2", "passed")])  # did not complete
+    stages = {name: {"status": "completed"} for name in "abc"} | {"d": {"status": "failed"}}
+    (tmp_path / "manifest.json").write_text(json.dumps({"status": "failed", "stages": stages}))
+    rows = [(r.first, r.first_step, r.second, r.second_step, r.name, r.only_first, r.only_second)
+            for r in gather(tmp_path).finals]
+    assert rows == [("a", 2, "b", 1, "compile", 1, 0), ("a", 2, "b", 1, "pass", 1, 0)]
