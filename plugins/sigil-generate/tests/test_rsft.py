@@ -54,6 +54,7 @@ def test_rounds_generate_verify_keep_and_train_from_the_previous_adapter(tmp_pat
     for m in rounds:
         assert m["samples"] == 2 * 3 and m["kept"] == 2 * 2 and m["compile_rate"] == 0.0
         assert m["avg_quality"] is not None and m["trained"] and m["rejected_over_max_per_prompt"] == 2
+        assert m["kept_fallback"] == 0  # logged whether or not rsft.fallback_compile is on
     assert [m["train_records"] for m in rounds] == [4, 8]  # accumulate: round 2 trains on both rounds' keeps
     assert metric_lines(run, "rsft-round2")  # the trainer's own metrics, per round
 
