@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.torch, pytest.mark.slow]
 import sigil_evaluator  # noqa: E402,F401  (a hard dependency of sigil)
 
 CONFIG = Path(__file__).resolve().parents[3] / "configs" / "ci-rsft-experiment.yaml"
-ARMS = ("rsft", "gold", "unfiltered", "grpo-heldout")
+ARMS = ("rsft", "gold", "unfiltered", "corpus", "grpo-heldout")
 HELDOUT = ("heldout_problems", "heldout_compile_rate", "heldout_compile_rate_ci95", "heldout_pass_at_1",
            "heldout_pass_at_1_ci95")
 VERSUS_START = ("heldout_pass_gained", "heldout_pass_lost", "heldout_pass_mcnemar_p", "heldout_compile_gained",
@@ -26,7 +26,7 @@ VERSUS_START = ("heldout_pass_gained", "heldout_pass_lost", "heldout_pass_mcnema
 def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round(tmp_path, capsys):
     config = yaml.safe_load(CONFIG.read_text())
     assert CONFIG.read_text().startswith("# sigil run configs/ci-rsft-experiment.yaml\n")
-    assert [s["type"] for s in config["stages"]] == ["data", "sft", "rsft", "rsft-control", "rsft-control", "grpo",
+    assert [s["type"] for s in config["stages"]] == ["data", "sft", "rsft", "rsft-control", "rsft-control", "rsft-control", "grpo",
                                                      "rsft-heldout", "report"]
     assert config["dataset"]["names"] == ["suite:rust-tasks-train"] and config["dataset"]["dedup"] == "none"
     assert config["train"]["adapter"] == "full" and config["model_name"].startswith("sigil-tiny:")
@@ -66,6 +66,9 @@ def test_the_ci_experiment_runs_every_arm_and_logs_its_heldout_metrics_per_round
         assert [line["completions_sampled"] for line in logged] == [0, sampled], stage
     report = (run / "stages" / "report" / "report.md").read_text()
     assert "| grpo-heldout | 1 | heldout_pass |" in report
+    # every two arms' final models, problem by problem (they all judged the same held-out problems)
+    assert f"| rsft (step {rounds}) | corpus (step {rounds}) | pass |" in report
+    assert f"| unfiltered (step {rounds}) | grpo-heldout (step {rounds}) | compile |" in report
     assert f"| rsft | 0 | {sampled} |" in report and f"| grpo-heldout | 0 | {sampled} |" in report
 
     # --- a GRPO arm that would sample more than the rsft stage did is refused when its stage starts, naming the keys
@@ -95,8 +98,8 @@ def test_only_data_on_a_fresh_directory_runs_that_stage_and_exits_0(tmp_path):
 
 
 @pytest.mark.parametrize(("override", "message"), [
-    ("grpo.num_iterations=2", "stages[5] (grpo): options.budget_like: grpo.num_iterations is 2"),
-    ("grpo.num_epochs=1", "stages[5] (grpo): options.budget_like: set grpo.max_steps (not grpo.num_epochs)"),
+    ("grpo.num_iterations=2", "stages[6] (grpo): options.budget_like: grpo.num_iterations is 2"),
+    ("grpo.num_epochs=1", "stages[6] (grpo): options.budget_like: set grpo.max_steps (not grpo.num_epochs)"),
 ])
 def test_a_grpo_arm_that_cannot_count_its_sampled_completions_is_refused_before_any_stage_runs(capsys, override,
                                                                                                 message):

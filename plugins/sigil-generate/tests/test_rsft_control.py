@@ -28,7 +28,14 @@ RSFT = {"rounds": 2, "samples_per_prompt": 2, "min_quality": 0.0, "require_compi
 GENERATE = {"prompts": "rust-tasks-train", "limit": 2, "max_new_tokens": 16, "batch_size": 4}
 
 
-def pipeline(tmp_path, corpus, generate=GENERATE):
+def references_file(path, problems, body="    unimplemented!()\n", **change):
+    """A suite file with the given problems and another reference program each (as a corpus with mistakes has)."""
+    path.write_text("".join(json.dumps({"name": p.name, "prompt": p.prompt, "tests": p.tests, "stop_tokens": list(p.stop_tokens),
+                                        "test_kind": p.test_kind, "reference": body, **change}) + "\n" for p in problems))
+    return path
+
+
+def pipeline(tmp_path, corpus, generate=GENERATE, references=None):
     stages = [
         {"name": "data", "type": "fixture_data", "options": {"train": str(corpus)}},
         {"name": "sft", "type": "sft", "inputs": {"dataset": "data"}},
@@ -36,6 +43,8 @@ def pipeline(tmp_path, corpus, generate=GENERATE):
         {"name": "gold", "type": "rsft-control", "options": {"arm": "gold"}},
         {"name": "unfiltered", "type": "rsft-control", "options": {"arm": "unfiltered"}, "inputs": {"rsft": "rsft"}},
     ]
+    if references is not None:
+        stages.append({"name": "corpus", "type": "rsft-control", "options": {"arm": "gold", "references": str(references)}})
     return write_pipeline(tmp_path / "p.yaml", stages, train=TRAIN, lora={"r": 4, "alpha": 8}, eval=EVAL, rsft=RSFT,
                           generate=generate)
 
@@ -50,7 +59,8 @@ def jsonl(path):
 
 
 def test_control_arms_train_the_rsft_budget_on_gold_or_unfiltered_records_and_are_measured_alike(tmp_path, corpus):
-    path = pipeline(tmp_path, corpus)
+    references = references_file(tmp_path / "corpus.jsonl", resolve_suite("rust-tasks-train").problems[:2])
+    path = pipeline(tmp_path, corpus, references=references)
     assert main(["run", str(path)]) == 0
     run = tmp_path / "run"
     work = {name: run / "work" / name for name in ("rsft", "gold", "unfiltered")}
@@ -94,6 +104,12 @@ def test_control_arms_train_the_rsft_budget_on_gold_or_unfiltered_records_and_ar
         assert record["source"] == "gold" and record["content"] == assemble(problem, problem.reference)
     assert len({r["id"] for r in gold[0] + gold[1]}) == sum(kept)
     assert jsonl(work["gold"] / "round-002" / "train.jsonl") == gold[0] + gold[1]  # accumulate
+    # --- gold with references: the same prompts, the other suite's programs, in the same order
+    corpus_arm = [jsonl(run / "work" / "corpus" / f"round-00{n}" / "added.jsonl") for n in (1, 2)]
+    assert [r["id"] for r in corpus_arm[0] + corpus_arm[1]] == [r["id"] for r in gold[0] + gold[1]]
+    for record in corpus_arm[0] + corpus_arm[1]:
+        problem = problems[record["id"].split("/")[1]]
+        assert record["content"] == assemble(problem, "    unimplemented!()\n") != assemble(problem, problem.reference)
 
     # --- unfiltered: the arm's own samples of the same prompts, picked without any verification
     for number in (1, 2):
@@ -119,6 +135,27 @@ def test_gold_without_reference_programs_is_refused_before_any_work(tmp_path, co
     assert main(["run", str(path)]) == 1
     err = capsys.readouterr().err
     assert "stages[3] (gold): rsft-control arm gold: generate.prompts" in err and "has no reference programs" in err
+    assert not (tmp_path / "run" / "stages").exists()
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"arm": "unfiltered", "references": "rust-tasks-scraped"}, "references is for arm gold, not arm unfiltered"),
+    ({"arm": "gold", "references": "no-such-suite"}, "rsft-control references: "),
+    ({"arm": "gold", "references": "MISSING"}, "has no problem 'train-00001-"),
+    ({"arm": "gold", "references": "OTHER"}, "has another prompt than in generate.prompts"),
+])
+def test_references_that_do_not_match_the_training_prompts_are_refused_before_any_work(tmp_path, corpus, capsys,
+                                                                                      options, message):
+    train = resolve_suite("rust-tasks-train").problems[:2]
+    if options["references"] == "MISSING":
+        options = {**options, "references": str(references_file(tmp_path / "r.jsonl", train[:1]))}
+    if options["references"] == "OTHER":
+        options = {**options, "references": str(references_file(tmp_path / "r.jsonl", train, prompt="fn other() {\n"))}
+    stages = [{"name": "rsft", "type": "rsft"}, {"name": "corpus", "type": "rsft-control", "options": options}]
+    path = write_pipeline(tmp_path / "p.yaml", stages, rsft=RSFT, generate=GENERATE)
+    assert main(["run", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "stages[1] (corpus): " in err and message in err, err
     assert not (tmp_path / "run" / "stages").exists()
 
 

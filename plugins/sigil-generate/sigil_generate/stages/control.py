@@ -5,8 +5,10 @@ and each round it adds as many training records as that rsft round kept and fine
 (``rsft.train_steps`` or ``rsft.train_epochs``, ``rsft.accumulate``, the same trainer and ``TrainRequest``), but on
 records nobody verified:
 
-- ``arm: gold``: the reference programs of the training prompts (``generate.prompts``, a suite with references),
-  drawn in one seeded order over all rounds (cycling when a run needs more than there are prompts);
+- ``arm: gold``: the reference programs of the training prompts (``generate.prompts``, a suite with references,
+  or with ``references`` another suite's programs for the same problems, e.g. the pretraining corpus's: more
+  training on what the model was trained on), drawn in one seeded order over all rounds (cycling when a run needs
+  more than there are prompts);
 - ``arm: unfiltered``: the arm model's own samples of those prompts (``rsft.samples_per_prompt`` each, the
   ``generate`` settings and the rsft round's seed), a seeded random pick with no verification.
 
@@ -20,11 +22,12 @@ Artifacts: ``adapter`` (the arm's last adapter), ``rounds`` (per-round metrics).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import shutil
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -32,8 +35,10 @@ from sigil import (
     GENERATORS,
     TRAINERS,
     ConfigError,
+    InputPath,
     NoOptions,
     Section,
+    SigilError,
     StageContext,
     StageOutput,
     StageResult,
@@ -69,6 +74,12 @@ class ControlOptions(Section):
         description="What each round trains on: gold (the training prompts' reference programs) or unfiltered "
         "(the arm model's own samples, unverified)."
     )
+    references: Annotated[str | None, InputPath()] = Field(
+        default=None,
+        description="arm gold: the suite (a registered name or a .jsonl path) whose reference programs are trained on, "
+        "matched to the training prompts by problem name and prompt text (default: generate.prompts' own). The "
+        "pretraining corpus's suite makes this arm 'more training on the data the model learned from'.",
+    )
 
 
 class RsftControlStage:
@@ -86,8 +97,10 @@ class RsftControlStage:
         if not config.rsft.heldout:
             raise ConfigError("rsft-control: rsft.heldout is not set; a control arm is measured on the rsft "
                               "stage's held-out problems")
+        if options.references is not None and options.arm != "gold":
+            raise ConfigError(f"rsft-control: references is for arm gold, not arm {options.arm}")
         if options.arm == "gold":
-            check_references(load_prompts(config.generate.prompts, config.generate.limit))
+            gold_prompts(load_prompts(config.generate.prompts, config.generate.limit), options.references)
 
     @classmethod
     def uses(cls, config: Any, options: ControlOptions) -> dict[str, list[str]]:
@@ -118,7 +131,7 @@ class RsftControlStage:
         ctx.log.info("round 0 (start, from %s): %s", mirrored.name, heldout_summary(start_metrics))
 
         # --- the rounds: pick as many records as the rsft round kept → fine-tune (→ held-out), each resumable
-        golds = gold_picks(prompts.items, counts, config.misc.seed) if arm == "gold" else []
+        golds = gold_picks(gold_prompts(prompts, ctx.options.references).items, counts, config.misc.seed) if arm == "gold" else []
 
         def work(number: int, round_dir: Path, adapter: Path | None, accumulated: list[dict[str, Any]],
                  earlier: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -149,6 +162,29 @@ class RsftControlStage:
         atomic_write_json(ctx.out_dir / "rounds.json", history)
         metrics = {**summary_metrics(start_metrics, history), "added_total": sum(m["added"] for m in history)}
         return StageResult(artifacts={"adapter": "adapter", "rounds": "rounds.json"}, metrics=metrics)
+
+
+def gold_prompts(prompts: PromptSet, references: str | None) -> PromptSet:
+    """The training prompts, each with the reference program the gold arm trains on: its own, or the problem of the
+    same name in ``references`` (same prompt text). Checked before any work."""
+    if references is not None:
+        try:
+            theirs = {item.problem: item for item in load_prompts(references).items}
+        except SigilError as exc:
+            raise ConfigError(f"rsft-control references: {exc}") from None
+        items = []
+        for item in prompts.items:
+            other = theirs.get(item.problem)
+            if other is None or other.suite_problem is None:
+                raise ConfigError(f"rsft-control references: {references} has no problem {item.problem!r} "
+                                  f"(a training prompt of generate.prompts {prompts.source})")
+            if other.prompt != item.prompt:
+                raise ConfigError(f"rsft-control references: {references}: problem {item.problem!r} has another "
+                                  f"prompt than in generate.prompts {prompts.source}")
+            items.append(dataclasses.replace(item, suite_problem=other.suite_problem))
+        prompts = PromptSet(references, tuple(items), prompts.is_suite)
+    check_references(prompts)
+    return prompts
 
 
 def check_references(prompts: PromptSet) -> None:
