@@ -362,23 +362,22 @@ def final_pairs(run_dir: Path, stages: dict[str, dict[str, Any]]) -> list[FinalP
     problem (stages in run order)."""
     finals: list[tuple[str, int, dict[str, str]]] = []
     for name, record in stages.items():
-        rounds = sorted(path for path in (run_dir / "work" / name).glob(f"round-*/{HELDOUT_VERDICTS}")
-                        if path.parent.name.removeprefix("round-").isdigit())
-        if record.get("status") != "completed" or not rounds:
+        last = last_heldout_verdicts(run_dir / "work" / name)
+        if record.get("status") != "completed" or last is None:
             continue
-        statuses = {str(r["problem"]): str(r["status"]) for r in read_jsonl(rounds[-1], skip_bad_lines=True, bad_lines=[])
+        step, path = last
+        statuses = {str(r["problem"]): str(r["status"]) for r in read_jsonl(path, skip_bad_lines=True, bad_lines=[])
                     if isinstance(r, dict) and "problem" in r and "status" in r}
         if statuses:
-            finals.append((name, int(rounds[-1].parent.name.removeprefix("round-")), statuses))
+            finals.append((name, step, statuses))
     out = []
     for index, (first, first_step, mine) in enumerate(finals):
         for second, second_step, theirs in finals[index + 1:]:
             if mine.keys() != theirs.keys():
                 continue
-            problems = sorted(mine)
             for metric, right in (("compile", lambda s: s != "compile_error"), ("pass", lambda s: s == "passed")):
-                only_first, only_second, p_value = mcnemar_exact([right(mine[p]) for p in problems],
-                                                                 [right(theirs[p]) for p in problems])
+                only_first, only_second, p_value = mcnemar_exact([right(mine[p]) for p in mine],
+                                                                 [right(theirs[p]) for p in mine])
                 out.append(FinalPair(first, first_step, second, second_step, metric, only_first, only_second, p_value))
     return out
 
@@ -427,10 +426,17 @@ def examples(run_dir: Path, stages: dict[str, dict[str, Any]]) -> list[Example]:
             if path.suffix == ".jsonl" and path.is_file():
                 out += pick(path, run_dir, evaluated_sample)
     for work in sorted(p for p in (run_dir / "work").glob("*") if p.is_dir()):
-        rounds = sorted(work.glob(f"round-*/{HELDOUT_VERDICTS}"))
-        if rounds:
-            out += pick(rounds[-1], run_dir, heldout_verdict)
+        last = last_heldout_verdicts(work)
+        if last is not None:
+            out += pick(last[1], run_dir, heldout_verdict)
     return out
+
+
+def last_heldout_verdicts(work: Path) -> tuple[int, Path] | None:
+    """A stage's last round (by number, not by name: round-1000 follows round-999) with held-out verdicts."""
+    rounds = [(int(path.parent.name.removeprefix("round-")), path) for path in work.glob(f"round-*/{HELDOUT_VERDICTS}")
+              if path.parent.name.removeprefix("round-").isdigit()]
+    return max(rounds, default=None)
 
 
 def evaluated_sample(record: dict[str, Any]) -> Example | None:

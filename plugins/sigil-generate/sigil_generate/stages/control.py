@@ -183,18 +183,19 @@ def gold_prompts(prompts: PromptSet, references: str | None) -> PromptSet:
                                   f"prompt than in generate.prompts {prompts.source}")
             items.append(dataclasses.replace(item, suite_problem=other.suite_problem))
         prompts = PromptSet(references, tuple(items), prompts.is_suite)
-    check_references(prompts)
+    check_references(prompts, "generate.prompts" if references is None else "references")
     return prompts
 
 
-def check_references(prompts: PromptSet) -> None:
-    """The gold arm trains on reference programs: every training prompt needs one (checked before any work)."""
+def check_references(prompts: PromptSet, key: str) -> None:
+    """The gold arm trains on reference programs: every training prompt needs one (checked before any work);
+    ``key`` names the setting they come from."""
     if not prompts.is_suite:
-        raise ConfigError(f"rsft-control arm gold: generate.prompts {prompts.source} has no reference programs (it is "
+        raise ConfigError(f"rsft-control arm gold: {key} {prompts.source} has no reference programs (it is "
                           "not a problem suite); use arm: unfiltered or a suite with references")
     missing = [item.problem for item in prompts.items if item.suite_problem is None or item.suite_problem.reference is None]
     if missing:
-        raise ConfigError(f"rsft-control arm gold: generate.prompts {prompts.source}: {len(missing)} of "
+        raise ConfigError(f"rsft-control arm gold: {key} {prompts.source}: {len(missing)} of "
                           f"{len(prompts.items)} problems have no reference program, e.g. {missing[0]!r}")
 
 
